@@ -1,0 +1,101 @@
+#include <stdlib.h>
+#include <string.h>
+#include "tests/unit/fake-domain.h"
+
+static struct fake_platform *plat(struct xk_domain *d)
+{
+	return d->plat;
+}
+
+static uint64_t f_now(struct xk_domain *d) { return plat(d)->now_ns; }
+static uint64_t f_wall(struct xk_domain *d) { return plat(d)->wallclock_ns; }
+static void f_kick(struct xk_vcpu *v) { plat(v->dom)->kicks[v->id]++; }
+static int f_memory_changed(struct xk_domain *d) { plat(d)->memory_changes++; return 0; }
+static void f_timer_changed(struct xk_vcpu *v) { plat(v->dom)->timer_changes[v->id]++; }
+
+static int f_block(struct xk_vcpu *v, uint64_t deadline_ns,
+		   bool (*wake)(struct xk_vcpu *v, void *arg), void *arg)
+{
+	struct fake_platform *p = plat(v->dom);
+
+	p->block_calls++;
+	if (wake(v, arg))
+		return 0;
+	p->now_ns += p->block_advance_ns;
+	if (wake(v, arg))
+		return 0;
+	return -XEN_ETIMEDOUT;
+	(void)deadline_ns;
+}
+
+static void f_shutdown(struct xk_domain *d, unsigned reason)
+{
+	plat(d)->shutdown_calls++;
+	plat(d)->shutdown_reason = reason;
+}
+
+static void f_console(struct xk_domain *d, const char *buf, size_t len)
+{
+	struct fake_platform *p = plat(d);
+
+	if (len > sizeof(p->console) - p->console_len - 1)
+		len = sizeof(p->console) - p->console_len - 1;
+	memcpy(p->console + p->console_len, buf, len);
+	p->console_len += len;
+	p->console[p->console_len] = 0;
+}
+
+static int f_vcpu_up(struct xk_vcpu *v) { plat(v->dom)->vcpu_up_calls++; return 0; }
+
+static void f_log(struct xk_domain *d, const char *msg)
+{
+	strncpy(plat(d)->last_log, msg, sizeof(plat(d)->last_log) - 1);
+}
+
+static const struct xk_platform_ops fake_ops = {
+	.now_ns = f_now,
+	.wallclock_ns = f_wall,
+	.vcpu_kick = f_kick,
+	.memory_changed = f_memory_changed,
+	.vcpu_block = f_block,
+	.timer_changed = f_timer_changed,
+	.shutdown = f_shutdown,
+	.console_out = f_console,
+	.vcpu_up = f_vcpu_up,
+	.log = f_log,
+};
+
+struct fake_domain *fake_domain_new(unsigned nr_vcpus)
+{
+	struct fake_domain *fd = aligned_alloc(4096, sizeof(*fd));
+
+	memset(fd, 0, sizeof(*fd));
+	fd->ram = aligned_alloc(4096, FAKE_RAM_SIZE);
+	memset(fd->ram, 0, FAKE_RAM_SIZE);
+	fd->p.now_ns = 1000000000ull;
+	fd->p.wallclock_ns = 1700000000ull * 1000000000ull;
+	gmem_init(&fd->d.mem);
+	gmem_add(&fd->d.mem, 0, FAKE_RAM_SIZE, fd->ram, GMEM_RAM);
+	fd->d.max_pages = FAKE_RAM_SIZE / XEN_PAGE_SIZE;
+	fd->d.tsc_khz = 2000000;
+	xk_domain_init(&fd->d, 1, nr_vcpus, fd->shinfo, &fake_ops, &fd->p);
+	for (unsigned i = 0; i < nr_vcpus; i++)
+		fd->d.vcpu[i].paging.efer = GP_EFER_LMA;
+	return fd;
+}
+
+void fake_domain_free(struct fake_domain *fd)
+{
+	xk_domain_destroy(&fd->d);
+	gmem_destroy(&fd->d.mem);
+	free(fd->ram);
+	free(fd);
+}
+
+long fake_hypercall(struct fake_domain *fd, unsigned vcpu, unsigned nr,
+		    uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	uint64_t a[6] = { a0, a1, a2, 0, 0, 0 };
+
+	return xk_hypercall(&fd->d.vcpu[vcpu], nr, a);
+}

@@ -1,0 +1,47 @@
+/* A domain with malloc'd RAM and a scriptable fake platform, for unit tests. */
+#ifndef XENKVM_TEST_FAKE_DOMAIN_H
+#define XENKVM_TEST_FAKE_DOMAIN_H
+
+#include "xen-abi/hypercalls.h"
+
+#define FAKE_RAM_SIZE (4u << 20)
+
+struct fake_platform {
+	uint64_t now_ns;
+	uint64_t wallclock_ns;
+	unsigned kicks[XK_MAX_VCPUS];
+	unsigned memory_changes;
+	unsigned timer_changes[XK_MAX_VCPUS];
+	int shutdown_calls;
+	unsigned shutdown_reason;
+	char console[8192];
+	size_t console_len;
+	unsigned vcpu_up_calls;
+	int block_calls;
+	/* vcpu_block: if the wake condition is false, pretend this much time passed. */
+	uint64_t block_advance_ns;
+	char last_log[256];
+};
+
+struct fake_domain {
+	struct xk_domain d;
+	struct fake_platform p;
+	uint8_t *ram;
+	uint8_t shinfo[4096] __attribute__((aligned(4096)));
+};
+
+/* Allocates RAM at gpa 0, paging off, vCPU 0 in 64-bit mode at CPL 0. */
+struct fake_domain *fake_domain_new(unsigned nr_vcpus);
+void fake_domain_free(struct fake_domain *fd);
+
+/* Issue a hypercall from vCPU 'vcpu'. */
+long fake_hypercall(struct fake_domain *fd, unsigned vcpu, unsigned nr,
+		    uint64_t a0, uint64_t a1, uint64_t a2);
+
+/* Guest physical == guest virtual in the fake: poke RAM directly. */
+static inline void *fake_gva(struct fake_domain *fd, uint64_t gva)
+{
+	return fd->ram + gva;
+}
+
+#endif

@@ -1,0 +1,7 @@
+#include <stdio.h>
+
+int main(void)
+{
+	fprintf(stderr, "xenkvm-vmm: not yet\n");
+	return 1;
+}

@@ -1,0 +1,80 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "xen-abi/domain.h"
+
+int xk_domain_init(struct xk_domain *d, xen_domid_t domid, unsigned nr_vcpus,
+		   void *shared_info_page, const struct xk_platform_ops *ops, void *plat)
+{
+	if (nr_vcpus == 0 || nr_vcpus > XK_MAX_VCPUS || !shared_info_page)
+		return -XEN_EINVAL;
+	d->domid = domid;
+	d->nr_vcpus = nr_vcpus;
+	d->shared_info = shared_info_page;
+	d->shared_info_gfn = XK_GFN_NONE;
+	d->ops = ops;
+	d->plat = plat;
+	pthread_mutex_init(&d->lock, NULL);
+	memset(shared_info_page, 0, XEN_PAGE_SIZE);
+	for (unsigned i = 0; i < nr_vcpus; i++) {
+		struct xk_vcpu *v = &d->vcpu[i];
+		v->dom = d;
+		v->id = i;
+		v->online = (i == 0);
+		v->vcpu_info = &((struct xen_shared_info64 *)shared_info_page)->vcpu_info[i];
+		/* Xen starts every vCPU with event delivery masked. */
+		*xk_upcall_mask(v) = 1;
+	}
+	xk_evtchn_init(d);
+	xk_grant_init(d);
+	xk_hvm_params_init(d);
+	return 0;
+}
+
+void xk_domain_destroy(struct xk_domain *d)
+{
+	xk_grant_destroy(d);
+	pthread_mutex_destroy(&d->lock);
+}
+
+struct xen_vcpu_time_info *xk_vcpu_time(struct xk_vcpu *v)
+{
+	/* 'time' sits at offset 32 in both layouts. */
+	return &((struct xen_vcpu_info64 *)v->vcpu_info)->time;
+}
+
+int xk_copy_from_guest(struct xk_vcpu *v, void *dst, uint64_t gva, size_t len)
+{
+	return guest_read(&v->dom->mem, &v->paging, gva, dst, len);
+}
+
+int xk_copy_to_guest(struct xk_vcpu *v, uint64_t gva, const void *src, size_t len)
+{
+	return guest_write(&v->dom->mem, &v->paging, gva, src, len);
+}
+
+void xk_log(struct xk_domain *d, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (d->ops && d->ops->log)
+		d->ops->log(d, buf);
+	else
+		fprintf(stderr, "xenkvm: dom%u: %s\n", d->domid, buf);
+}
+
+long xk_log_unimplemented(struct xk_domain *d, unsigned family, unsigned op)
+{
+	/* Ops above 62 share the last bit: they are all unknown to Xen too. */
+	uint64_t m = 1ull << (op < 63 ? op : 63);
+
+	if (family >= XEN_HC_COUNT)
+		family = XEN_HC_COUNT - 1;
+	if (!(__atomic_fetch_or(&d->unimplemented_seen[family], m, __ATOMIC_RELAXED) & m))
+		xk_log(d, "hypercall %u op %u not implemented: -ENOSYS", family, op);
+	return -XEN_ENOSYS;
+}

@@ -1,0 +1,129 @@
+/*
+ * One domain's Xen state as the hypercall handlers see it. The VMM owns the
+ * KVM side and fills in the platform operations; unit tests supply fakes.
+ */
+#ifndef XENKVM_DOMAIN_H
+#define XENKVM_DOMAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <pthread.h>
+#include "xen-abi/abi-core.h"
+#include "xen-abi/gmem.h"
+#include "xen-abi/guest-access.h"
+#include "xen-abi/evtchn.h"
+#include "xen-abi/grant-table.h"
+#include "xen-abi/hvm-params.h"
+#include "xen-abi/vcpu-timer.h"
+
+#define XK_MAX_VCPUS XEN_LEGACY_MAX_VCPUS
+
+struct xk_domain;
+struct xk_vcpu;
+
+struct xk_platform_ops {
+	/* Xen system time: nanoseconds since the domain was created. */
+	uint64_t (*now_ns)(struct xk_domain *d);
+	/* Wall clock, nanoseconds since the Unix epoch. */
+	uint64_t (*wallclock_ns)(struct xk_domain *d);
+	/* vcpu_info->evtchn_upcall_pending went 0->1 (or a blocked vCPU must wake). */
+	void (*vcpu_kick)(struct xk_vcpu *v);
+	/* gmem gained or lost an overlay: bring KVM's memory slots in line. */
+	int (*memory_changed)(struct xk_domain *d);
+	/*
+	 * Sleep the calling vCPU until wake(v, arg) is true, or deadline_ns (Xen
+	 * system time; 0 = none) passes. Returns 0 when woken, -XEN_ETIMEDOUT.
+	 */
+	int (*vcpu_block)(struct xk_vcpu *v, uint64_t deadline_ns,
+			  bool (*wake)(struct xk_vcpu *v, void *arg), void *arg);
+	/* A vCPU's singleshot or periodic timer was (re)programmed or stopped. */
+	void (*timer_changed)(struct xk_vcpu *v);
+	/* SCHEDOP_shutdown: reason is SHUTDOWN_*; the VMM stops the domain. */
+	void (*shutdown)(struct xk_domain *d, unsigned reason);
+	/* console_io write and primary console ring output. */
+	void (*console_out)(struct xk_domain *d, const char *buf, size_t len);
+	/* VCPUOP_up: start running a vCPU that has been initialised. */
+	int (*vcpu_up)(struct xk_vcpu *v);
+	/* Diagnostics (one line, no newline needed). */
+	void (*log)(struct xk_domain *d, const char *msg);
+};
+
+struct xk_vcpu {
+	struct xk_domain *dom;
+	unsigned id;
+	bool online;
+
+	/* Captured by the VMM at each hypercall exit. */
+	bool compat;		/* guest was in 32-bit mode */
+	unsigned cpl;
+	struct guest_paging paging;
+
+	/* Where this vCPU's vcpu_info lives: shared_info slot or registered. */
+	void *vcpu_info;	/* host pointer, 64 bytes */
+	uint64_t vcpu_info_gpa;	/* 0 while it is the shared_info slot */
+	uint64_t runstate_gva;	/* 0 = none registered */
+
+	uint8_t upcall_vector;	/* HVMOP_set_evtchn_upcall_vector, 0 = none */
+	struct xk_evtchn_vcpu evtchn;
+	struct xk_vcpu_timer timer;
+
+	void *plat;		/* VMM-private */
+};
+
+struct xk_domain {
+	xen_domid_t domid;
+	unsigned nr_vcpus;
+	struct xk_vcpu vcpu[XK_MAX_VCPUS];
+
+	struct gmem mem;
+	void *shared_info;	/* host page, always present */
+	uint64_t shared_info_gfn; /* XK_GFN_NONE until add_to_physmap */
+	bool shinfo32;		/* latched 32-bit shared_info layout */
+
+	pthread_mutex_t lock;	/* event channels, grant table, params */
+	struct xk_evtchn_domain evtchn;
+	struct xk_grant_table grant;
+	struct xk_hvm_params hvm;
+
+	uint64_t max_pages;	/* memory_op maximum_reservation */
+	uint64_t tsc_khz;
+
+	bool shutting_down;
+	unsigned shutdown_reason;
+	unsigned shutdown_code;	/* SCHEDOP_shutdown_code, reported later */
+
+	uint64_t unimplemented_seen[XEN_HC_COUNT]; /* log-once: bit op of word family */
+
+	const struct xk_platform_ops *ops;
+	void *plat;		/* VMM-private */
+};
+
+#define XK_GFN_NONE UINT64_MAX
+
+/* Set up / tear down the ABI state; the caller provides RAM regions in d->mem. */
+int xk_domain_init(struct xk_domain *d, xen_domid_t domid, unsigned nr_vcpus,
+		   void *shared_info_page, const struct xk_platform_ops *ops, void *plat);
+void xk_domain_destroy(struct xk_domain *d);
+
+/* The vcpu_info as the guest sees it, for either layout. */
+static inline uint8_t *xk_upcall_pending(struct xk_vcpu *v)
+{
+	return &((struct xen_vcpu_info64 *)v->vcpu_info)->evtchn_upcall_pending;
+}
+static inline uint8_t *xk_upcall_mask(struct xk_vcpu *v)
+{
+	return &((struct xen_vcpu_info64 *)v->vcpu_info)->evtchn_upcall_mask;
+}
+struct xen_vcpu_time_info *xk_vcpu_time(struct xk_vcpu *v);
+
+/* Copy to/from the guest virtual address space of the calling vCPU. */
+int xk_copy_from_guest(struct xk_vcpu *v, void *dst, uint64_t gva, size_t len);
+int xk_copy_to_guest(struct xk_vcpu *v, uint64_t gva, const void *src, size_t len);
+
+/* Log through the platform (printf-style). */
+void xk_log(struct xk_domain *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Log "family op N not implemented" once per (family, op); returns -XEN_ENOSYS. */
+long xk_log_unimplemented(struct xk_domain *d, unsigned family, unsigned op);
+
+#endif
