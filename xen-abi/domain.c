@@ -4,10 +4,13 @@
 #include "xen-abi/domain.h"
 
 int xk_domain_init(struct xk_domain *d, xen_domid_t domid, unsigned nr_vcpus,
-		   void *shared_info_page, const struct xk_platform_ops *ops, void *plat)
+		   void *xen_pages, const struct xk_platform_ops *ops, void *plat)
 {
-	if (nr_vcpus == 0 || nr_vcpus > XK_MAX_VCPUS || !shared_info_page)
+	void *shared_info_page = xen_pages;
+
+	if (nr_vcpus == 0 || nr_vcpus > XK_MAX_VCPUS || !xen_pages)
 		return -XEN_EINVAL;
+	d->xen_pages = xen_pages;
 	d->domid = domid;
 	d->nr_vcpus = nr_vcpus;
 	d->shared_info = shared_info_page;

@@ -46,6 +46,33 @@ struct xk_platform_ops {
 	int (*vcpu_up)(struct xk_vcpu *v);
 	/* Diagnostics (one line, no newline needed). */
 	void (*log)(struct xk_domain *d, const char *msg);
+	/* The guest's TSC as of now (for pvclock records). */
+	uint64_t (*read_tsc)(struct xk_vcpu *v);
+	/*
+	 * The guest sent on a port whose remote end is in another domain
+	 * (remote_dom, remote_port): Dom0 backends (console, xenstore) or, via
+	 * xenkvmd, another DomU. NULL: such sends are dropped (no peer).
+	 */
+	void (*evtchn_remote_send)(struct xk_domain *d, xen_domid_t remote_dom,
+				   uint32_t remote_port);
+};
+
+/* Guest memory map entry (E820 types: 1 RAM, 2 reserved). */
+struct xk_e820 {
+	uint64_t addr, size;
+	uint32_t type;
+};
+#define XK_MAX_E820 16
+
+/*
+ * Xen-owned pages of a domain, in one region the VMM allocates (a memfd Dom0
+ * can map too). Page index layout:
+ */
+enum {
+	XK_XPAGE_SHARED_INFO = 0,
+	XK_XPAGE_GRANT_FIRST = 1,		/* grant table v1 frames */
+	XK_MAX_GRANT_FRAMES = 64,
+	XK_XPAGE_COUNT = XK_XPAGE_GRANT_FIRST + XK_MAX_GRANT_FRAMES,
 };
 
 struct xk_vcpu {
@@ -76,7 +103,10 @@ struct xk_domain {
 	struct xk_vcpu vcpu[XK_MAX_VCPUS];
 
 	struct gmem mem;
-	void *shared_info;	/* host page, always present */
+	uint8_t *xen_pages;	/* XK_XPAGE_COUNT host pages, see enum above */
+	void *shared_info;	/* == xen_pages + XK_XPAGE_SHARED_INFO page */
+	struct xk_e820 e820[XK_MAX_E820];
+	unsigned nr_e820;
 	uint64_t shared_info_gfn; /* XK_GFN_NONE until add_to_physmap */
 	bool shinfo32;		/* latched 32-bit shared_info layout */
 
@@ -101,8 +131,9 @@ struct xk_domain {
 #define XK_GFN_NONE UINT64_MAX
 
 /* Set up / tear down the ABI state; the caller provides RAM regions in d->mem. */
+/* xen_pages: XK_XPAGE_COUNT zeroed, page-aligned host pages. */
 int xk_domain_init(struct xk_domain *d, xen_domid_t domid, unsigned nr_vcpus,
-		   void *shared_info_page, const struct xk_platform_ops *ops, void *plat);
+		   void *xen_pages, const struct xk_platform_ops *ops, void *plat);
 void xk_domain_destroy(struct xk_domain *d);
 
 /* The vcpu_info as the guest sees it, for either layout. */

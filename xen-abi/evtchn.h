@@ -1,20 +1,50 @@
-/* Event channels, 2-level ABI (placeholder state; see evtchn.c). */
+/*
+ * Event channels, 2-level ABI. State lives in the domain; the pending/mask
+ * bitmaps live in shared_info (either layout, see d->shinfo32).
+ */
 #ifndef XENKVM_EVTCHN_H
 #define XENKVM_EVTCHN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct xk_domain;
 struct xk_vcpu;
 
+#define XK_NR_VIRQS 24
+
+/* Per-vCPU event-channel state. */
 struct xk_evtchn_vcpu {
-	uint32_t unused;
+	uint32_t virq_port[XK_NR_VIRQS];	/* 0 = not bound */
 };
 
+/* Per-domain state (filled in by evtchn.c). */
 struct xk_evtchn_domain {
 	uint32_t unused;
 };
 
 void xk_evtchn_init(struct xk_domain *d);
+
+/*
+ * For other modules (timers, console, toolstack side, xenkvmd broker).
+ * Callers need not hold d->lock; these take it.
+ */
+/* Raise a per-vCPU VIRQ (VIRQ_TIMER, ...) on vCPU v, if bound. */
+void xk_evtchn_send_virq(struct xk_vcpu *v, unsigned virq);
+/* Raise a global VIRQ (VIRQ_CONSOLE, ...) on whichever vCPU it is bound to. */
+void xk_evtchn_send_global_virq(struct xk_domain *d, unsigned virq);
+/* Mark local port pending as if its remote end had sent (Dom0/peer -> guest). */
+int xk_evtchn_raise(struct xk_domain *d, uint32_t port);
+/* Is the port's pending bit set? (SCHEDOP_poll) */
+bool xk_evtchn_is_pending(struct xk_domain *d, uint32_t port);
+/* Does vCPU v have an event upcall pending (vcpu_info->evtchn_upcall_pending)? */
+bool xk_evtchn_upcall_pending(struct xk_vcpu *v);
+/*
+ * Toolstack side: allocate an unbound port in d that remote_dom may bind
+ * (the console and xenstore channels at domain build). Returns port or -errno.
+ */
+int xk_evtchn_alloc_unbound_for(struct xk_domain *d, uint16_t remote_dom);
+/* vCPU v's vcpu_info moved (VCPUOP_register_vcpu_info): re-evaluate upcall. */
+void xk_evtchn_vcpu_info_moved(struct xk_vcpu *v);
 
 #endif

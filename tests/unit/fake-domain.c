@@ -52,7 +52,18 @@ static void f_log(struct xk_domain *d, const char *msg)
 	strncpy(plat(d)->last_log, msg, sizeof(plat(d)->last_log) - 1);
 }
 
+static uint64_t f_read_tsc(struct xk_vcpu *v) { return plat(v->dom)->tsc; }
+
+static void f_remote_send(struct xk_domain *d, xen_domid_t dom, uint32_t port)
+{
+	plat(d)->remote_sends++;
+	plat(d)->last_remote_dom = dom;
+	plat(d)->last_remote_port = port;
+}
+
 static const struct xk_platform_ops fake_ops = {
+	.read_tsc = f_read_tsc,
+	.evtchn_remote_send = f_remote_send,
 	.now_ns = f_now,
 	.wallclock_ns = f_wall,
 	.vcpu_kick = f_kick,
@@ -78,7 +89,12 @@ struct fake_domain *fake_domain_new(unsigned nr_vcpus)
 	gmem_add(&fd->d.mem, 0, FAKE_RAM_SIZE, fd->ram, GMEM_RAM);
 	fd->d.max_pages = FAKE_RAM_SIZE / XEN_PAGE_SIZE;
 	fd->d.tsc_khz = 2000000;
-	xk_domain_init(&fd->d, 1, nr_vcpus, fd->shinfo, &fake_ops, &fd->p);
+	fd->p.tsc = 5000000000ull;
+	fd->d.e820[0] = (struct xk_e820){ 0, FAKE_RAM_SIZE, 1 };
+	fd->d.nr_e820 = 1;
+	fd->xen_pages = aligned_alloc(4096, XK_XPAGE_COUNT * XEN_PAGE_SIZE);
+	memset(fd->xen_pages, 0, XK_XPAGE_COUNT * XEN_PAGE_SIZE);
+	xk_domain_init(&fd->d, 1, nr_vcpus, fd->xen_pages, &fake_ops, &fd->p);
 	for (unsigned i = 0; i < nr_vcpus; i++)
 		fd->d.vcpu[i].paging.efer = GP_EFER_LMA;
 	return fd;
@@ -89,6 +105,7 @@ void fake_domain_free(struct fake_domain *fd)
 	xk_domain_destroy(&fd->d);
 	gmem_destroy(&fd->d.mem);
 	free(fd->ram);
+	free(fd->xen_pages);
 	free(fd);
 }
 

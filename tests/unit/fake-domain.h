@@ -21,13 +21,17 @@ struct fake_platform {
 	/* vcpu_block: if the wake condition is false, pretend this much time passed. */
 	uint64_t block_advance_ns;
 	char last_log[256];
+	uint64_t tsc;
+	unsigned remote_sends;
+	xen_domid_t last_remote_dom;
+	uint32_t last_remote_port;
 };
 
 struct fake_domain {
 	struct xk_domain d;
 	struct fake_platform p;
 	uint8_t *ram;
-	uint8_t shinfo[4096] __attribute__((aligned(4096)));
+	uint8_t *xen_pages;
 };
 
 /* Allocates RAM at gpa 0, paging off, vCPU 0 in 64-bit mode at CPL 0. */

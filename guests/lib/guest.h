@@ -1,0 +1,99 @@
+/*
+ * Runtime for the freestanding PVH test guests (32- and 64-bit). Each test
+ * file registers checks with GUEST_TEST(); main runs them all, prints one
+ * "PASS name" or "FAIL name: detail" line per check and shuts down with the
+ * number of failures as the SCHEDOP_shutdown_code.
+ */
+#ifndef XENKVM_GUEST_H
+#define XENKVM_GUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "xen-abi/abi-core.h"
+
+typedef unsigned long ulong;
+
+/* Set up by boot code. */
+extern uint32_t guest_start_info_paddr;	/* hvm_start_info (%ebx at entry) */
+extern char guest_ram_scratch[];		/* 64 KiB page-aligned scratch area */
+
+/* Hypercalls through the hypercall page (installed by hc_init). */
+void hc_init(void);
+extern uint8_t hypercall_page[4096];
+long hypercall0(unsigned nr);
+long hypercall1(unsigned nr, ulong a1);
+long hypercall2(unsigned nr, ulong a1, ulong a2);
+long hypercall3(unsigned nr, ulong a1, ulong a2, ulong a3);
+long hypercall4(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4);
+long hypercall5(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5);
+
+/* Output through console_io(CONSOLEIO_write). */
+void gputs(const char *s);
+void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int gsnprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Checks: prints PASS/FAIL; returns ok. */
+bool check(const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* check() that the hypercall result equals 'want'. */
+bool check_rc(const char *name, long got, long want);
+extern unsigned guest_failures;
+
+/* Registering test functions (run in link order). */
+struct guest_test {
+	const char *name;
+	void (*fn)(void);
+};
+#define GUEST_TEST(fn_)                                                     \
+	static void fn_(void);                                              \
+	static const struct guest_test guest_test_##fn_                     \
+		__attribute__((used, section(".guest_tests"), aligned(sizeof(void *)))) = \
+		{ #fn_, fn_ };                                              \
+	static void fn_(void)
+
+/* Interrupts: an IDT with every vector pointing at a common handler. */
+void idt_init(void);
+typedef void (*irq_handler_t)(unsigned vector);
+void irq_set_handler(unsigned vector, irq_handler_t h);
+static inline void irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+/* sti; hlt — wait for the next interrupt. */
+static inline void irq_wait(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port));
+}
+
+/* Shared-info helpers: the page the guest mapped with add_to_physmap. */
+extern void *guest_shared_info;
+
+/* Freestanding libc bits. */
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+char *strstr(const char *h, const char *n);
+
+/* Shut down via SCHEDOP_shutdown (SHUTDOWN_poweroff=0, reboot=1, crash=3). */
+__attribute__((noreturn)) void guest_shutdown(unsigned reason);
+
+#endif

@@ -1,0 +1,22 @@
+/* Xen time for guests: pvclock records, wallclock, and vCPU timers. */
+#ifndef XENKVM_TIME_H
+#define XENKVM_TIME_H
+
+#include <stdint.h>
+
+struct xk_domain;
+struct xk_vcpu;
+
+/* Rewrite v's vcpu_time_info (version odd while writing, then even). */
+void xk_time_update_vcpu(struct xk_vcpu *v);
+/* Rewrite shared_info's wallclock (wc_version odd/even) in the latched layout. */
+void xk_time_update_wallclock(struct xk_domain *d);
+/*
+ * Earliest armed timer deadline of v (Xen system time, ns), or 0 if none.
+ * The VMM sleeps until then and calls xk_vcpu_timer_expire.
+ */
+uint64_t xk_vcpu_timer_next_deadline(struct xk_vcpu *v);
+/* Fire any of v's timers due at 'now' (raises VIRQ_TIMER, re-arms periodic). */
+void xk_vcpu_timer_expire(struct xk_vcpu *v, uint64_t now);
+
+#endif
