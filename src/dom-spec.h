@@ -1,0 +1,28 @@
+/* What xenkvmd needs to start a domain, distilled from its xl.cfg. */
+#ifndef XENKVM_DOM_SPEC_H
+#define XENKVM_DOM_SPEC_H
+
+#include "src/domains.h"
+
+#define DOM_SPEC_MAX_MODULES 4
+
+struct dom_spec {
+	char name[DOM_NAME_MAX];
+	char type[8];			/* "pvh", "pv", "hvm" */
+	unsigned memory_mb;
+	unsigned vcpus;
+	char kernel[256];
+	char ramdisk[256];
+	char cmdline[1024];
+	enum dom_action on_poweroff, on_reboot, on_crash;
+};
+
+/*
+ * Parse cfg_text (named cfg_name in messages) and apply "key=value"
+ * overrides. Returns 0, or -1 with a message in err (file:line: ...).
+ */
+int dom_spec_from_config(const char *cfg_name, const char *cfg_text,
+			 const char *const *overrides, unsigned n_overrides,
+			 struct dom_spec *spec, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,275 @@
+/* xenkvmd: one function per control verb. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include "src/dom0.h"
+
+void ctl_reply_error(struct ctl_msg *rep, const char *err, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ctl_msg_free(rep);
+	ctl_msg_addf(rep, "error");
+	ctl_msg_addf(rep, "%s", err);
+	ctl_msg_addf(rep, "%s", buf);
+}
+
+void ctl_reply_ok(struct ctl_msg *rep)
+{
+	ctl_msg_free(rep);
+	ctl_msg_addf(rep, "ok");
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static struct domain *want_domain(struct dom0 *z, const struct ctl_msg *req,
+				  struct ctl_msg *rep)
+{
+	const char *id = ctl_arg(req, 1);
+	struct domain *d = id ? domains_lookup(&z->doms, id) : NULL;
+
+	if (!id)
+		ctl_reply_error(rep, "EINVAL", "missing domain argument");
+	else if (!id[0] || (!d && !strcmp(id, "0")))
+		ctl_reply_error(rep, "EPERM", "operation not permitted on Domain-0");
+	else if (!d)
+		ctl_reply_error(rep, "ESRCH", "invalid domain identifier: %s", id);
+	return d;
+}
+
+/* CPU seconds used by a process (its vCPU threads included), from /proc. */
+static double cpu_seconds(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut = 0, st = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	/* Fields after the parenthesised command name; utime and stime are 14, 15. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &ut, &st) != 2)
+		return 0;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/*
+ * One tab-separated record per domain: domid, name, uuid, memory MiB, vCPUs,
+ * state flags, CPU seconds, uptime seconds, shutdown reason, console log.
+ */
+static void add_domain_record(struct ctl_msg *rep, const struct domain *d, pid_t cpu_pid)
+{
+	char flags[7], uuid[37];
+	double up = (double)(now_ns() - d->start_ns) / 1e9;
+
+	dom_state_flags(d, flags);
+	dom_uuid_format(d->uuid, uuid);
+	ctl_msg_addf(rep, "%u\t%s\t%s\t%u\t%u\t%s\t%.1f\t%.1f\t%d\t%s", d->domid,
+		     d->name, uuid, d->memory_mb, d->vcpus, flags,
+		     cpu_pid > 0 ? cpu_seconds(cpu_pid) : 0.0, up, d->shutdown_reason,
+		     d->console_log);
+}
+
+static void add_dom0_record(struct ctl_msg *rep)
+{
+	struct sysinfo si;
+	struct domain dom0 = { .domid = 0, .state = DOM_RUNNING, .shutdown_reason = -1 };
+
+	snprintf(dom0.name, sizeof(dom0.name), "Domain-0");
+	sysinfo(&si);
+	dom0.memory_mb = (unsigned)((uint64_t)si.totalram * si.mem_unit >> 20);
+	dom0.vcpus = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	dom0.start_ns = now_ns() - (uint64_t)si.uptime * 1000000000ull;
+	add_domain_record(rep, &dom0, getpid());
+}
+
+static void do_list(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	const char *only = ctl_arg(req, 1);
+
+	ctl_reply_ok(rep);
+	if (!only || !strcmp(only, "0") || !strcmp(only, "Domain-0"))
+		add_dom0_record(rep);
+	if (only && (!strcmp(only, "0") || !strcmp(only, "Domain-0")))
+		return;
+	for (struct domain *d = z->doms.head; d; d = d->next) {
+		if (only && d != domains_lookup(&z->doms, only))
+			continue;
+		add_domain_record(rep, d, d->vmm_pid);
+	}
+	if (only && rep->n == 1)
+		ctl_reply_error(rep, "ESRCH", "invalid domain identifier: %s", only);
+}
+
+static void do_destroy(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = want_domain(z, req, rep);
+
+	if (!d)
+		return;
+	dom0_destroy(z, d);
+	ctl_reply_ok(rep);
+}
+
+static void do_pause(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep,
+		     bool pause)
+{
+	struct domain *d = want_domain(z, req, rep);
+
+	if (!d)
+		return;
+	if (!d->vmm_pid || (d->state != DOM_RUNNING && d->state != DOM_PAUSED)) {
+		ctl_reply_error(rep, "EINVAL", "domain %u is %s", d->domid,
+				dom_state_name(d->state));
+		return;
+	}
+	/* The whole VMM stops: vCPUs, its timers, its device threads. */
+	if (kill(d->vmm_pid, pause ? SIGSTOP : SIGCONT) < 0) {
+		ctl_reply_error(rep, "EIO", "cannot signal the VMM: %s", strerror(errno));
+		return;
+	}
+	d->state = pause ? DOM_PAUSED : DOM_RUNNING;
+	dom0_log(z, "domain %u (%s) %s", d->domid, d->name, pause ? "paused" : "unpaused");
+	ctl_reply_ok(rep);
+}
+
+static void do_shutdown(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = want_domain(z, req, rep);
+
+	if (!d)
+		return;
+	/* Shutdown is a request to the guest through xenstore control/shutdown. */
+	ctl_reply_error(rep, "EOPNOTSUPP",
+			"PV control interface not available for domain %u "
+			"(its xenstore connection is not wired yet)", d->domid);
+}
+
+static void do_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct utsname u;
+	struct sysinfo si;
+	unsigned long used = 0;
+
+	(void)req;
+	uname(&u);
+	sysinfo(&si);
+	for (struct domain *d = z->doms.head; d; d = d->next)
+		used += d->memory_mb;
+	ctl_reply_ok(rep);
+	ctl_msg_addf(rep, "host\t%s", u.nodename);
+	ctl_msg_addf(rep, "release\t%s", u.release);
+	ctl_msg_addf(rep, "version\t%s", u.version);
+	ctl_msg_addf(rep, "machine\t%s", u.machine);
+	ctl_msg_addf(rep, "nr_cpus\t%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	ctl_msg_addf(rep, "total_memory\t%llu",
+		     (unsigned long long)si.totalram * si.mem_unit >> 20);
+	ctl_msg_addf(rep, "free_memory\t%llu",
+		     (unsigned long long)si.freeram * si.mem_unit >> 20);
+	ctl_msg_addf(rep, "domu_memory\t%lu", used);
+	ctl_msg_addf(rep, "xen_major\t4");
+	ctl_msg_addf(rep, "xen_minor\t17");
+	ctl_msg_addf(rep, "xen_extra\t.0-xenkvm");
+	ctl_msg_addf(rep, "xen_caps\thvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64");
+	ctl_msg_addf(rep, "xen_scheduler\tkvm");
+	ctl_msg_addf(rep, "xen_pagesize\t4096");
+	ctl_msg_addf(rep, "xen_commandline\t");
+	ctl_msg_addf(rep, "xenkvmd_rundir\t%s", z->rundir);
+}
+
+static void do_dmesg(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	char path[256], *buf;
+	FILE *f;
+	long n;
+
+	(void)req;
+	dom0_path(z, path, sizeof(path), "xenkvmd.log");
+	f = fopen(path, "r");
+	if (!f) {
+		ctl_reply_error(rep, "ENOENT", "no daemon log at %s", path);
+		return;
+	}
+	/* The last 64 KiB is plenty for a terminal. */
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	if (n > 65536) {
+		fseek(f, n - 65536, SEEK_SET);
+		n = 65536;
+	} else {
+		fseek(f, 0, SEEK_SET);
+	}
+	buf = malloc((size_t)n + 1);
+	n = buf ? (long)fread(buf, 1, (size_t)n, f) : 0;
+	fclose(f);
+	ctl_reply_ok(rep);
+	ctl_msg_add(rep, buf ? buf : "", (size_t)n);
+	free(buf);
+}
+
+static void do_create(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	/* create <cfg-name> <cfg-text> <paused 0|1> [key=value overrides...] */
+	if (req->n < 4) {
+		ctl_reply_error(rep, "EINVAL", "create needs a config name, text and flags");
+		return;
+	}
+	dom0_create(z, req->field[1], req->field[2], req, 4, !strcmp(req->field[3], "1"), rep);
+}
+
+void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	const char *verb = ctl_arg(req, 0);
+
+	if (!verb) {
+		ctl_reply_error(rep, "EINVAL", "empty request");
+	} else if (!strcmp(verb, "hello")) {
+		ctl_reply_ok(rep);
+		ctl_msg_addf(rep, CTL_VERSION);
+		if (!ctl_arg(req, 1) || strcmp(ctl_arg(req, 1), CTL_VERSION))
+			ctl_reply_error(rep, "EPROTO", "xenkvmd speaks protocol %s, client %s",
+					CTL_VERSION, ctl_arg(req, 1) ? ctl_arg(req, 1) : "?");
+	} else if (!strcmp(verb, "list")) {
+		do_list(z, req, rep);
+	} else if (!strcmp(verb, "create")) {
+		do_create(z, req, rep);
+	} else if (!strcmp(verb, "destroy")) {
+		do_destroy(z, req, rep);
+	} else if (!strcmp(verb, "pause")) {
+		do_pause(z, req, rep, true);
+	} else if (!strcmp(verb, "unpause")) {
+		do_pause(z, req, rep, false);
+	} else if (!strcmp(verb, "shutdown") || !strcmp(verb, "reboot")) {
+		do_shutdown(z, req, rep);
+	} else if (!strcmp(verb, "info")) {
+		do_info(z, req, rep);
+	} else if (!strcmp(verb, "dmesg")) {
+		do_dmesg(z, req, rep);
+	} else {
+		ctl_reply_error(rep, "ENOSYS", "unknown request '%s'", verb);
+	}
+}

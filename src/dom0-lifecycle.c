@@ -1,0 +1,225 @@
+/* xenkvmd: creating domains (one xenkvm-vmm process each), destroying, reaping. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "src/dom-spec.h"
+#include "src/dom0.h"
+
+/* Exit statuses of xenkvm-vmm (see vmm/main.c and man/xenkvmd.8). */
+#define VMM_EXIT_POWEROFF 0
+#define VMM_EXIT_REBOOT   2
+#define VMM_EXIT_CRASH    3
+#define VMM_EXIT_WATCHDOG 4
+#define VMM_EXIT_SUSPEND  5
+
+static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *s,
+		       bool paused)
+{
+	char mem[16], vcpus[16], domid[16], vmmlog[256];
+	const char *argv[24];
+	int argc = 0, fd;
+	pid_t pid;
+
+	snprintf(mem, sizeof(mem), "%u", s->memory_mb);
+	snprintf(vcpus, sizeof(vcpus), "%u", s->vcpus);
+	snprintf(domid, sizeof(domid), "%u", d->domid);
+	dom0_path(z, d->console_log, sizeof(d->console_log), "console/%u.log", d->domid);
+	dom0_path(z, vmmlog, sizeof(vmmlog), "vmm/%u.log", d->domid);
+	argv[argc++] = z->vmm_path;
+	argv[argc++] = "--memory"; argv[argc++] = mem;
+	argv[argc++] = "--vcpus"; argv[argc++] = vcpus;
+	argv[argc++] = "--domid"; argv[argc++] = domid;
+	argv[argc++] = "--console-log"; argv[argc++] = d->console_log;
+	if (s->cmdline[0]) {
+		argv[argc++] = "--cmdline"; argv[argc++] = s->cmdline;
+	}
+	if (s->ramdisk[0]) {
+		argv[argc++] = "--module"; argv[argc++] = s->ramdisk;
+	}
+	argv[argc++] = s->kernel;
+	argv[argc] = NULL;
+
+	fd = open(vmmlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		/* Start stopped when asked: xl create -p; unpause sends SIGCONT. */
+		if (paused)
+			raise(SIGSTOP);
+		execv(argv[0], (char *const *)argv);
+		fprintf(stderr, "xenkvmd: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fd);
+	return pid;
+}
+
+static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec *s,
+			bool paused)
+{
+	d->memory_mb = s->memory_mb;
+	d->vcpus = s->vcpus;
+	d->on_poweroff = s->on_poweroff;
+	d->on_reboot = s->on_reboot;
+	d->on_crash = s->on_crash;
+	d->spec = malloc(sizeof(*s));
+	if (!d->spec)
+		return -1;
+	*d->spec = *s;
+	d->vmm_pid = spawn_vmm(z, d, s, paused);
+	if (d->vmm_pid < 0)
+		return -1;
+	d->state = paused ? DOM_PAUSED : DOM_RUNNING;
+	return 0;
+}
+
+/* Xen restarts a domain as a new domain (new domid) with the same config. */
+static void restart_domain(struct dom0 *z, struct domain *old, bool rename)
+{
+	struct dom_spec spec = *old->spec;
+	struct domain *d;
+
+	if (rename) {
+		/* The old one stays, renamed, for inspection. */
+		char newname[DOM_NAME_MAX];
+		snprintf(newname, sizeof(newname), "%.40s--%u", old->name, old->domid);
+		snprintf(old->name, sizeof(old->name), "%s", newname);
+	} else {
+		domains_remove(&z->doms, old);
+	}
+	d = domains_add(&z->doms, spec.name);
+	if (!d || start_domain(z, d, &spec, false) < 0) {
+		dom0_log(z, "restart of %s failed: %s", spec.name, strerror(errno));
+		if (d)
+			domains_remove(&z->doms, d);
+		return;
+	}
+	dom0_log(z, "domain %s restarted as domain %u", spec.name, d->domid);
+}
+
+int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
+		const struct ctl_msg *req, unsigned first_override, bool paused,
+		struct ctl_msg *rep)
+{
+	const char *overrides[CTL_MAX_FIELDS];
+	unsigned nov = 0;
+	struct dom_spec spec;
+	struct domain *d;
+	char err[512];
+
+	for (unsigned i = first_override; i < req->n; i++)
+		overrides[nov++] = req->field[i];
+	if (dom_spec_from_config(cfg_name, cfg_text, overrides, nov, &spec, err, sizeof(err))) {
+		ctl_reply_error(rep, "EINVAL", "%s", err);
+		return -1;
+	}
+	if (strcmp(spec.type, "pvh")) {
+		ctl_reply_error(rep, "EOPNOTSUPP", "%s: type \"%s\" guests are not supported "
+				"yet (only pvh)", cfg_name, spec.type);
+		return -1;
+	}
+	if (access(spec.kernel, R_OK)) {
+		ctl_reply_error(rep, "ENOENT", "%s: kernel %s: %s", cfg_name, spec.kernel,
+				strerror(errno));
+		return -1;
+	}
+	d = domains_add(&z->doms, spec.name);
+	if (!d) {
+		ctl_reply_error(rep, errno == EEXIST ? "EEXIST" : "EINVAL",
+				errno == EEXIST ? "domain with name \"%s\" already exists"
+						: "bad domain name \"%s\"", spec.name);
+		return -1;
+	}
+	if (start_domain(z, d, &spec, paused) < 0) {
+		ctl_reply_error(rep, "EIO", "cannot start the VMM: %s", strerror(errno));
+		domains_remove(&z->doms, d);
+		return -1;
+	}
+	dom0_log(z, "domain %u (%s) created from %s, vmm pid %d%s", d->domid, d->name,
+		 cfg_name, (int)d->vmm_pid, paused ? ", paused" : "");
+	ctl_reply_ok(rep);
+	ctl_msg_addf(rep, "%u", d->domid);
+	ctl_msg_addf(rep, "%s", d->console_log);
+	return 0;
+}
+
+int dom0_destroy(struct dom0 *z, struct domain *d)
+{
+	if (d->vmm_pid > 0) {
+		int status;
+
+		d->state = DOM_DYING;
+		kill(d->vmm_pid, SIGKILL);
+		kill(d->vmm_pid, SIGCONT);
+		waitpid(d->vmm_pid, &status, 0);
+	}
+	dom0_log(z, "domain %u (%s) destroyed", d->domid, d->name);
+	domains_remove(&z->doms, d);
+	return 0;
+}
+
+static int reason_from_status(int wstatus)
+{
+	if (!WIFEXITED(wstatus))
+		return DOM_SHUTDOWN_CRASH;
+	switch (WEXITSTATUS(wstatus)) {
+	case VMM_EXIT_POWEROFF: return DOM_SHUTDOWN_POWEROFF;
+	case VMM_EXIT_REBOOT: return DOM_SHUTDOWN_REBOOT;
+	case VMM_EXIT_WATCHDOG: return DOM_SHUTDOWN_WATCHDOG;
+	case VMM_EXIT_SUSPEND: return DOM_SHUTDOWN_SUSPEND;
+	default: return DOM_SHUTDOWN_CRASH;
+	}
+}
+
+static void describe_exit(char *buf, size_t size, int wstatus)
+{
+	if (WIFSIGNALED(wstatus))
+		snprintf(buf, size, "VMM killed by signal %d", WTERMSIG(wstatus));
+	else
+		snprintf(buf, size, "VMM exited with status %d", WEXITSTATUS(wstatus));
+}
+
+void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
+{
+	int reason = reason_from_status(wstatus);
+	enum dom_action act;
+	char why[64];
+
+	describe_exit(why, sizeof(why), wstatus);
+	d->vmm_pid = 0;
+	d->shutdown_reason = reason;
+	if (reason == DOM_SHUTDOWN_CRASH) {
+		d->state = DOM_CRASHED;
+		act = d->on_crash;
+	} else {
+		d->state = DOM_SHUTDOWN;
+		act = reason == DOM_SHUTDOWN_REBOOT ? d->on_reboot : d->on_poweroff;
+	}
+	dom0_log(z, "domain %u (%s) %s (%s); action %s", d->domid, d->name,
+		 dom_state_name(d->state), why, dom_action_name(act));
+	switch (act) {
+	case DOM_ACT_DESTROY:
+		domains_remove(&z->doms, d);
+		break;
+	case DOM_ACT_PRESERVE:
+		break;
+	case DOM_ACT_RESTART:
+		restart_domain(z, d, false);
+		break;
+	case DOM_ACT_RENAME_RESTART:
+		restart_domain(z, d, true);
+		break;
+	}
+}

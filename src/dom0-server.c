@@ -1,0 +1,243 @@
+/* xenkvmd's event loop: the control socket, its clients, and child reaping. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "src/dom0.h"
+#include "src/dom0-server.h"
+
+#define MAX_CLIENTS 64
+
+struct client {
+	int fd;
+	char *buf;
+	size_t len, cap;
+};
+
+static struct client clients[MAX_CLIENTS];
+
+void dom0_log(struct dom0 *z, const char *fmt, ...)
+{
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+	va_list ap;
+
+	if (!z->log)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	fprintf(z->log, "[%s] ", when);
+	va_start(ap, fmt);
+	vfprintf(z->log, fmt, ap);
+	va_end(ap);
+	fputc('\n', z->log);
+	fflush(z->log);
+}
+
+void dom0_path(const struct dom0 *z, char *out, size_t size, const char *fmt, ...)
+{
+	char rel[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rel, sizeof(rel), fmt, ap);
+	va_end(ap);
+	snprintf(out, size, "%s/%s", z->rundir, rel);
+}
+
+int dom0_listen(struct dom0 *z)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char path[256];
+	mode_t old;
+	int fd;
+
+	dom0_path(z, path, sizeof(path), "xenkvmd.sock");
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "xenkvmd: socket path too long: %s\n", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	/* Owner-only from the moment it exists: no window for other users. */
+	old = umask(077);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+		umask(old);
+		fprintf(stderr, "xenkvmd: cannot listen on %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	z->listen_fd = fd;
+	return 0;
+}
+
+int dom0_signals(struct dom0 *z)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	z->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	signal(SIGPIPE, SIG_IGN);
+	return z->sig_fd < 0 ? -1 : 0;
+}
+
+static void reap_children(struct dom0 *z)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct domain *d = domains_by_pid(&z->doms, pid);
+		if (d)
+			dom0_vmm_exited(z, d, status);
+	}
+}
+
+static void read_signals(struct dom0 *z)
+{
+	struct signalfd_siginfo si;
+
+	while (read(z->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			reap_children(z);
+		else
+			z->quit = true;
+	}
+}
+
+static void accept_client(struct dom0 *z)
+{
+	int fd = accept4(z->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	for (int i = 0; i < MAX_CLIENTS; i++) {
+		if (clients[i].fd <= 0) {
+			clients[i] = (struct client){ .fd = fd };
+			return;
+		}
+	}
+	dom0_log(z, "too many control clients; refusing one");
+	close(fd);
+}
+
+static void drop_client(struct client *c)
+{
+	close(c->fd);
+	free(c->buf);
+	*c = (struct client){ 0 };
+}
+
+static int send_reply(int fd, const struct ctl_msg *rep)
+{
+	int flags = fcntl(fd, F_GETFL);
+	int rc;
+
+	/* Replies are small; write them whole even on a non-blocking socket. */
+	fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	rc = ctl_send(fd, rep);
+	fcntl(fd, F_SETFL, flags);
+	return rc;
+}
+
+static void serve_client(struct dom0 *z, struct client *c)
+{
+	ssize_t r;
+
+	if (c->cap - c->len < 4096) {
+		size_t ncap = c->cap ? c->cap * 2 : 8192;
+		char *nb = ncap <= CTL_MAX_MSG + 8192 ? realloc(c->buf, ncap) : NULL;
+		if (!nb) {
+			dom0_log(z, "control client sent an oversize message; dropped");
+			drop_client(c);
+			return;
+		}
+		c->buf = nb;
+		c->cap = ncap;
+	}
+	r = read(c->fd, c->buf + c->len, c->cap - c->len);
+	if (r <= 0) {
+		if (r < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		drop_client(c);
+		return;
+	}
+	c->len += (size_t)r;
+	for (;;) {
+		struct ctl_msg req, rep;
+		long used;
+
+		ctl_msg_init(&req);
+		used = ctl_decode(c->buf, c->len, &req);
+		if (used == 0)
+			return;
+		if (used < 0) {
+			dom0_log(z, "malformed control message; client dropped");
+			drop_client(c);
+			return;
+		}
+		memmove(c->buf, c->buf + used, c->len - (size_t)used);
+		c->len -= (size_t)used;
+		ctl_msg_init(&rep);
+		dom0_handle(z, &req, &rep);
+		r = send_reply(c->fd, &rep);
+		ctl_msg_free(&req);
+		ctl_msg_free(&rep);
+		if (r < 0) {
+			drop_client(c);
+			return;
+		}
+	}
+}
+
+void dom0_run(struct dom0 *z)
+{
+	while (!z->quit) {
+		struct pollfd pfd[MAX_CLIENTS + 2];
+		int map[MAX_CLIENTS + 2];
+		nfds_t n = 0;
+
+		pfd[n++] = (struct pollfd){ .fd = z->listen_fd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = z->sig_fd, .events = POLLIN };
+		for (int i = 0; i < MAX_CLIENTS; i++) {
+			if (clients[i].fd > 0) {
+				map[n] = i;
+				pfd[n++] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
+			}
+		}
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			dom0_log(z, "poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[1].revents)
+			read_signals(z);
+		if (pfd[0].revents)
+			accept_client(z);
+		for (nfds_t i = 2; i < n; i++)
+			if (pfd[i].revents)
+				serve_client(z, &clients[map[i]]);
+	}
+}

@@ -1,0 +1,42 @@
+/* xenkvmd's state and the pieces of the daemon that act on it. */
+#ifndef XENKVM_DOM0_H
+#define XENKVM_DOM0_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "src/ctl-proto.h"
+#include "src/domains.h"
+
+struct dom0 {
+	char rundir[200];
+	char vmm_path[256];
+	struct domains doms;
+	FILE *log;
+	int listen_fd;
+	int sig_fd;
+	bool quit;
+};
+
+/* Daemon log (the "dmesg" xl shows): timestamped lines. */
+void dom0_log(struct dom0 *z, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Execute one control request and fill the reply. */
+void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep);
+/* Reply helpers. */
+void ctl_reply_error(struct ctl_msg *rep, const char *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ctl_reply_ok(struct ctl_msg *rep);
+
+/* Domain lifecycle (dom0-lifecycle.c). */
+int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
+		const struct ctl_msg *req, unsigned first_override, bool paused,
+		struct ctl_msg *rep);
+int dom0_destroy(struct dom0 *z, struct domain *d);
+/* A VMM process ended: record why and apply the domain's on_* action. */
+void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus);
+
+/* Paths under the run directory. */
+void dom0_path(const struct dom0 *z, char *out, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

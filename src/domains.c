@@ -1,0 +1,206 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "src/domains.h"
+
+void domains_init(struct domains *ds)
+{
+	memset(ds, 0, sizeof(*ds));
+	ds->next_domid = 1;
+}
+
+static void random_uuid(uint8_t uuid[16])
+{
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || read(fd, uuid, 16) != 16) {
+		/* Unique enough for a registry when urandom is unavailable. */
+		uint64_t t = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+		for (int i = 0; i < 16; i++)
+			uuid[i] = (uint8_t)(t >> ((i % 8) * 8)) ^ (uint8_t)(i * 37);
+	}
+	if (fd >= 0)
+		close(fd);
+	uuid[6] = (uuid[6] & 0x0f) | 0x40;	/* version 4 */
+	uuid[8] = (uuid[8] & 0x3f) | 0x80;	/* RFC 4122 variant */
+}
+
+static uint32_t alloc_domid(struct domains *ds)
+{
+	/* Like Xen, hand out increasing ids and wrap, skipping ones in use. */
+	for (uint32_t tries = 0; tries < DOM_MAX_DOMID; tries++) {
+		uint32_t id = ds->next_domid;
+
+		ds->next_domid = id >= DOM_MAX_DOMID ? 1 : id + 1;
+		if (!domains_by_id(ds, id))
+			return id;
+	}
+	return 0;
+}
+
+struct domain *domains_add(struct domains *ds, const char *name)
+{
+	struct domain *d;
+	struct timespec ts;
+
+	if (!name || !*name || strlen(name) >= DOM_NAME_MAX) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (domains_by_name(ds, name)) {
+		errno = EEXIST;
+		return NULL;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->domid = alloc_domid(ds);
+	if (!d->domid) {
+		free(d);
+		errno = ENOSPC;
+		return NULL;
+	}
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	random_uuid(d->uuid);
+	d->shutdown_reason = -1;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	d->start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	/* Keep the list sorted by domid, as xl list prints it. */
+	struct domain **pp = &ds->head;
+	while (*pp && (*pp)->domid < d->domid)
+		pp = &(*pp)->next;
+	d->next = *pp;
+	*pp = d;
+	return d;
+}
+
+void domains_remove(struct domains *ds, struct domain *d)
+{
+	for (struct domain **pp = &ds->head; *pp; pp = &(*pp)->next) {
+		if (*pp == d) {
+			*pp = d->next;
+			free(d->spec);
+			free(d);
+			return;
+		}
+	}
+}
+
+struct domain *domains_by_id(struct domains *ds, uint32_t domid)
+{
+	for (struct domain *d = ds->head; d; d = d->next)
+		if (d->domid == domid)
+			return d;
+	return NULL;
+}
+
+struct domain *domains_by_name(struct domains *ds, const char *name)
+{
+	for (struct domain *d = ds->head; d; d = d->next)
+		if (!strcmp(d->name, name))
+			return d;
+	return NULL;
+}
+
+struct domain *domains_by_pid(struct domains *ds, pid_t pid)
+{
+	for (struct domain *d = ds->head; d; d = d->next)
+		if (d->vmm_pid == pid)
+			return d;
+	return NULL;
+}
+
+struct domain *domains_lookup(struct domains *ds, const char *s)
+{
+	char *end;
+	unsigned long id;
+
+	if (!s || !*s)
+		return NULL;
+	id = strtoul(s, &end, 10);
+	if (*end == 0 && id <= DOM_MAX_DOMID)
+		return domains_by_id(ds, (uint32_t)id);
+	return domains_by_name(ds, s);
+}
+
+const char *dom_state_name(enum dom_state s)
+{
+	static const char *const names[] = {
+		[DOM_RUNNING] = "running", [DOM_PAUSED] = "paused",
+		[DOM_SHUTDOWN] = "shutdown", [DOM_CRASHED] = "crashed",
+		[DOM_DYING] = "dying",
+	};
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "unknown";
+}
+
+void dom_state_flags(const struct domain *d, char out[7])
+{
+	/* Xen's columns: running, blocked, paused, shutdown, reason, dying. */
+	static const char reason_letters[] = "-rscwS";
+
+	memcpy(out, "------", 7);
+	switch (d->state) {
+	case DOM_RUNNING: out[0] = 'r'; break;
+	case DOM_PAUSED: out[2] = 'p'; break;
+	case DOM_SHUTDOWN:
+	case DOM_CRASHED:
+		out[3] = 's';
+		out[4] = d->shutdown_reason >= 0 && d->shutdown_reason < 6 ?
+			 reason_letters[d->shutdown_reason] : '?';
+		break;
+	case DOM_DYING: out[5] = 'd'; break;
+	}
+}
+
+void dom_uuid_format(const uint8_t u[16], char out[37])
+{
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+		 u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+int dom_uuid_parse(const char *s, uint8_t uuid[16])
+{
+	unsigned n = 0;
+
+	for (; *s && n < 32; s++) {
+		int v;
+		if (*s == '-')
+			continue;
+		if (*s >= '0' && *s <= '9') v = *s - '0';
+		else if (*s >= 'a' && *s <= 'f') v = *s - 'a' + 10;
+		else if (*s >= 'A' && *s <= 'F') v = *s - 'A' + 10;
+		else return -1;
+		if (n % 2 == 0)
+			uuid[n / 2] = (uint8_t)(v << 4);
+		else
+			uuid[n / 2] |= (uint8_t)v;
+		n++;
+	}
+	return (n == 32 && *s == 0) ? 0 : -1;
+}
+
+static const char *const action_names[] = {
+	[DOM_ACT_DESTROY] = "destroy", [DOM_ACT_RESTART] = "restart",
+	[DOM_ACT_PRESERVE] = "preserve", [DOM_ACT_RENAME_RESTART] = "rename-restart",
+};
+
+const char *dom_action_name(enum dom_action a)
+{
+	return action_names[a];
+}
+
+int dom_action_parse(const char *s, enum dom_action *a)
+{
+	for (unsigned i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++) {
+		if (!strcmp(s, action_names[i])) {
+			*a = (enum dom_action)i;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -1,0 +1,78 @@
+/* xenkvmd's domain registry: ids, names, uuids, states and lifecycle actions. */
+#ifndef XENKVM_DOMAINS_H
+#define XENKVM_DOMAINS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define DOM_NAME_MAX 64
+#define DOM_MAX_DOMID 0x7fefu	/* DOMID_FIRST_RESERVED - 1 */
+
+enum dom_state {
+	DOM_RUNNING,
+	DOM_PAUSED,
+	DOM_SHUTDOWN,	/* stopped by the guest; reason in shutdown_reason */
+	DOM_CRASHED,
+	DOM_DYING,
+};
+
+/* Xen's SHUTDOWN_* reasons as the VMM reports them. */
+enum dom_shutdown {
+	DOM_SHUTDOWN_POWEROFF = 0,
+	DOM_SHUTDOWN_REBOOT = 1,
+	DOM_SHUTDOWN_SUSPEND = 2,
+	DOM_SHUTDOWN_CRASH = 3,
+	DOM_SHUTDOWN_WATCHDOG = 4,
+};
+
+/* on_poweroff / on_reboot / on_crash actions, as in xl.cfg(5). */
+enum dom_action {
+	DOM_ACT_DESTROY,
+	DOM_ACT_RESTART,
+	DOM_ACT_PRESERVE,
+	DOM_ACT_RENAME_RESTART,
+};
+
+struct dom_spec;
+
+struct domain {
+	uint32_t domid;
+	char name[DOM_NAME_MAX];
+	uint8_t uuid[16];
+	enum dom_state state;
+	int shutdown_reason;		/* -1 while running */
+	pid_t vmm_pid;			/* 0 once reaped */
+	uint64_t start_ns;		/* CLOCK_MONOTONIC at creation */
+	unsigned memory_mb;
+	unsigned vcpus;
+	enum dom_action on_poweroff, on_reboot, on_crash;
+	struct dom_spec *spec;		/* what it was created from, to restart */
+	char console_log[256];
+	struct domain *next;
+};
+
+struct domains {
+	struct domain *head;
+	uint32_t next_domid;
+};
+
+void domains_init(struct domains *ds);
+/* New entry with a fresh domid; the name must be unique (else NULL, errno EEXIST). */
+struct domain *domains_add(struct domains *ds, const char *name);
+void domains_remove(struct domains *ds, struct domain *d);
+struct domain *domains_by_id(struct domains *ds, uint32_t domid);
+struct domain *domains_by_name(struct domains *ds, const char *name);
+struct domain *domains_by_pid(struct domains *ds, pid_t pid);
+/* A domid or a name, as xl accepts. */
+struct domain *domains_lookup(struct domains *ds, const char *id_or_name);
+
+const char *dom_state_name(enum dom_state s);
+/* xl list's six-letter state column, e.g. "r-----". */
+void dom_state_flags(const struct domain *d, char out[7]);
+void dom_uuid_format(const uint8_t uuid[16], char out[37]);
+int dom_uuid_parse(const char *s, uint8_t uuid[16]);
+const char *dom_action_name(enum dom_action a);
+int dom_action_parse(const char *s, enum dom_action *a);
+
+#endif

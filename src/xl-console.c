@@ -1,0 +1,120 @@
+/* xl console: follow a domain's console log; Ctrl-] detaches. */
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include "src/xl.h"
+
+#define CTRL_RBRACKET 0x1d
+#define REPLAY_BYTES 65536
+
+static struct termios saved_tio;
+static int tio_saved;
+
+static void raw_stdin(void)
+{
+	struct termios t;
+
+	if (!isatty(0) || tcgetattr(0, &saved_tio))
+		return;
+	t = saved_tio;
+	cfmakeraw(&t);
+	t.c_oflag |= OPOST | ONLCR;
+	if (tcsetattr(0, TCSANOW, &t) == 0)
+		tio_saved = 1;
+}
+
+static void restore_stdin(void)
+{
+	if (tio_saved)
+		tcsetattr(0, TCSANOW, &saved_tio);
+	tio_saved = 0;
+}
+
+static int domain_alive(const char *domain)
+{
+	struct ctl_msg rep;
+	int alive = xl_call(&rep, "list", domain, NULL) == 0 && rep.n >= 2;
+
+	ctl_msg_free(&rep);
+	return alive;
+}
+
+/* Copy whatever the log gained since the last call. */
+static void pump(int fd)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (write(1, buf, (size_t)n) < 0)
+			return;
+}
+
+int xl_console_attach(const char *log_path, const char *domain)
+{
+	int fd = -1, warned = 0, ticks = 0;
+	off_t end;
+
+	/* The log may not exist for a moment after create. */
+	for (int i = 0; i < 50 && fd < 0; i++) {
+		fd = open(log_path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			usleep(20000);
+	}
+	if (fd < 0) {
+		fprintf(stderr, "xl console: cannot open %s\n", log_path);
+		return 1;
+	}
+	end = lseek(fd, 0, SEEK_END);
+	lseek(fd, end > REPLAY_BYTES ? end - REPLAY_BYTES : 0, SEEK_SET);
+	raw_stdin();
+	for (;;) {
+		struct pollfd p = { .fd = 0, .events = POLLIN };
+		char c;
+
+		pump(fd);
+		if (poll(&p, 1, 100) > 0) {
+			if (read(0, &c, 1) != 1 || c == CTRL_RBRACKET)
+				break;
+			if (!warned++) {
+				restore_stdin();
+				fprintf(stderr, "\r\nxl console: console input is not connected to "
+					"the guest yet; Ctrl-] detaches\r\n");
+				raw_stdin();
+			}
+		}
+		/* Stop following once the domain is gone, after a last read. */
+		if (++ticks % 10 == 0 && !domain_alive(domain)) {
+			pump(fd);
+			break;
+		}
+	}
+	restore_stdin();
+	close(fd);
+	return 0;
+}
+
+int xl_cmd_console(int argc, char **argv)
+{
+	struct ctl_msg rep;
+	char *f[10];
+	int rc;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: xl console <Domain>\n");
+		return 2;
+	}
+	if (xl_call(&rep, "list", argv[argc - 1], NULL))
+		return rep.n ? xl_report(&rep, "console") : 1;
+	if (rep.n < 2 || xl_split(rep.field[1], f, 10) != 10 || !f[9][0]) {
+		fprintf(stderr, "xl console: domain %s has no console\n", argv[argc - 1]);
+		ctl_msg_free(&rep);
+		return 1;
+	}
+	rc = xl_console_attach(f[9], argv[argc - 1]);
+	ctl_msg_free(&rep);
+	return rc;
+}

@@ -1,0 +1,68 @@
+/* xl destroy, pause, unpause, shutdown, reboot. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "src/xl.h"
+
+static int simple(int argc, char **argv, const char *verb)
+{
+	struct ctl_msg rep;
+	int rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: xl %s <Domain>\n", verb);
+		return 2;
+	}
+	rc = xl_call(&rep, verb, argv[1], NULL);
+	if (rc)
+		rc = rep.n ? xl_report(&rep, verb) : 1;
+	ctl_msg_free(&rep);
+	return rc;
+}
+
+int xl_cmd_destroy(int argc, char **argv) { return simple(argc, argv, "destroy"); }
+int xl_cmd_pause(int argc, char **argv) { return simple(argc, argv, "pause"); }
+int xl_cmd_unpause(int argc, char **argv) { return simple(argc, argv, "unpause"); }
+
+/* shutdown/reboot [-w] Domain: -w waits until the domain is gone or shut down. */
+static int shutdown_like(int argc, char **argv, const char *verb)
+{
+	int wait = 0, c;
+	struct ctl_msg rep;
+	int rc;
+
+	while ((c = getopt(argc, argv, "wF")) != -1) {
+		if (c == 'w')
+			wait = 1;
+		else if (c != 'F') {
+			fprintf(stderr, "usage: xl %s [-w] <Domain>\n", verb);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "usage: xl %s [-w] <Domain>\n", verb);
+		return 2;
+	}
+	rc = xl_call(&rep, verb, argv[optind], NULL);
+	if (rc) {
+		rc = rep.n ? xl_report(&rep, verb) : 1;
+		ctl_msg_free(&rep);
+		return rc;
+	}
+	ctl_msg_free(&rep);
+	while (wait) {
+		/* Done once the domain no longer runs (destroyed, or shut down and kept). */
+		if (xl_call(&rep, "list", argv[optind], NULL)) {
+			ctl_msg_free(&rep);
+			break;
+		}
+		wait = rep.n >= 2 && strstr(rep.field[1], "\tr-----\t") != NULL;
+		ctl_msg_free(&rep);
+		if (wait)
+			usleep(100 * 1000);
+	}
+	return 0;
+}
+
+int xl_cmd_shutdown(int argc, char **argv) { return shutdown_like(argc, argv, "shutdown"); }
+int xl_cmd_reboot(int argc, char **argv) { return shutdown_like(argc, argv, "reboot"); }

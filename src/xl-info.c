@@ -1,0 +1,38 @@
+/* xl info and xl dmesg. */
+#include <stdio.h>
+#include <string.h>
+#include "src/xl.h"
+
+int xl_cmd_info(int argc, char **argv)
+{
+	struct ctl_msg rep;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: xl info\n");
+		return 2;
+	}
+	if (xl_call(&rep, "info", NULL))
+		return rep.n ? xl_report(&rep, "info") : 1;
+	for (unsigned i = 1; i < rep.n; i++) {
+		char *f[2];
+		if (xl_split(rep.field[i], f, 2) == 2)
+			printf("%-23s: %s\n", f[0], f[1]);
+	}
+	ctl_msg_free(&rep);
+	return 0;
+}
+
+int xl_cmd_dmesg(int argc, char **argv)
+{
+	struct ctl_msg rep;
+
+	(void)argc;
+	(void)argv;
+	if (xl_call(&rep, "dmesg", NULL))
+		return rep.n ? xl_report(&rep, "dmesg") : 1;
+	if (rep.n >= 2)
+		fwrite(rep.field[1], 1, rep.len[1], stdout);
+	ctl_msg_free(&rep);
+	return 0;
+}

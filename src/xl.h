@@ -1,0 +1,34 @@
+/* xl: the command-line toolstack. One file per group of verbs. */
+#ifndef XENKVM_XL_H
+#define XENKVM_XL_H
+
+#include "src/ctl-proto.h"
+
+/* Send a request built from the strings (NULL-terminated); returns 0 on "ok". */
+int xl_call(struct ctl_msg *rep, const char *verb, ...) __attribute__((sentinel));
+int xl_call_msg(const struct ctl_msg *req, struct ctl_msg *rep);
+/* Print an "error" reply as xl does and return 1 (the exit status). */
+int xl_report(const struct ctl_msg *rep, const char *what);
+
+/* Split a tab-separated record into at most max fields (modifies it). */
+unsigned xl_split(char *rec, char **f, unsigned max);
+
+int xl_cmd_create(int argc, char **argv);
+int xl_cmd_list(int argc, char **argv);
+int xl_cmd_domid(int argc, char **argv);
+int xl_cmd_domname(int argc, char **argv);
+int xl_cmd_uptime(int argc, char **argv);
+int xl_cmd_vcpu_list(int argc, char **argv);
+int xl_cmd_destroy(int argc, char **argv);
+int xl_cmd_pause(int argc, char **argv);
+int xl_cmd_unpause(int argc, char **argv);
+int xl_cmd_shutdown(int argc, char **argv);
+int xl_cmd_reboot(int argc, char **argv);
+int xl_cmd_info(int argc, char **argv);
+int xl_cmd_dmesg(int argc, char **argv);
+int xl_cmd_console(int argc, char **argv);
+
+/* Attach to a console log until Ctrl-] (used by create -c too). */
+int xl_console_attach(const char *log_path, const char *domain);
+
+#endif
