@@ -1,0 +1,34 @@
+#!/bin/sh
+# Build a small initramfs: busybox, the Xen frontend modules, and an /init
+# that reports what the guest sees (for the demo and the integration tests).
+# usage: mkinitramfs.sh CACHE_DIR OUTPUT.cpio.gz
+set -eu
+CACHE=$1
+OUT=$2
+kver=$(cat "$CACHE/kernel-version")
+mods="$CACHE/root/lib/modules/$kver/kernel/drivers"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/bin" "$work/sbin" "$work/proc" "$work/sys" "$work/dev" \
+	"$work/lib/modules" "$work/tmp" "$work/mnt"
+cp "$CACHE/root/bin/busybox" "$work/bin/busybox"
+for m in block/xen-blkfront.ko net/xen-netfront.ko; do
+	[ -f "$mods/$m" ] && cp "$mods/$m" "$work/lib/modules/"
+done
+cat > "$work/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+echo "xenkvm-init: reached /init"
+for m in /lib/modules/*.ko; do insmod "$m" 2>/dev/null; done
+echo "xenkvm-init: cpus online: $(cat /sys/devices/system/cpu/online)"
+[ -r /sys/hypervisor/type ] && echo "xenkvm-init: hypervisor: $(cat /sys/hypervisor/type)"
+grep -q 'xenkvm.test' /proc/cmdline && { echo "xenkvm-init: done"; poweroff -f; }
+exec setsid cttyhack sh
+INIT
+chmod +x "$work/init"
+(cd "$work" && find . | cpio -o -H newc --quiet | gzip -9) > "$OUT"
+echo "$OUT"
