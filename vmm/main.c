@@ -1,7 +1,201 @@
+/* xenkvm-vmm: run one Xen domain on /dev/kvm. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <time.h>
+#include <x86intrin.h>
+#include "vmm/vmm.h"
+#include "xen-abi/abi-hvm.h"
+#include "xen-abi/evtchn.h"
+#include "xen-abi/time.h"
 
-int main(void)
+#define MSR_IA32_TSC 0x10
+
+static void usage(FILE *f)
 {
-	fprintf(stderr, "xenkvm-vmm: not yet\n");
-	return 1;
+	fprintf(f, "usage: xenkvm-vmm [--memory MiB] [--vcpus N] [--cmdline STR] "
+		   "[--module FILE]... [--console-log FILE] [--domid N] KERNEL\n"
+		   "       xenkvm-vmm --probe\n");
+}
+
+static int parse_uint(const char *s, unsigned long min, unsigned long max,
+		      const char *what, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > max) {
+		fprintf(stderr, "xenkvm-vmm: bad %s '%s' (expected %lu..%lu)\n", what, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct vmm_options *o)
+{
+	static const struct option opts[] = {
+		{ "memory", required_argument, NULL, 'm' },
+		{ "vcpus", required_argument, NULL, 'c' },
+		{ "cmdline", required_argument, NULL, 'l' },
+		{ "module", required_argument, NULL, 'M' },
+		{ "console-log", required_argument, NULL, 'o' },
+		{ "domid", required_argument, NULL, 'd' },
+		{ "probe", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	unsigned long v;
+	int c;
+
+	*o = (struct vmm_options){ .memory_mb = 16, .vcpus = 1, .domid = 1 };
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (parse_uint(optarg, 4, 65536, "memory size", &v))
+				return -1;
+			o->memory_mb = v;
+			break;
+		case 'c':
+			if (parse_uint(optarg, 1, XK_MAX_VCPUS, "vCPU count", &v))
+				return -1;
+			o->vcpus = (unsigned)v;
+			break;
+		case 'd':
+			if (parse_uint(optarg, 1, 0x7fef, "domid", &v))
+				return -1;
+			o->domid = (unsigned)v;
+			break;
+		case 'l': o->cmdline = optarg; break;
+		case 'o': o->console_log = optarg; break;
+		case 'M':
+			if (o->nr_modules == VMM_MAX_MODULES) {
+				fprintf(stderr, "xenkvm-vmm: at most %d modules\n", VMM_MAX_MODULES);
+				return -1;
+			}
+			o->modules[o->nr_modules++] = optarg;
+			break;
+		case 'p': exit(vmm_probe());
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return -1;
+	}
+	o->kernel = argv[optind];
+	return 0;
+}
+
+/* Guest TSC = host TSC + offset; learn the offset KVM gave each vCPU. */
+static void learn_tsc_offset(struct vmm_vcpu *vc)
+{
+	struct { struct kvm_msrs h; struct kvm_msr_entry e; } m = {
+		.h = { .nmsrs = 1 }, .e = { .index = MSR_IA32_TSC },
+	};
+	uint64_t host = __rdtsc();
+
+	if (ioctl(vc->fd, KVM_GET_MSRS, &m) == 1)
+		vc->tsc_offset = m.e.data - host;
+}
+
+/* The console ring and its event channel, as Xen's toolstack sets them up. */
+static void setup_rings(struct vmm *vm)
+{
+	struct xk_domain *d = &vm->dom;
+	uint64_t console_pfn = vm->ram_size / XEN_PAGE_SIZE - 1;
+	int port = xk_evtchn_alloc_unbound_for(d, 0);
+
+	d->hvm.param[HVM_PARAM_CONSOLE_PFN] = console_pfn;
+	if (port > 0)
+		d->hvm.param[HVM_PARAM_CONSOLE_EVTCHN] = (uint64_t)port;
+	vm->console_port = port > 0 ? (uint32_t)port : 0;
+	d->hvm.param[HVM_PARAM_STORE_PFN] = console_pfn - 1;
+	port = xk_evtchn_alloc_unbound_for(d, 0);
+	if (port > 0)
+		d->hvm.param[HVM_PARAM_STORE_EVTCHN] = (uint64_t)port;
+	vm->store_port = port > 0 ? (uint32_t)port : 0;
+}
+
+static int setup_domain(struct vmm *vm)
+{
+	struct xk_domain *d = &vm->dom;
+	struct timespec ts;
+	int khz;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	vm->start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	pthread_mutex_init(&vm->slot_lock, NULL);
+	pthread_mutex_init(&vm->exit_lock, NULL);
+	pthread_cond_init(&vm->exit_cond, NULL);
+	gmem_init(&d->mem);
+	if (gmem_add(&d->mem, 0, vm->ram_size, vm->ram, GMEM_RAM))
+		return -1;
+	d->max_pages = vm->ram_size / XEN_PAGE_SIZE;
+	khz = ioctl(vm->vm_fd, KVM_GET_TSC_KHZ, 0);
+	d->tsc_khz = khz > 0 ? (uint64_t)khz : 1000000;
+	if (xk_domain_init(d, (xen_domid_t)vm->opt.domid, vm->opt.vcpus, vm->xen_pages,
+			   &vmm_platform_ops, vm))
+		return -1;
+	setup_rings(vm);
+	return kvm_sync_memslots(vm);
+}
+
+static int boot_vcpu0(struct vmm *vm)
+{
+	struct vmm_vcpu *vc = &vm->vcpu[0];
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (ioctl(vc->fd, KVM_GET_SREGS, &sregs) < 0)
+		return -1;
+	if (pvh_load(vm, &regs, &sregs))
+		return -1;
+	if (ioctl(vc->fd, KVM_SET_SREGS, &sregs) < 0 || ioctl(vc->fd, KVM_SET_REGS, &regs) < 0) {
+		perror("xenkvm-vmm: set vCPU 0 registers");
+		return -1;
+	}
+	xk_time_update_wallclock(&vm->dom);
+	return vmm_start_vcpu(vc);
+}
+
+int main(int argc, char **argv)
+{
+	static struct vmm vm;
+
+	if (parse_args(argc, argv, &vm.opt))
+		return 1;
+	if (vm.opt.console_log) {
+		vm.console = fopen(vm.opt.console_log, "a");
+		if (!vm.console) {
+			fprintf(stderr, "xenkvm-vmm: %s: %s\n", vm.opt.console_log, strerror(errno));
+			return 1;
+		}
+	}
+	if (kvm_open_vm(&vm) || vmm_alloc_memory(&vm) || setup_domain(&vm) ||
+	    vmm_setup_msr_exits(&vm))
+		return 1;
+	for (unsigned i = 0; i < vm.opt.vcpus; i++) {
+		if (kvm_create_vcpu(&vm, i))
+			return 1;
+		learn_tsc_offset(&vm.vcpu[i]);
+	}
+	if (vmm_start_timers(&vm) || boot_vcpu0(&vm))
+		return 1;
+	pthread_mutex_lock(&vm.exit_lock);
+	while (!vm.exiting)
+		pthread_cond_wait(&vm.exit_cond, &vm.exit_lock);
+	pthread_mutex_unlock(&vm.exit_lock);
+	if (vm.console)
+		fflush(vm.console);
+	fflush(stdout);
+	/* vCPU threads may sit in KVM_RUN; the process exit ends them. */
+	_exit(vm.exit_code);
 }

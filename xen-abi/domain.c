@@ -24,6 +24,7 @@ int xk_domain_init(struct xk_domain *d, xen_domid_t domid, unsigned nr_vcpus,
 		v->dom = d;
 		v->id = i;
 		v->online = (i == 0);
+		v->initialised = (i == 0);
 		v->vcpu_info = &((struct xen_shared_info64 *)shared_info_page)->vcpu_info[i];
 		/* Xen starts every vCPU with event delivery masked. */
 		*xk_upcall_mask(v) = 1;
@@ -70,14 +71,19 @@ void xk_log(struct xk_domain *d, const char *fmt, ...)
 		fprintf(stderr, "xenkvm: dom%u: %s\n", d->domid, buf);
 }
 
-long xk_log_unimplemented(struct xk_domain *d, unsigned family, unsigned op)
+bool xk_log_once(struct xk_domain *d, unsigned family, unsigned op)
 {
 	/* Ops above 62 share the last bit: they are all unknown to Xen too. */
 	uint64_t m = 1ull << (op < 63 ? op : 63);
 
 	if (family >= XEN_HC_COUNT)
 		family = XEN_HC_COUNT - 1;
-	if (!(__atomic_fetch_or(&d->unimplemented_seen[family], m, __ATOMIC_RELAXED) & m))
+	return !(__atomic_fetch_or(&d->unimplemented_seen[family], m, __ATOMIC_RELAXED) & m);
+}
+
+long xk_log_unimplemented(struct xk_domain *d, unsigned family, unsigned op)
+{
+	if (xk_log_once(d, family, op))
 		xk_log(d, "hypercall %u op %u not implemented: -ENOSYS", family, op);
 	return -XEN_ENOSYS;
 }

@@ -79,6 +79,7 @@ struct xk_vcpu {
 	struct xk_domain *dom;
 	unsigned id;
 	bool online;
+	bool initialised;	/* has run (vCPU 0 at boot; others after initialise) */
 
 	/* Captured by the VMM at each hypercall exit. */
 	bool compat;		/* guest was in 32-bit mode */
@@ -154,6 +155,8 @@ int xk_copy_to_guest(struct xk_vcpu *v, uint64_t gva, const void *src, size_t le
 /* Log through the platform (printf-style). */
 void xk_log(struct xk_domain *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* True the first time (family, op) is seen: for logging a guest's misdeed once. */
+bool xk_log_once(struct xk_domain *d, unsigned family, unsigned op);
 /* Log "family op N not implemented" once per (family, op); returns -XEN_ENOSYS. */
 long xk_log_unimplemented(struct xk_domain *d, unsigned family, unsigned op);
 

@@ -18,5 +18,7 @@ void xk_time_update_wallclock(struct xk_domain *d);
 uint64_t xk_vcpu_timer_next_deadline(struct xk_vcpu *v);
 /* Fire any of v's timers due at 'now' (raises VIRQ_TIMER, re-arms periodic). */
 void xk_vcpu_timer_expire(struct xk_vcpu *v, uint64_t now);
+/* pvclock multiplier and shift for a TSC of tsc_hz. */
+void xk_time_scale(uint64_t tsc_hz, uint32_t *mul, int8_t *shift);
 
 #endif

@@ -39,7 +39,7 @@ bool check(const char *name, bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* check() that the hypercall result equals 'want'. */
 bool check_rc(const char *name, long got, long want);
-extern unsigned guest_failures;
+extern unsigned guest_failures, guest_checks;
 
 /* Registering test functions (run in link order). */
 struct guest_test {

@@ -1,0 +1,145 @@
+/* Test-guest runtime: hypercall page, console output, interrupts, main. */
+#include "guest.h"
+#include "xen-abi/abi-sched.h"
+#include "xen-abi/abi-console.h"
+
+unsigned guest_failures, guest_checks;
+static uint32_t xen_cpuid_base;
+
+extern const struct guest_test __start_guest_tests[], __stop_guest_tests[];
+extern const ulong isr_table[256];
+static irq_handler_t handlers[256];
+
+void hc_init(void)
+{
+	uint32_t r[4];
+
+	for (uint32_t base = 0x40000000; base < 0x40010000; base += 0x100) {
+		cpuid(base, 0, r);
+		if (r[1] == XEN_CPUID_SIGNATURE_EBX && r[2] == XEN_CPUID_SIGNATURE_ECX &&
+		    r[3] == XEN_CPUID_SIGNATURE_EDX && r[0] >= base + 2) {
+			xen_cpuid_base = base;
+			break;
+		}
+	}
+	if (!xen_cpuid_base)
+		guest_shutdown(SHUTDOWN_crash);	/* no Xen: nothing else can work */
+	cpuid(xen_cpuid_base + 2, 0, r);
+	wrmsr(r[1], (ulong)hypercall_page);
+}
+
+uint32_t guest_xen_cpuid_base(void)
+{
+	return xen_cpuid_base;
+}
+
+/* Calls go through the page; the stubs clobber only the result register. */
+long hypercall5(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
+{
+	void *fn = hypercall_page + nr * 32;
+	long ret;
+#ifdef __x86_64__
+	register ulong r10 __asm__("r10") = a4;
+	register ulong r8 __asm__("r8") = a5;
+
+	__asm__ volatile("call *%[fn]"
+			 : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+			 : [fn] "m"(fn)
+			 : "memory", "rcx", "r9", "r11");
+#else
+	__asm__ volatile("call *%[fn]"
+			 : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
+			 : [fn] "m"(fn)
+			 : "memory");
+#endif
+	return ret;
+}
+
+long hypercall0(unsigned nr) { return hypercall5(nr, 0, 0, 0, 0, 0); }
+long hypercall1(unsigned nr, ulong a1) { return hypercall5(nr, a1, 0, 0, 0, 0); }
+long hypercall2(unsigned nr, ulong a1, ulong a2) { return hypercall5(nr, a1, a2, 0, 0, 0); }
+long hypercall3(unsigned nr, ulong a1, ulong a2, ulong a3)
+{
+	return hypercall5(nr, a1, a2, a3, 0, 0);
+}
+long hypercall4(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4)
+{
+	return hypercall5(nr, a1, a2, a3, a4, 0);
+}
+
+void gputs(const char *s)
+{
+	hypercall3(XEN_HC_console_io, CONSOLEIO_write, strlen(s), (ulong)s);
+}
+
+void guest_shutdown(unsigned reason)
+{
+	for (;;) {
+		hypercall2(XEN_HC_sched_op, SCHEDOP_shutdown, (ulong)&reason);
+		__asm__ volatile("cli; hlt");
+	}
+}
+
+/* --- interrupts ----------------------------------------------------------- */
+
+#ifdef __x86_64__
+struct gate { uint16_t off0, sel; uint8_t ist, type; uint16_t off1; uint32_t off2, rsvd; };
+#define CODE_SEL 0x18
+#else
+struct gate { uint16_t off0, sel; uint8_t zero, type; uint16_t off1; };
+#define CODE_SEL 0x08
+#endif
+
+static struct gate idt[256] __attribute__((aligned(16)));
+
+void idt_init(void)
+{
+	struct __attribute__((packed)) { uint16_t limit; ulong base; } desc;
+
+	for (int v = 0; v < 256; v++) {
+		ulong a = isr_table[v];
+		struct gate *g = &idt[v];
+
+		memset(g, 0, sizeof(*g));
+		g->off0 = (uint16_t)a;
+		g->sel = CODE_SEL;
+		g->type = 0x8e;	/* present, DPL 0, interrupt gate */
+		g->off1 = (uint16_t)(a >> 16);
+#ifdef __x86_64__
+		g->off2 = (uint32_t)(a >> 32);
+#endif
+	}
+	desc.limit = sizeof(idt) - 1;
+	desc.base = (ulong)idt;
+	__asm__ volatile("lidt %0" :: "m"(desc));
+}
+
+void irq_set_handler(unsigned vector, irq_handler_t h)
+{
+	handlers[vector & 255] = h;
+}
+
+void guest_irq(unsigned vector)
+{
+	if (handlers[vector & 255]) {
+		handlers[vector & 255](vector);
+		return;
+	}
+	gprintf("FAIL exception: unexpected vector %u\n", vector);
+	guest_failures++;
+	guest_shutdown(SHUTDOWN_crash);
+}
+
+/* --- main ---------------------------------------------------------------- */
+
+void guest_main(void)
+{
+	hc_init();
+	idt_init();
+	gprintf("guest: %d-bit PVH test guest starting\n", (int)sizeof(long) * 8);
+	for (const struct guest_test *t = __start_guest_tests; t < __stop_guest_tests; t++)
+		t->fn();
+	gprintf("guest: %u checks, %u failed\n", guest_checks, guest_failures);
+	hypercall2(XEN_HC_sched_op, SCHEDOP_shutdown_code, (ulong)&guest_failures);
+	guest_shutdown(SHUTDOWN_poweroff);
+}

@@ -1,0 +1,187 @@
+/* One thread per vCPU: KVM_RUN, exits, and event upcall injection. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include "vmm/vmm.h"
+#include "xen-abi/evtchn.h"
+#include "xen-abi/hvm-params.h"
+#include "xen-abi/time.h"
+
+#define KICK_SIGNAL SIGUSR1
+#define X86_EFLAGS_IF (1u << 9)
+
+static void kick_handler(int sig)
+{
+	(void)sig;
+}
+
+void vmm_kick(struct vmm_vcpu *vc)
+{
+	pthread_mutex_lock(&vc->lock);
+	vc->kicked = true;
+	pthread_cond_broadcast(&vc->wake);
+	pthread_mutex_unlock(&vc->lock);
+	if (vc->started) {
+		/* immediate_exit closes the race with a KVM_RUN about to start. */
+		__atomic_store_n(&vc->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		pthread_kill(vc->thread, KICK_SIGNAL);
+	}
+}
+
+/* Deliver the event upcall when the guest can take it; else ask for a window. */
+static void maybe_inject(struct vmm_vcpu *vc)
+{
+	struct kvm_run *run = vc->run;
+	uint8_t vector = xk_hvm_upcall_vector(vc->xv);
+	struct kvm_interrupt irq = { .irq = vector };
+
+	run->request_interrupt_window = 0;
+	if (!vector || !xk_evtchn_upcall_pending(vc->xv))
+		return;
+	if (run->ready_for_interrupt_injection && (run->if_flag)) {
+		if (ioctl(vc->fd, KVM_INTERRUPT, &irq) < 0)
+			fprintf(stderr, "xenkvm-vmm: KVM_INTERRUPT: %s\n", strerror(errno));
+		return;
+	}
+	run->request_interrupt_window = 1;
+}
+
+static bool can_wake(struct vmm_vcpu *vc)
+{
+	return vc->kicked || vc->vm->exiting ||
+	       (xk_evtchn_upcall_pending(vc->xv) && xk_hvm_upcall_vector(vc->xv));
+}
+
+/* HLT: sleep until an event or a kick; with IF clear only a kick wakes us. */
+static void handle_hlt(struct vmm_vcpu *vc)
+{
+	pthread_mutex_lock(&vc->lock);
+	while (!can_wake(vc))
+		pthread_cond_wait(&vc->wake, &vc->lock);
+	vc->kicked = false;
+	pthread_mutex_unlock(&vc->lock);
+}
+
+static void handle_io(struct vmm_vcpu *vc)
+{
+	struct kvm_run *run = vc->run;
+	static bool warned;
+
+	if (run->io.port == XENKVM_HCALL_PORT && run->io.direction == KVM_EXIT_IO_OUT &&
+	    run->io.size == 4 && run->io.count == 1) {
+		vmm_handle_hcall_port(vc);
+		return;
+	}
+	if (!warned) {
+		warned = true;
+		fprintf(stderr, "xenkvm-vmm: guest port %s 0x%x ignored (no device there)\n",
+			run->io.direction == KVM_EXIT_IO_OUT ? "write to" : "read from",
+			run->io.port);
+	}
+	if (run->io.direction == KVM_EXIT_IO_IN)
+		memset((uint8_t *)run + run->io.data_offset, 0xff,
+		       (size_t)run->io.size * run->io.count);
+}
+
+static void crash(struct vmm_vcpu *vc, const char *why)
+{
+	struct kvm_regs *r = &vc->run->s.regs.regs;
+
+	fprintf(stderr, "xenkvm-vmm: vcpu %u: %s (rip %#llx)\n", vc->xv->id, why,
+		(unsigned long long)r->rip);
+	vmm_request_exit(vc->vm, 3);
+}
+
+/* Returns false when the vCPU must stop. */
+static bool handle_exit(struct vmm_vcpu *vc)
+{
+	struct kvm_run *run = vc->run;
+	char why[96];
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		handle_io(vc);
+		return true;
+	case KVM_EXIT_HLT:
+		handle_hlt(vc);
+		return true;
+	case KVM_EXIT_IRQ_WINDOW_OPEN:
+	case KVM_EXIT_INTR:
+		return true;
+	case KVM_EXIT_X86_WRMSR:
+		if (!vmm_handle_wrmsr(vc))
+			run->msr.error = 1;
+		return true;
+	case KVM_EXIT_X86_RDMSR:
+		if (!vmm_handle_rdmsr(vc))
+			run->msr.error = 1;
+		return true;
+	case KVM_EXIT_MMIO:
+		if (!run->mmio.is_write)
+			memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+		return true;
+	case KVM_EXIT_SHUTDOWN:
+		crash(vc, "triple fault");
+		return false;
+	default:
+		snprintf(why, sizeof(why), "unhandled exit %u (hw %#llx)", run->exit_reason,
+			 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		crash(vc, why);
+		return false;
+	}
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vmm_vcpu *vc = arg;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	xk_time_update_vcpu(vc->xv);
+	while (!vc->vm->exiting) {
+		maybe_inject(vc);
+		vc->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
+		if (ioctl(vc->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				__atomic_store_n(&vc->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+				vc->kicked = false;
+				continue;
+			}
+			crash(vc, strerror(errno));
+			break;
+		}
+		vc->run->kvm_dirty_regs = 0;
+		if (!handle_exit(vc))
+			break;
+	}
+	return NULL;
+}
+
+int vmm_start_vcpu(struct vmm_vcpu *vc)
+{
+	static bool handler_set;
+	sigset_t set;
+	int rc;
+
+	if (!handler_set) {
+		struct sigaction sa = { .sa_handler = kick_handler };
+		sigaction(KICK_SIGNAL, &sa, NULL);
+		handler_set = true;
+	}
+	/* Only vCPU threads take the kick signal. */
+	sigemptyset(&set);
+	sigaddset(&set, KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	vc->xv->online = true;
+	rc = pthread_create(&vc->thread, NULL, vcpu_thread, vc);
+	if (rc) {
+		fprintf(stderr, "xenkvm-vmm: vcpu thread: %s\n", strerror(rc));
+		return -1;
+	}
+	vc->started = true;
+	return 0;
+}

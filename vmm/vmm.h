@@ -1,0 +1,112 @@
+/* xenkvm-vmm: one domain's KVM VM, its vCPU threads and its Xen state. */
+#ifndef XENKVM_VMM_H
+#define XENKVM_VMM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/kvm.h>
+#include "xen-abi/domain.h"
+
+#define VMM_MAX_MODULES 4
+
+struct vmm_options {
+	uint64_t memory_mb;
+	unsigned vcpus;
+	unsigned domid;
+	const char *kernel;
+	const char *cmdline;
+	const char *modules[VMM_MAX_MODULES];
+	unsigned nr_modules;
+	const char *console_log;
+};
+
+struct vmm_vcpu {
+	struct vmm *vm;
+	struct xk_vcpu *xv;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool started;
+	bool want_start;	/* VCPUOP_up */
+	uint64_t tsc_offset;	/* guest TSC - host TSC */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;	/* blocked in HLT / SCHEDOP_block */
+	bool kicked;
+};
+
+struct vmm {
+	struct vmm_options opt;
+	int kvm_fd, vm_fd;
+	int run_size;
+	uint8_t *ram;
+	uint64_t ram_size;
+	int ram_fd;
+	uint8_t *xen_pages;
+	int xen_fd;
+	unsigned nr_slots;	/* memory slots currently set */
+	pthread_mutex_t slot_lock;
+	struct xk_domain dom;
+	struct vmm_vcpu vcpu[XK_MAX_VCPUS];
+	uint64_t start_ns;
+	FILE *console;
+	uint32_t console_port;
+	uint32_t store_port;
+
+	/* Timer thread. */
+	pthread_t timer_thread;
+	pthread_mutex_t timer_lock;
+	pthread_cond_t timer_cond;
+
+	/* Shutdown. */
+	pthread_mutex_t exit_lock;
+	pthread_cond_t exit_cond;
+	bool exiting;
+	int exit_code;
+};
+
+/* kvm.c */
+int kvm_open_vm(struct vmm *vm);
+int kvm_sync_memslots(struct vmm *vm);
+int kvm_create_vcpu(struct vmm *vm, unsigned id);
+bool kvm_has_cap(struct vmm *vm, long cap);
+
+/* memory.c */
+int vmm_alloc_memory(struct vmm *vm);
+
+/* cpuid.c */
+int vmm_setup_cpuid(struct vmm_vcpu *vc);
+
+/* hcall-page.c */
+int vmm_setup_msr_exits(struct vmm *vm);
+bool vmm_handle_wrmsr(struct vmm_vcpu *vc);
+bool vmm_handle_rdmsr(struct vmm_vcpu *vc);
+void vmm_handle_hcall_port(struct vmm_vcpu *vc);
+void vmm_write_hypercall_page(uint8_t *page);
+
+/* vcpu.c */
+int vmm_start_vcpu(struct vmm_vcpu *vc);
+void vmm_kick(struct vmm_vcpu *vc);
+
+/* platform.c */
+extern const struct xk_platform_ops vmm_platform_ops;
+uint64_t vmm_now_ns(struct vmm *vm);
+void vmm_request_exit(struct vmm *vm, int code);
+
+/* timers.c */
+int vmm_start_timers(struct vmm *vm);
+void vmm_timers_changed(struct vmm *vm);
+
+/* pvh-loader.c */
+int pvh_load(struct vmm *vm, struct kvm_regs *regs, struct kvm_sregs *sregs);
+
+/* probe.c */
+int vmm_probe(void);
+
+static inline struct vmm *vmm_of(struct xk_domain *d)
+{
+	return d->plat;
+}
+
+#endif
