@@ -74,7 +74,7 @@ bool vmm_handle_wrmsr(struct vmm_vcpu *vc)
 	}
 	vmm_write_hypercall_page(page);
 	/* Xen latches the shared_info layout from the guest's mode here. */
-	d->shinfo32 = !guest_in_64bit_mode(&run->s.regs.sregs);
+	xk_latch_shinfo_layout(d, !guest_in_64bit_mode(&run->s.regs.sregs));
 	run->msr.error = 0;
 	return true;
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "xen-abi/domain.h"
+#include "xen-abi/time.h"
 
 int xk_domain_init(struct xk_domain *d, xen_domid_t domid, unsigned nr_vcpus,
 		   void *xen_pages, const struct xk_platform_ops *ops, void *plat)
@@ -86,4 +87,11 @@ long xk_log_unimplemented(struct xk_domain *d, unsigned family, unsigned op)
 	if (xk_log_once(d, family, op))
 		xk_log(d, "hypercall %u op %u not implemented: -ENOSYS", family, op);
 	return -XEN_ENOSYS;
+}
+
+void xk_latch_shinfo_layout(struct xk_domain *d, bool compat)
+{
+	d->shinfo32 = compat;
+	/* The wallclock fields move with the layout: rewrite them, as Xen does. */
+	xk_time_update_wallclock(d);
 }

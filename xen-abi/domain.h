@@ -148,6 +148,12 @@ static inline uint8_t *xk_upcall_mask(struct xk_vcpu *v)
 }
 struct xen_vcpu_time_info *xk_vcpu_time(struct xk_vcpu *v);
 
+/*
+ * Xen fixes the shared_info layout (32- or 64-bit) from the guest's mode when
+ * it installs the hypercall page, sets CALLBACK_IRQ or maps shared_info.
+ */
+void xk_latch_shinfo_layout(struct xk_domain *d, bool compat);
+
 /* Copy to/from the guest virtual address space of the calling vCPU. */
 int xk_copy_from_guest(struct xk_vcpu *v, void *dst, uint64_t gva, size_t len);
 int xk_copy_to_guest(struct xk_vcpu *v, uint64_t gva, const void *src, size_t len);

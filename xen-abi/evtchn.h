@@ -1,6 +1,6 @@
 /*
- * Event channels, 2-level ABI. State lives in the domain; the pending/mask
- * bitmaps live in shared_info (either layout, see d->shinfo32).
+ * Event channels, 2-level ABI. The port table lives in the domain; the
+ * pending/mask bitmaps live in shared_info (either layout, see d->shinfo32).
  */
 #ifndef XENKVM_EVTCHN_H
 #define XENKVM_EVTCHN_H
@@ -12,22 +12,30 @@ struct xk_domain;
 struct xk_vcpu;
 
 #define XK_NR_VIRQS 24
+#define XK_EVTCHN_MAX_PORTS 4096	/* 64 x 64 with the 64-bit layout */
 
 /* Per-vCPU event-channel state. */
 struct xk_evtchn_vcpu {
 	uint32_t virq_port[XK_NR_VIRQS];	/* 0 = not bound */
 };
 
-/* Per-domain state (filled in by evtchn.c). */
+struct xk_evtchn_port {
+	uint8_t state;		/* EVTCHNSTAT_* */
+	uint8_t notify_vcpu;
+	uint16_t remote_dom;	/* unbound: who may bind; interdomain: peer */
+	uint32_t remote_port;	/* interdomain: peer's port */
+	uint32_t virq;		/* virq: which */
+};
+
 struct xk_evtchn_domain {
-	uint32_t unused;
+	struct xk_evtchn_port port[XK_EVTCHN_MAX_PORTS];
 };
 
 void xk_evtchn_init(struct xk_domain *d);
 
 /*
  * For other modules (timers, console, toolstack side, xenkvmd broker).
- * Callers need not hold d->lock; these take it.
+ * Callers need not hold d->lock; these take it where they must.
  */
 /* Raise a per-vCPU VIRQ (VIRQ_TIMER, ...) on vCPU v, if bound. */
 void xk_evtchn_send_virq(struct xk_vcpu *v, unsigned virq);
@@ -40,11 +48,12 @@ bool xk_evtchn_is_pending(struct xk_domain *d, uint32_t port);
 /* Does vCPU v have an event upcall pending (vcpu_info->evtchn_upcall_pending)? */
 bool xk_evtchn_upcall_pending(struct xk_vcpu *v);
 /*
- * Toolstack side: allocate an unbound port in d that remote_dom may bind
- * (the console and xenstore channels at domain build). Returns port or -errno.
+ * Toolstack side: a port in d already bound to remote_dom, as after Dom0's
+ * backend bound the channel Xen's toolstack allocated (console, xenstore).
+ * Sends on it reach ops->evtchn_remote_send. Returns the port or -errno.
  */
 int xk_evtchn_alloc_unbound_for(struct xk_domain *d, uint16_t remote_dom);
-/* vCPU v's vcpu_info moved (VCPUOP_register_vcpu_info): re-evaluate upcall. */
+/* vCPU v's vcpu_info moved (VCPUOP_register_vcpu_info): make the guest rescan. */
 void xk_evtchn_vcpu_info_moved(struct xk_vcpu *v);
 
 #endif

@@ -1,16 +1,34 @@
-/* Grant tables v1 (placeholder state; see grant-table.c). */
+/* Grant tables, version 1: the granting side's table and its frames. */
 #ifndef XENKVM_GRANT_TABLE_H
 #define XENKVM_GRANT_TABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct xk_domain;
 
+#define XK_GRANT_INITIAL_FRAMES 1
+
 struct xk_grant_table {
-	uint32_t unused;
+	unsigned nr_frames;		/* frames in use (grows up to the max) */
+	uint64_t frame_gfn[64];		/* where each frame is mapped, or ~0 */
 };
 
 void xk_grant_init(struct xk_domain *d);
 void xk_grant_destroy(struct xk_domain *d);
+/* Host address of grant frame i (i < XK_MAX_GRANT_FRAMES). */
+void *xk_grant_frame(struct xk_domain *d, unsigned i);
+/* add_to_physmap of grant frame idx: returns idx (growing the table) or -errno. */
+long xk_grant_frame_for_map(struct xk_domain *d, uint64_t idx);
+void xk_grant_frame_mapped(struct xk_domain *d, unsigned idx, uint64_t gfn);
+
+/*
+ * For Dom0 backends: the page domain d granted to peer by gref, with
+ * GTF_reading (or GTF_writing when writable) set while it is in use.
+ * Returns the host page or NULL (bad ref, not granted to peer, read-only).
+ * Every successful get needs one put with the same arguments.
+ */
+void *xk_grant_get_page(struct xk_domain *d, uint32_t gref, uint16_t peer, bool writable);
+void xk_grant_put_page(struct xk_domain *d, uint32_t gref, bool writable);
 
 #endif

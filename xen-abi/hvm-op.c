@@ -55,7 +55,7 @@ static long set_param(struct xk_vcpu *v, const struct xen_hvm_param *p)
 		if (type == HVM_PARAM_CALLBACK_TYPE_VECTOR && (uint8_t)p->value < 0x10)
 			return -XEN_EINVAL;
 		/* Xen latches the shared_info layout from the guest's mode here. */
-		d->shinfo32 = v->compat;
+		xk_latch_shinfo_layout(d, v->compat);
 		break;
 	case HVM_PARAM_TIMER_MODE:
 		if (p->value > HVMPTM_one_missed_tick_pending)

@@ -49,9 +49,19 @@ isr_common:
 	pushl %eax
 	call guest_irq
 	addl $4, %esp
+	/*
+	 * Return without iret: PVM's ring-0 emulator rejects a 32-bit
+	 * same-privilege iret. Rebuild the frame as eflags, eip, cs and use
+	 * popf + ret $4 (same ring, so cs is unchanged and just dropped).
+	 */
+	movl 40(%esp), %eax		/* eip */
+	movl 48(%esp), %ecx		/* eflags */
+	movl %ecx, 40(%esp)
+	movl %eax, 44(%esp)
 	popal
 	addl $8, %esp			/* vector and error code */
-	iret
+	popfl
+	ret $4
 
 	.macro entry v
 	.long isr_\v

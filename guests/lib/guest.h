@@ -96,4 +96,38 @@ char *strstr(const char *h, const char *n);
 /* Shut down via SCHEDOP_shutdown (SHUTDOWN_poweroff=0, reboot=1, crash=3). */
 __attribute__((noreturn)) void guest_shutdown(unsigned reason);
 
+
+
+/* xenlib.c: helpers over the Xen ABI for the tests. */
+long hvm_param(unsigned op, uint32_t index, uint64_t *value);
+void *map_shared_info(void);
+struct xen_vcpu_time_info *vcpu_time(void);
+uint64_t pvclock_ns(volatile struct xen_vcpu_time_info *t);
+uint64_t guest_now_ns(void);
+void events_init(void);
+bool port_seen(uint32_t port);
+bool wait_for_port(uint32_t port, unsigned spins);
+void mask_port(uint32_t port, bool masked);
+bool port_pending(uint32_t port);
+uint32_t guest_xen_cpuid_base(void);
+#define SCRATCH_PAGE(i) ((void *)(guest_ram_scratch + (i) * 4096))
+#define PFN(p) ((ulong)(p) >> 12)
+
+/* evtchn-ops.c */
+struct evtchn_status_info {
+	uint32_t status, vcpu, remote_port, virq;
+	uint16_t remote_dom;
+};
+enum { EVTCHNSTAT_closed = 0, EVTCHNSTAT_unbound = 1, EVTCHNSTAT_interdomain = 2,
+       EVTCHNSTAT_pirq = 3, EVTCHNSTAT_virq = 4, EVTCHNSTAT_ipi = 5 };
+long evtchn_alloc_unbound(uint16_t dom, uint16_t remote);
+long evtchn_bind_interdomain(uint16_t remote_dom, uint32_t remote_port);
+long evtchn_bind_virq(uint32_t virq, uint32_t vcpu);
+long evtchn_bind_ipi(uint32_t vcpu);
+long evtchn_send(uint32_t port);
+long evtchn_close(uint32_t port);
+long evtchn_unmask(uint32_t port);
+long evtchn_bind_vcpu(uint32_t port, uint32_t vcpu);
+long evtchn_status(uint32_t port, struct evtchn_status_info *st);
+long evtchn_reset_self(void);
 #endif

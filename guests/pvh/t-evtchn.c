@@ -1,0 +1,116 @@
+/* Event channels end to end: delivery through the upcall vector, masking, VIRQ_TIMER. */
+#include "guest.h"
+#include "xen-abi/abi-sched.h"
+#include "xen-abi/abi-evtchn-virq.h"
+
+#define SPINS 2000
+
+static void loopback(void)
+{
+	struct evtchn_status_info st;
+	long p1 = evtchn_alloc_unbound(XEN_DOMID_SELF, XEN_DOMID_SELF), p2;
+
+	if (!check("evtchn.alloc_unbound", p1 > 0, "rc %ld", p1))
+		return;
+	evtchn_status((uint32_t)p1, &st);
+	check("evtchn.status_unbound", st.status == EVTCHNSTAT_unbound, "status %u", st.status);
+	p2 = evtchn_bind_interdomain(XEN_DOMID_SELF, (uint32_t)p1);
+	if (!check("evtchn.bind_interdomain", p2 > 0 && p2 != p1, "rc %ld", p2))
+		return;
+	evtchn_status((uint32_t)p2, &st);
+	check("evtchn.status_interdomain", st.status == EVTCHNSTAT_interdomain &&
+	      st.remote_port == (uint32_t)p1, "status %u remote %u", st.status, st.remote_port);
+	check_rc("evtchn.send", evtchn_send((uint32_t)p2), 0);
+	check("evtchn.upcall_delivered", wait_for_port((uint32_t)p1, SPINS), "port %ld not seen", p1);
+
+	mask_port((uint32_t)p1, true);
+	evtchn_send((uint32_t)p2);
+	check("evtchn.masked_not_delivered", !wait_for_port((uint32_t)p1, 50) &&
+	      port_pending((uint32_t)p1), "masked port delivered or not pending");
+	check_rc("evtchn.unmask", evtchn_unmask((uint32_t)p1), 0);
+	check("evtchn.unmask_delivers", wait_for_port((uint32_t)p1, SPINS), "not delivered");
+
+	check_rc("evtchn.bind_vcpu_interdomain", evtchn_bind_vcpu((uint32_t)p1, 0), 0);
+	check_rc("evtchn.close", evtchn_close((uint32_t)p2), 0);
+	evtchn_status((uint32_t)p1, &st);
+	check("evtchn.peer_unbound_after_close", st.status == EVTCHNSTAT_unbound,
+	      "status %u", st.status);
+	check_rc("evtchn.close_peer", evtchn_close((uint32_t)p1), 0);
+	check("evtchn.send_closed_fails", evtchn_send((uint32_t)p2) < 0, "send accepted");
+}
+
+static void ipi(void)
+{
+	long p = evtchn_bind_ipi(0);
+
+	if (!check("evtchn.bind_ipi", p > 0, "rc %ld", p))
+		return;
+	evtchn_send((uint32_t)p);
+	check("evtchn.ipi_delivered", wait_for_port((uint32_t)p, SPINS), "not delivered");
+	check_rc("evtchn.bind_vcpu_ipi", evtchn_bind_vcpu((uint32_t)p, 0), -XEN_EINVAL);
+	evtchn_close((uint32_t)p);
+}
+
+static void timer(void)
+{
+	struct { uint64_t timeout; uint32_t flags; uint32_t pad; } ss;
+	long p = evtchn_bind_virq(VIRQ_TIMER, 0);
+	uint64_t deadline, seen = 0;
+
+	if (!check("evtchn.bind_virq_timer", p > 0, "rc %ld", p))
+		return;
+	check_rc("evtchn.bind_virq_twice", evtchn_bind_virq(VIRQ_TIMER, 0), -XEN_EEXIST);
+	deadline = guest_now_ns() + 2000000;
+	ss.timeout = deadline;
+	ss.flags = VCPU_SSHOTTMR_future;
+	check_rc("evtchn.set_singleshot",
+		 hypercall3(XEN_HC_vcpu_op, VCPUOP_set_singleshot_timer, 0, (ulong)&ss), 0);
+	for (int i = 0; i < 200000 && !seen; i++) {
+		irq_wait();
+		if (port_seen((uint32_t)p))
+			seen = guest_now_ns();
+	}
+	check("evtchn.timer_fired", seen != 0, "VIRQ_TIMER never arrived");
+	check("evtchn.timer_not_early", !seen || seen >= deadline, "%llu ns early",
+	      (unsigned long long)(deadline - seen));
+	if (seen)
+		gprintf("guest: timer interrupt seen %llu ns after its deadline\n",
+			(unsigned long long)(seen - deadline));
+	deadline = guest_now_ns() + 1000000;
+	check_rc("evtchn.set_timer_op", hypercall2(XEN_HC_set_timer_op, (ulong)deadline,
+						   (ulong)(deadline >> 32)), 0);
+	seen = 0;
+	for (int i = 0; i < 200000 && !seen; i++) {
+		irq_wait();
+		seen = port_seen((uint32_t)p);
+	}
+	check("evtchn.set_timer_op_fired", seen, "no VIRQ_TIMER");
+	evtchn_close((uint32_t)p);
+}
+
+static void hostile(void)
+{
+	check_rc("evtchn.send_port_5000", evtchn_send(5000), -XEN_EINVAL);
+	check_rc("evtchn.close_port_huge", evtchn_close(0xfffffff0u), -XEN_EINVAL);
+	check_rc("evtchn.unmask_port_huge", evtchn_unmask(0x80000000u), -XEN_EINVAL);
+	check_rc("evtchn.bind_virq_bad_virq", evtchn_bind_virq(1000, 0), -XEN_EINVAL);
+	check_rc("evtchn.bind_virq_bad_vcpu", evtchn_bind_virq(VIRQ_TIMER, 99), -XEN_ENOENT);
+	check_rc("evtchn.bind_ipi_bad_vcpu", evtchn_bind_ipi(99), -XEN_ENOENT);
+	check_rc("evtchn.bind_interdomain_other_domain", evtchn_bind_interdomain(555, 1),
+		 -XEN_ESRCH);
+	check_rc("evtchn.bind_interdomain_not_unbound",
+		 evtchn_bind_interdomain(XEN_DOMID_SELF, 4000), -XEN_EINVAL);
+	check_rc("evtchn.bad_pointer",
+		 hypercall2(XEN_HC_event_channel_op, 4, 0xfffff000ul), -XEN_EFAULT);
+	check_rc("evtchn.init_control_fifo",
+		 hypercall2(XEN_HC_event_channel_op, 11, (ulong)SCRATCH_PAGE(9)), -XEN_ENOSYS);
+}
+
+GUEST_TEST(test_evtchn)
+{
+	events_init();
+	loopback();
+	ipi();
+	timer();
+	hostile();
+}

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Boot the 32- and 64-bit PVH test guests; every check inside must PASS.
+BUILD=${BUILD:-build}
+if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	echo "skipped: /dev/kvm is not available here"
+	exit 77
+fi
+rc=0
+for bits in 32 64; do
+	elf="$BUILD/guests/pvh$bits.elf"
+	out="$BUILD/pvh$bits.out"
+	timeout 120 "$BUILD/xenkvm-vmm" --memory 16 --vcpus 2 "$elf" > "$out" 2>&1
+	status=$?
+	grep -E '^(PASS|FAIL) ' "$out" | sed "s/^/[pvh$bits] /"
+	if [ $status -eq 124 ]; then
+		echo "pvh$bits: timed out"; rc=1
+	elif [ $status -ne 0 ]; then
+		echo "pvh$bits: VMM exited with $status"; tail -n 20 "$out"; rc=1
+	fi
+	if grep -q '^FAIL ' "$out"; then
+		echo "pvh$bits: failing checks"; rc=1
+	fi
+	if ! grep -q '^guest: [0-9]* checks, 0 failed$' "$out"; then
+		echo "pvh$bits: no clean summary line"; tail -n 20 "$out"; rc=1
+	fi
+	if ! grep -q 'domain shutdown: reason=poweroff code=0' "$out"; then
+		echo "pvh$bits: did not power off with code 0"; rc=1
+	fi
+	if ! grep -q '^console-ring: hello from domU' "$out"; then
+		echo "pvh$bits: console ring output missing"; rc=1
+	fi
+	n=$(grep -c '^PASS ' "$out")
+	echo "pvh$bits: $n checks passed"
+done
+exit $rc

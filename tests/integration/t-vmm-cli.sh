@@ -1,0 +1,35 @@
+#!/bin/sh
+# The VMM's command line: probe output, and clear errors for bad input.
+BUILD=${BUILD:-build}
+VMM="$BUILD/xenkvm-vmm"
+fail() { echo "FAIL: $*"; exit 1; }
+if [ ! -r /dev/kvm ]; then
+	echo "skipped: /dev/kvm is not available here"
+	exit 77
+fi
+"$VMM" --probe > "$BUILD/probe.out" 2>&1 || fail "--probe exited non-zero"
+grep -q '^cap SYNC_REGS' "$BUILD/probe.out" || fail "--probe lists no capabilities"
+grep -q '^guest PVH/HVM via the hypercall page: yes' "$BUILD/probe.out" ||
+	fail "--probe does not say PVH guests can run"
+grep -q '^in-kernel Xen support:' "$BUILD/probe.out" || fail "--probe lacks the in-kernel Xen line"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+expect_error() {	# pattern, args...
+	pat=$1; shift
+	"$VMM" "$@" > "$tmp/out" 2>&1
+	st=$?
+	[ $st -ne 0 ] && [ $st -lt 128 ] || fail "'$*' exited $st"
+	grep -q "$pat" "$tmp/out" || { cat "$tmp/out"; fail "'$*' did not say '$pat'"; }
+}
+printf 'not an elf at all' > "$tmp/junk"
+head -c 64 "$BUILD/guests/pvh64.elf" > "$tmp/truncated"
+expect_error "not an ELF" "$tmp/junk"
+expect_error "not an x86 ELF" "$tmp/truncated"
+expect_error "No such file" "$tmp/missing.elf"
+expect_error "bad memory size" --memory 0 "$BUILD/guests/pvh64.elf"
+expect_error "bad vCPU count" --vcpus 99 "$BUILD/guests/pvh64.elf"
+expect_error "usage" --bogus
+objcopy --remove-section .note "$BUILD/guests/pvh64.elf" "$tmp/nonote.elf" 2>/dev/null &&
+	expect_error "not a PVH kernel" "$tmp/nonote.elf"
+echo "vmm cli: all checks passed"
