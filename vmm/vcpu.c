@@ -74,6 +74,9 @@ static void handle_io(struct vmm_vcpu *vc)
 		vmm_handle_hcall_port(vc);
 		return;
 	}
+	/* Port 0x80 is the PC's POST/delay port: guests write it; it does nothing. */
+	if (run->io.port == 0x80 && run->io.direction == KVM_EXIT_IO_OUT)
+		return;
 	if (!warned) {
 		warned = true;
 		fprintf(stderr, "xenkvm-vmm: guest port %s 0x%x ignored (no device there)\n",

@@ -2,6 +2,7 @@
 #include "guest.h"
 #include "xen-abi/abi-sched.h"
 #include "xen-abi/abi-console.h"
+#include "xen-abi/abi-hvm.h"
 
 unsigned guest_failures, guest_checks;
 static uint32_t xen_cpuid_base;
@@ -132,10 +133,23 @@ void guest_irq(unsigned vector)
 
 /* --- main ---------------------------------------------------------------- */
 
+void guest_bench(void);
+
+static bool cmdline_has(const char *word)
+{
+	const struct hvm_start_info *si = (const void *)(ulong)guest_start_info_paddr;
+
+	return si->cmdline_paddr && strstr((const char *)(ulong)si->cmdline_paddr, word);
+}
+
 void guest_main(void)
 {
 	hc_init();
 	idt_init();
+	if (cmdline_has("bench")) {
+		guest_bench();
+		guest_shutdown(SHUTDOWN_poweroff);
+	}
 	gprintf("guest: %d-bit PVH test guest starting\n", (int)sizeof(long) * 8);
 	for (const struct guest_test *t = __start_guest_tests; t < __stop_guest_tests; t++)
 		t->fn();
