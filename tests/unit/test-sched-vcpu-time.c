@@ -1,0 +1,184 @@
+#include <criterion/criterion.h>
+#include "tests/unit/fake-domain.h"
+#include "xen-abi/abi-evtchn.h"
+#include "xen-abi/abi-sched.h"
+#include "xen-abi/time.h"
+
+static struct fake_domain *fd;
+static void setup(void) { fd = fake_domain_new(2); }
+static void teardown(void) { fake_domain_free(fd); }
+TestSuite(sched_op, .init = setup, .fini = teardown);
+TestSuite(vcpu_op, .init = setup, .fini = teardown);
+TestSuite(xen_time, .init = setup, .fini = teardown);
+
+#define ARG 0x1000
+
+static long sched(unsigned cmd, const void *in, size_t len)
+{
+	memcpy(fake_gva(fd, ARG), in, len);
+	return fake_hypercall(fd, 0, XEN_HC_sched_op, cmd, ARG, 0);
+}
+
+Test(sched_op, shutdown_records_reason_and_code)
+{
+	uint32_t code = 7, reason = SHUTDOWN_reboot;
+
+	cr_assert_eq(sched(SCHEDOP_shutdown_code, &code, 4), 0);
+	cr_assert_eq(sched(SCHEDOP_shutdown, &reason, 4), 0);
+	cr_assert_eq(fd->p.shutdown_calls, 1);
+	cr_assert_eq(fd->p.shutdown_reason, SHUTDOWN_reboot);
+	cr_assert_eq(fd->d.shutdown_code, 7);
+	reason = 6;
+	cr_assert_eq(sched(SCHEDOP_shutdown, &reason, 4), -XEN_EINVAL);
+}
+
+Test(sched_op, poll_times_out_or_returns_on_pending)
+{
+	uint32_t *ports = fake_gva(fd, 0x2000);
+	struct sched_poll64 p = { 0x2000, 0, 1, fd->p.now_ns + 5000 };
+	int port = xk_evtchn_alloc_unbound_for(&fd->d, 0);
+
+	ports[0] = (uint32_t)port;
+	fd->p.block_advance_ns = 10000;
+	cr_assert_eq(sched(SCHEDOP_poll, &p, sizeof(p)), 0);
+	cr_assert_eq(fd->p.block_calls, 1);
+	xk_evtchn_raise(&fd->d, (uint32_t)port);
+	cr_assert_eq(sched(SCHEDOP_poll, &p, sizeof(p)), 0);
+	p.nr_ports = 129;
+	cr_assert_eq(sched(SCHEDOP_poll, &p, sizeof(p)), -XEN_EINVAL);
+	p.nr_ports = 1;
+	ports[0] = 4096;
+	cr_assert_eq(sched(SCHEDOP_poll, &p, sizeof(p)), -XEN_EINVAL);
+	p.ports = FAKE_RAM_SIZE;
+	cr_assert_eq(sched(SCHEDOP_poll, &p, sizeof(p)), -XEN_EFAULT);
+}
+
+Test(sched_op, block_unmasks_and_waits_for_events)
+{
+	fd->p.block_advance_ns = 1;
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_sched_op, SCHEDOP_block, 0, 0), 0);
+	cr_assert_eq(*xk_upcall_mask(&fd->d.vcpu[0]), 0);
+	cr_assert_eq(fd->p.block_calls, 1);
+}
+
+Test(sched_op, remote_shutdown_is_refused)
+{
+	struct sched_remote_shutdown r = { 1, 0, 0 };
+
+	cr_assert_eq(sched(SCHEDOP_remote_shutdown, &r, sizeof(r)), -XEN_EPERM);
+	r.domain_id = 42;
+	cr_assert_eq(sched(SCHEDOP_remote_shutdown, &r, sizeof(r)), -XEN_ESRCH);
+}
+
+static long vcpu_op(unsigned vcpu, unsigned cmd, const void *in, size_t len)
+{
+	if (in)
+		memcpy(fake_gva(fd, ARG), in, len);
+	return fake_hypercall(fd, 0, XEN_HC_vcpu_op, cmd, vcpu, ARG);
+}
+
+Test(vcpu_op, register_vcpu_info_moves_and_copies)
+{
+	struct vcpu_register_vcpu_info r = { 3, 64, 0 };
+	struct xen_vcpu_info64 *old = fd->d.vcpu[0].vcpu_info;
+
+	old->evtchn_upcall_mask = 1;
+	cr_assert_eq(vcpu_op(0, VCPUOP_register_vcpu_info, &r, sizeof(r)), 0);
+	cr_assert_eq(fd->d.vcpu[0].vcpu_info, fd->ram + 0x3000 + 64);
+	cr_assert_eq(((struct xen_vcpu_info64 *)(fd->ram + 0x3040))->evtchn_upcall_mask, 1);
+	cr_assert_eq(((struct xen_vcpu_info64 *)(fd->ram + 0x3040))->evtchn_pending_sel, ~0ull,
+		     "guest told to rescan");
+	cr_assert_neq(((struct xen_vcpu_info64 *)(fd->ram + 0x3040))->time.tsc_to_system_mul, 0);
+	cr_assert_eq(vcpu_op(0, VCPUOP_register_vcpu_info, &r, sizeof(r)), -XEN_EINVAL);
+	r.offset = 4090;
+	cr_assert_eq(vcpu_op(1, VCPUOP_register_vcpu_info, &r, sizeof(r)), -XEN_EINVAL);
+	r = (struct vcpu_register_vcpu_info){ FAKE_RAM_SIZE / 4096, 0, 0 };
+	cr_assert_eq(vcpu_op(1, VCPUOP_register_vcpu_info, &r, sizeof(r)), -XEN_EINVAL);
+}
+
+Test(vcpu_op, up_down_and_bad_vcpu)
+{
+	cr_assert_eq(vcpu_op(0, VCPUOP_is_up, NULL, 0), 1);
+	cr_assert_eq(vcpu_op(1, VCPUOP_is_up, NULL, 0), 0);
+	cr_assert_eq(vcpu_op(1, VCPUOP_up, NULL, 0), -XEN_EINVAL, "never initialised");
+	cr_assert_eq(vcpu_op(2, VCPUOP_is_up, NULL, 0), -XEN_ENOENT);
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_vcpu_op, VCPUOP_is_up, 1ull << 40, 0),
+		     -XEN_ENOENT);
+}
+
+Test(vcpu_op, singleshot_and_periodic_timers)
+{
+	struct { uint64_t t; uint32_t flags; } ss = { fd->p.now_ns - 1, VCPU_SSHOTTMR_future };
+	uint64_t period = 10000000;
+	struct xk_vcpu *v = &fd->d.vcpu[0];
+
+	cr_assert_eq(vcpu_op(0, VCPUOP_set_singleshot_timer, &ss, 12), -XEN_ETIME);
+	cr_assert_eq(vcpu_op(1, VCPUOP_set_singleshot_timer, &ss, 12), -XEN_EINVAL);
+	ss.t = fd->p.now_ns + 1000;
+	cr_assert_eq(vcpu_op(0, VCPUOP_set_singleshot_timer, &ss, 12), 0);
+	cr_assert_eq(fd->p.timer_changes[0], 1);
+	cr_assert_eq(xk_vcpu_timer_next_deadline(v), ss.t);
+	cr_assert_eq(vcpu_op(0, VCPUOP_set_periodic_timer, &period, 8), 0);
+	period = 1000;
+	cr_assert_eq(vcpu_op(0, VCPUOP_set_periodic_timer, &period, 8), -XEN_EINVAL);
+	cr_assert_eq(xk_vcpu_timer_next_deadline(v), ss.t, "earliest of the two");
+	vcpu_op(0, VCPUOP_stop_singleshot_timer, NULL, 0);
+	cr_assert_eq(xk_vcpu_timer_next_deadline(v), fd->p.now_ns + 10000000);
+}
+
+Test(xen_time, expiry_raises_virq_timer_and_rearms_periodic)
+{
+	struct evtchn_bind_virq b = { VIRQ_TIMER, 0, 0 };
+	struct xk_vcpu *v = &fd->d.vcpu[0];
+	uint32_t port;
+
+	memcpy(fake_gva(fd, ARG), &b, sizeof(b));
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_event_channel_op, EVTCHNOP_bind_virq, ARG, 0), 0);
+	port = ((struct evtchn_bind_virq *)fake_gva(fd, ARG))->port;
+	v->timer.periodic_period_ns = 1000;
+	v->timer.periodic_next_ns = 5000;
+	xk_vcpu_timer_expire(v, 4999);
+	cr_assert_not(xk_evtchn_is_pending(&fd->d, port), "fired early");
+	xk_vcpu_timer_expire(v, 7500);
+	cr_assert(xk_evtchn_is_pending(&fd->d, port));
+	cr_assert_eq(v->timer.periodic_next_ns, 8000, "missed periods skipped");
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_set_timer_op, 9000, 0, 0), 0);
+	cr_assert_eq(xk_vcpu_timer_next_deadline(v), 8000);
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_set_timer_op, 0, 0, 0), 0);
+	cr_assert_eq(v->timer.singleshot_deadline_ns, 0, "0 cancels");
+}
+
+Test(xen_time, pvclock_scale_matches_the_reference)
+{
+	static const uint64_t freqs[] = { 1000000, 999999999, 1000000000, 2100000000,
+					  3700000000ull, 25000000 };
+
+	for (size_t i = 0; i < sizeof(freqs) / sizeof(freqs[0]); i++) {
+		uint32_t mul;
+		int8_t shift;
+		uint64_t tsc = freqs[i] * 3, ns;	/* three seconds of TSC */
+
+		xk_time_scale(freqs[i], &mul, &shift);
+		tsc = shift < 0 ? tsc >> -shift : tsc << shift;
+		ns = (uint64_t)(((unsigned __int128)tsc * mul) >> 32);
+		cr_assert(ns > 2999990000ull && ns < 3000010000ull, "%llu Hz: %llu ns",
+			  (unsigned long long)freqs[i], (unsigned long long)ns);
+	}
+}
+
+Test(xen_time, records_use_the_version_protocol)
+{
+	struct xen_vcpu_time_info *t = xk_vcpu_time(&fd->d.vcpu[0]);
+	struct xen_shared_info64 *s = fd->d.shared_info;
+	uint32_t v0 = t->version;
+
+	xk_time_update_vcpu(&fd->d.vcpu[0]);
+	cr_assert_eq(t->version, v0 + 2);
+	cr_assert_eq(t->system_time, fd->p.now_ns);
+	cr_assert_eq(t->tsc_timestamp, fd->p.tsc);
+	cr_assert_eq(t->flags, XEN_PVCLOCK_TSC_STABLE_BIT);
+	xk_time_update_wallclock(&fd->d);
+	cr_assert_eq(s->wc_version % 2, 0);
+	cr_assert_eq((uint64_t)s->wc_sec + ((uint64_t)s->wc_sec_hi << 32),
+		     (fd->p.wallclock_ns - fd->p.now_ns) / 1000000000ull);
+}
