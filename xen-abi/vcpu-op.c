@@ -16,7 +16,8 @@ static long register_vcpu_info(struct xk_vcpu *caller, struct xk_vcpu *v, uint64
 
 	if (xk_copy_from_guest(caller, &r, arg, sizeof(r)))
 		return -XEN_EFAULT;
-	if (r.offset > XEN_PAGE_SIZE - sizeof(struct xen_vcpu_info64) || r.rsvd)
+	/* Aligned, so the atomic updates of the selector word stay atomic. */
+	if (r.offset > XEN_PAGE_SIZE - sizeof(struct xen_vcpu_info64) || (r.offset & 7) || r.rsvd)
 		return -XEN_EINVAL;
 	if (v->vcpu_info_gpa)
 		return -XEN_EINVAL;	/* once per vCPU, as on Xen */
@@ -26,7 +27,7 @@ static long register_vcpu_info(struct xk_vcpu *caller, struct xk_vcpu *v, uint64
 	if (!gmem_is_ram(&d->mem, gpa, sizeof(struct xen_vcpu_info64)))
 		return -XEN_EINVAL;
 	p = gmem_ptr(&d->mem, gpa);
-	memcpy(p, v->vcpu_info, sizeof(struct xen_vcpu_info64));
+	memmove(p, v->vcpu_info, sizeof(struct xen_vcpu_info64));
 	__atomic_store_n(&v->vcpu_info, p, __ATOMIC_RELEASE);
 	v->vcpu_info_gpa = gpa;
 	xk_evtchn_vcpu_info_moved(v);

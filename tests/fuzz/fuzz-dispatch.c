@@ -7,6 +7,7 @@
 #include <string.h>
 #include "xen-abi/hypercalls.h"
 #include "xen-abi/console.h"
+#include "xen-abi/time.h"
 
 #define FUZZ_RAM (256u << 10)
 
@@ -100,12 +101,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < ncalls && off + sizeof(struct call) <= size; i++) {
 		struct call c;
 		struct xk_vcpu *v;
+		uint64_t args[6];
 
 		memcpy(&c, data + off, sizeof(c));
+		memcpy(args, c.args, sizeof(args));	/* the packed copy is unaligned */
 		off += sizeof(c);
 		v = &d->vcpu[c.vcpu & 1];
 		set_mode(v, c.vcpu >> 1, cr3);
-		xk_hypercall(v, c.nr % XEN_HC_COUNT, c.args);
+		xk_hypercall(v, c.nr % XEN_HC_COUNT, args);
+		if (c.vcpu & 0x20)
+			xk_vcpu_timer_expire(v, fake_now + args[0] % 1000000000);
 		if (c.vcpu & 0x40)
 			xk_console_ring_drain(d);
 	}

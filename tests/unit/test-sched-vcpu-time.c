@@ -92,6 +92,10 @@ Test(vcpu_op, register_vcpu_info_moves_and_copies)
 	cr_assert_eq(vcpu_op(0, VCPUOP_register_vcpu_info, &r, sizeof(r)), -XEN_EINVAL);
 	r.offset = 4090;
 	cr_assert_eq(vcpu_op(1, VCPUOP_register_vcpu_info, &r, sizeof(r)), -XEN_EINVAL);
+	r.offset = 65;
+	cr_assert_eq(vcpu_op(1, VCPUOP_register_vcpu_info, &r, sizeof(r)), -XEN_EINVAL, "unaligned");
+	r.offset = 64;	/* on top of vCPU 0's new area: allowed, and must not corrupt */
+	cr_assert_eq(vcpu_op(1, VCPUOP_register_vcpu_info, &r, sizeof(r)), 0);
 	r = (struct vcpu_register_vcpu_info){ FAKE_RAM_SIZE / 4096, 0, 0 };
 	cr_assert_eq(vcpu_op(1, VCPUOP_register_vcpu_info, &r, sizeof(r)), -XEN_EINVAL);
 }
