@@ -90,6 +90,12 @@ void domains_remove(struct domains *ds, struct domain *d)
 	}
 }
 
+void domains_clear(struct domains *ds)
+{
+	while (ds->head)
+		domains_remove(ds, ds->head);
+}
+
 struct domain *domains_by_id(struct domains *ds, uint32_t domid)
 {
 	for (struct domain *d = ds->head; d; d = d->next)

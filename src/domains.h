@@ -61,6 +61,7 @@ void domains_init(struct domains *ds);
 /* New entry with a fresh domid; the name must be unique (else NULL, errno EEXIST). */
 struct domain *domains_add(struct domains *ds, const char *name);
 void domains_remove(struct domains *ds, struct domain *d);
+void domains_clear(struct domains *ds);
 struct domain *domains_by_id(struct domains *ds, uint32_t domid);
 struct domain *domains_by_name(struct domains *ds, const char *name);
 struct domain *domains_by_pid(struct domains *ds, pid_t pid);

@@ -78,7 +78,7 @@ static const struct xk_platform_ops fake_ops = {
 
 struct fake_domain *fake_domain_new(unsigned nr_vcpus)
 {
-	struct fake_domain *fd = aligned_alloc(4096, sizeof(*fd));
+	struct fake_domain *fd = calloc(1, sizeof(*fd));
 
 	memset(fd, 0, sizeof(*fd));
 	fd->ram = aligned_alloc(4096, FAKE_RAM_SIZE);

@@ -23,6 +23,8 @@ Test(domains, ids_increase_and_names_are_unique)
 	cr_assert_null(domains_lookup(&ds, "alpha"));
 	/* ids are not reused at once, as on Xen */
 	cr_assert_eq(domains_add(&ds, "gamma")->domid, 3);
+	domains_clear(&ds);
+	cr_assert_null(ds.head);
 }
 
 Test(domains, bad_names)
@@ -73,6 +75,7 @@ Test(domains, uuid_round_trip_and_version)
 	cr_assert_eq(memcmp(back, d->uuid, 16), 0);
 	cr_assert_eq(dom_uuid_parse("not-a-uuid", back), -1);
 	cr_assert_eq(dom_uuid_parse("00000000-0000-0000-0000-0000000000000", back), -1);
+	domains_clear(&ds);
 }
 
 Test(domains, actions_parse)
