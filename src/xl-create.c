@@ -38,6 +38,46 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
+/* A quoted xl.cfg string for s, escaping what the parser would read specially. */
+static void quote(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	out[n++] = '"';
+	for (; *s && n + 3 < size; s++) {
+		if (*s == '"' || *s == '\\')
+			out[n++] = '\\';
+		out[n++] = *s;
+	}
+	out[n++] = '"';
+	out[n] = 0;
+}
+
+/*
+ * The daemon may run in another directory: send kernel and ramdisk as
+ * absolute paths, resolved here as the user meant them.
+ */
+static int absolute_path_overrides(const struct dom_spec *spec, struct ctl_msg *extra)
+{
+	const char *keys[2] = { "kernel", "ramdisk" };
+	const char *vals[2] = { spec->kernel, spec->ramdisk };
+	char cwd[512], path[1200], q[2500];
+
+	ctl_msg_init(extra);
+	if (!getcwd(cwd, sizeof(cwd))) {
+		fprintf(stderr, "xl create: getcwd: %s\n", strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (!vals[i][0] || vals[i][0] == '/')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", cwd, vals[i]);
+		quote(q, sizeof(q), path);
+		ctl_msg_addf(extra, "%s=%s", keys[i], q);
+	}
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: xl create [-c] [-p] [-f FILE] [FILE] [key=value...]\n");
@@ -47,7 +87,7 @@ int xl_cmd_create(int argc, char **argv)
 {
 	const char *cfg = NULL;
 	int console = 0, paused = 0, c, rc;
-	struct ctl_msg req, rep;
+	struct ctl_msg req, rep, req_extra;
 	struct dom_spec spec;
 	char err[512], *text;
 	size_t len;
@@ -83,12 +123,19 @@ int xl_cmd_create(int argc, char **argv)
 		return 1;
 	}
 	ctl_msg_init(&req);
+	if (absolute_path_overrides(&spec, &req_extra) < 0) {
+		free(text);
+		return 1;
+	}
 	ctl_msg_addf(&req, "create");
 	ctl_msg_addf(&req, "%s", cfg);
 	ctl_msg_add(&req, text, len);
 	ctl_msg_addf(&req, "%d", paused);
 	for (int i = optind; i < argc; i++)
 		ctl_msg_addf(&req, "%s", argv[i]);
+	for (unsigned i = 0; i < req_extra.n; i++)
+		ctl_msg_add(&req, req_extra.field[i], req_extra.len[i]);
+	ctl_msg_free(&req_extra);
 	free(text);
 	rc = xl_call_msg(&req, &rep);
 	ctl_msg_free(&req);

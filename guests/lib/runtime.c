@@ -154,6 +154,11 @@ void guest_main(void)
 	for (const struct guest_test *t = __start_guest_tests; t < __stop_guest_tests; t++)
 		t->fn();
 	gprintf("guest: %u checks, %u failed\n", guest_checks, guest_failures);
+	/* "idle": stay up until the toolstack ends the domain (a poll of no ports). */
+	while (cmdline_has("idle")) {
+		static ulong no_ports[4];
+		hypercall2(XEN_HC_sched_op, SCHEDOP_poll, (ulong)no_ports);
+	}
 	hypercall2(XEN_HC_sched_op, SCHEDOP_shutdown_code, (ulong)&guest_failures);
 	guest_shutdown(SHUTDOWN_poweroff);
 }

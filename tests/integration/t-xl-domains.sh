@@ -1,0 +1,77 @@
+#!/bin/sh
+# xl and xenkvmd over several domains: create, list, pause, destroy, a VMM
+# killed under a domain shows as crashed while the others keep running.
+BUILD=$(cd "${BUILD:-build}" && pwd)
+XL="$BUILD/xl"
+if [ ! -r /dev/kvm ]; then
+	echo "skipped: /dev/kvm is not available here"
+	exit 77
+fi
+XENKVM_RUNDIR=$(mktemp -d)
+export XENKVM_RUNDIR
+dir=$XENKVM_RUNDIR
+cleanup() {
+	pid=$(sed -n 's/.*xenkvmd started (pid \([0-9]*\)).*/\1/p' "$dir/xenkvmd.log" 2>/dev/null | tail -n 1)
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	sleep 0.2
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
+
+for n in one two three; do
+	cat > "$dir/$n.cfg" <<CFG
+# test domain $n
+name = "$n"
+type = "pvh"
+kernel = "$BUILD/guests/pvh64.elf"
+memory = 16
+vcpus = 2
+cmdline = "idle"
+on_crash = "preserve"
+CFG
+	"$XL" create "$dir/$n.cfg" || fail "xl create $n"
+done
+
+"$XL" list > "$dir/list" || fail "xl list"
+cat "$dir/list"
+head -n 1 "$dir/list" | grep -q '^Name  *ID   Mem VCPUs' || fail "list header"
+grep -q '^Domain-0  *0 ' "$dir/list" || fail "Domain-0 missing"
+for n in one two three; do
+	grep -q "^$n  *[0-9][0-9]*  *16  *2  *r-----" "$dir/list" || fail "$n not running"
+done
+[ "$("$XL" domid two)" = 2 ] || fail "xl domid two"
+[ "$("$XL" domname 3)" = three ] || fail "xl domname 3"
+"$XL" create "$dir/one.cfg" 2> "$dir/err" && fail "duplicate name accepted"
+grep -q 'already exists' "$dir/err" || fail "duplicate name error: $(cat "$dir/err")"
+
+# A malformed config is refused with file, line and what was expected.
+printf 'name = "bad"\nmemory 16\n' > "$dir/bad.cfg"
+"$XL" create "$dir/bad.cfg" 2> "$dir/err" && fail "bad config accepted"
+grep -q "bad.cfg:2: expected '=' after 'memory'" "$dir/err" || fail "bad config error: $(cat "$dir/err")"
+
+"$XL" destroy one || fail "xl destroy one"
+"$XL" list one 2>/dev/null && fail "one still listed after destroy"
+
+# Kill domain two's VMM: two is crashed (kept: on_crash=preserve), three runs on.
+pid=$(pgrep -f -- "xenkvm-vmm .*--domid 2 ") || fail "no VMM for domain 2"
+kill -9 "$pid"
+sleep 0.5
+"$XL" list two | grep -q '^two  *2 .* ---sc-' || fail "two not reported crashed"
+"$XL" list three | grep -q '^three  *3 .* r-----' || fail "three disturbed by two's crash"
+"$XL" dmesg | grep -q 'domain 2 (two) crashed (VMM killed by signal 9)' || fail "dmesg lacks the crash"
+
+"$XL" pause three || fail "pause"
+"$XL" list three | grep -q -- '--p---' || fail "three not paused"
+"$XL" unpause three || fail "unpause"
+"$XL" list three | grep -q 'r-----' || fail "three not running again"
+
+# Console: output so far, then detach (stdin at EOF) without losing anything.
+for i in 1 2; do
+	"$XL" console three < /dev/null > "$dir/console$i" || fail "console attach $i"
+	grep -q '^guest: 147 checks, 0 failed' "$dir/console$i" || fail "console output $i"
+done
+
+"$XL" destroy two && "$XL" destroy three || fail "destroy"
+[ "$("$XL" list | wc -l)" -eq 2 ] || fail "domains left over"
+echo "xl domains: all checks passed"
