@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "src/dom-spec.h"
 #include "src/dom0.h"
+#include "src/dom0-xenstore.h"
 
 /* Exit statuses of xenkvm-vmm (see vmm/main.c and man/xenkvmd.8). */
 #define VMM_EXIT_POWEROFF 0
@@ -16,6 +17,13 @@
 #define VMM_EXIT_CRASH    3
 #define VMM_EXIT_WATCHDOG 4
 #define VMM_EXIT_SUSPEND  5
+
+/* Drop a domain from the registry and from xenstore. */
+static void forget(struct dom0 *z, struct domain *d)
+{
+	dom0_xs_domain_gone(z, d);
+	domains_remove(&z->doms, d);
+}
 
 static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *s,
 		       bool paused)
@@ -97,7 +105,7 @@ static void restart_domain(struct dom0 *z, struct domain *old, bool rename)
 		snprintf(newname, sizeof(newname), "%.40s--%u", old->name, old->domid);
 		snprintf(old->name, sizeof(old->name), "%s", newname);
 	} else {
-		domains_remove(&z->doms, old);
+		forget(z, old);
 	}
 	d = domains_add(&z->doms, spec.name);
 	if (!d || start_domain(z, d, &spec, false) < 0) {
@@ -106,6 +114,7 @@ static void restart_domain(struct dom0 *z, struct domain *old, bool rename)
 			domains_remove(&z->doms, d);
 		return;
 	}
+	dom0_xs_domain_created(z, d);
 	dom0_log(z, "domain %s restarted as domain %u", spec.name, d->domid);
 }
 
@@ -147,6 +156,8 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		domains_remove(&z->doms, d);
 		return -1;
 	}
+	if (dom0_xs_domain_created(z, d))
+		dom0_log(z, "domain %u: could not write its xenstore nodes", d->domid);
 	dom0_log(z, "domain %u (%s) created from %s, vmm pid %d%s", d->domid, d->name,
 		 cfg_name, (int)d->vmm_pid, paused ? ", paused" : "");
 	ctl_reply_ok(rep);
@@ -166,7 +177,7 @@ int dom0_destroy(struct dom0 *z, struct domain *d)
 		waitpid(d->vmm_pid, &status, 0);
 	}
 	dom0_log(z, "domain %u (%s) destroyed", d->domid, d->name);
-	domains_remove(&z->doms, d);
+	forget(z, d);
 	return 0;
 }
 
@@ -211,7 +222,7 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 		 dom_state_name(d->state), why, dom_action_name(act));
 	switch (act) {
 	case DOM_ACT_DESTROY:
-		domains_remove(&z->doms, d);
+		forget(z, d);
 		break;
 	case DOM_ACT_PRESERVE:
 		break;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "src/dom0.h"
 #include "src/dom0-server.h"
+#include "src/xs-server.h"
 
 #define MAX_CLIENTS 64
 
@@ -211,12 +212,15 @@ static void serve_client(struct dom0 *z, struct client *c)
 	}
 }
 
+#define MAX_XS_FDS 128
+
 void dom0_run(struct dom0 *z)
 {
 	while (!z->quit) {
-		struct pollfd pfd[MAX_CLIENTS + 2];
+		struct pollfd pfd[MAX_CLIENTS + 2 + MAX_XS_FDS];
 		int map[MAX_CLIENTS + 2];
-		nfds_t n = 0;
+		nfds_t n = 0, xs_first;
+		int xs_n;
 
 		pfd[n++] = (struct pollfd){ .fd = z->listen_fd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = z->sig_fd, .events = POLLIN };
@@ -226,6 +230,9 @@ void dom0_run(struct dom0 *z)
 				pfd[n++] = (struct pollfd){ .fd = clients[i].fd, .events = POLLIN };
 			}
 		}
+		xs_first = n;
+		xs_n = xsd_pollfds(z->xs, pfd + n, MAX_XS_FDS);
+		n += (nfds_t)xs_n;
 		if (poll(pfd, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -236,8 +243,9 @@ void dom0_run(struct dom0 *z)
 			read_signals(z);
 		if (pfd[0].revents)
 			accept_client(z);
-		for (nfds_t i = 2; i < n; i++)
+		for (nfds_t i = 2; i < xs_first; i++)
 			if (pfd[i].revents)
 				serve_client(z, &clients[map[i]]);
+		xsd_handle(z->xs, pfd + xs_first, xs_n);
 	}
 }

@@ -7,6 +7,8 @@
 #include "src/ctl-proto.h"
 #include "src/domains.h"
 
+struct xsd;
+
 struct dom0 {
 	char rundir[200];
 	char vmm_path[256];
@@ -15,6 +17,7 @@ struct dom0 {
 	int listen_fd;
 	int sig_fd;
 	bool quit;
+	struct xsd *xs;		/* the embedded xenstored */
 };
 
 /* Daemon log (the "dmesg" xl shows): timestamped lines. */

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "src/dom0-server.h"
+#include "src/dom0-xenstore.h"
+#include "src/xs-server.h"
 #include "src/rundir.h"
 
 static void usage(FILE *f)
@@ -74,7 +76,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	domains_init(&z.doms);
-	if (make_dirs(&z) || open_log(&z) || dom0_signals(&z) || dom0_listen(&z))
+	if (make_dirs(&z) || open_log(&z) || dom0_signals(&z) || dom0_listen(&z) ||
+	    dom0_xs_start(&z))
 		return 1;
 	if (!foreground && daemon(1, 0) < 0) {
 		fprintf(stderr, "xenkvmd: daemon: %s\n", strerror(errno));
@@ -87,6 +90,7 @@ int main(int argc, char **argv)
 		next = d->next;
 		dom0_destroy(&z, d);
 	}
+	xsd_destroy(z.xs);
 	dom0_log(&z, "xenkvmd stopped");
 	return 0;
 }

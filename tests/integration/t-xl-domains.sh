@@ -42,6 +42,24 @@ for n in one two three; do
 done
 [ "$("$XL" domid two)" = 2 ] || fail "xl domid two"
 [ "$("$XL" domname 3)" = three ] || fail "xl domname 3"
+# The toolstack's nodes, read with Debian's own xenstore clients.
+XENSTORED_PATH="$dir/xenstored.sock"
+export XENSTORED_PATH
+if command -v xenstore-ls >/dev/null; then
+	xenstore-ls /local/domain > "$dir/xs" || fail "xenstore-ls"
+	grep -q '^ *name = "three"' "$dir/xs" || fail "xenstore lacks domain three: $(cat "$dir/xs")"
+	[ "$(xenstore-read /local/domain/2/name)" = two ] || fail "xenstore-read name"
+	[ "$(xenstore-read /local/domain/3/memory/target)" = 16384 ] || fail "memory/target"
+	vm=$(xenstore-read /local/domain/1/vm) || fail "vm path"
+	[ "$(xenstore-read "$vm/name")" = one ] || fail "/vm/<uuid>/name"
+	xenstore-ls -p /local/domain/2 | grep -q '^control = "".*(n2)$' ||
+		fail "control/ not owned by the guest: $(xenstore-ls -p /local/domain/2)"
+	xenstore-ls -p /local/domain/2 | grep -q '^name = "two".*(n0,r2)$' ||
+		fail "name not read-only to the guest"
+else
+	echo "note: xenstore-utils missing; xenstore checks skipped"
+fi
+
 "$XL" create "$dir/one.cfg" 2> "$dir/err" && fail "duplicate name accepted"
 grep -q 'already exists' "$dir/err" || fail "duplicate name error: $(cat "$dir/err")"
 
@@ -52,6 +70,10 @@ grep -q "bad.cfg:2: expected '=' after 'memory'" "$dir/err" || fail "bad config 
 
 "$XL" destroy one || fail "xl destroy one"
 "$XL" list one 2>/dev/null && fail "one still listed after destroy"
+if command -v xenstore-ls >/dev/null; then
+	xenstore-read /local/domain/1/name 2>/dev/null && fail "one's xenstore nodes survive destroy"
+	xenstore-read "$vm/name" 2>/dev/null && fail "one's /vm node survives destroy"
+fi
 
 # Kill domain two's VMM: two is crashed (kept: on_crash=preserve), three runs on.
 pid=$(pgrep -f -- "xenkvm-vmm .*--domid 2 ") || fail "no VMM for domain 2"
