@@ -104,6 +104,19 @@ static bool clear_mask_bit(struct xk_domain *d, uint32_t port)
 	return __atomic_fetch_and(&s->evtchn_mask[port / 64], ~bit, __ATOMIC_ACQ_REL) & bit;
 }
 
+static void clear_pending_bit(struct xk_domain *d, uint32_t port)
+{
+	if (d->shinfo32) {
+		struct xen_shared_info32 *s = d->shared_info;
+		__atomic_fetch_and(&s->evtchn_pending[port / 32], ~(1u << (port % 32)),
+				   __ATOMIC_ACQ_REL);
+	} else {
+		struct xen_shared_info64 *s = d->shared_info;
+		__atomic_fetch_and(&s->evtchn_pending[port / 64], ~(1ull << (port % 64)),
+				   __ATOMIC_ACQ_REL);
+	}
+}
+
 bool xk_evtchn_upcall_pending(struct xk_vcpu *v)
 {
 	return __atomic_load_n(xk_upcall_pending(v), __ATOMIC_ACQUIRE);
@@ -177,6 +190,8 @@ static long close_port(struct xk_domain *d, uint32_t port)
 		break;
 	}
 	memset(c, 0, sizeof(*c));
+	/* A freed port must not look pending to whoever gets it next. */
+	clear_pending_bit(d, port);
 	return 0;
 }
 

@@ -51,40 +51,59 @@ static void ipi(void)
 	evtchn_close((uint32_t)p);
 }
 
-static void timer(void)
+/* Arm a singleshot timer and wait for VIRQ_TIMER; returns lateness in ns or -1. */
+static long long timer_lateness(uint32_t port, uint64_t delay_ns)
 {
 	struct { uint64_t timeout; uint32_t flags; uint32_t pad; } ss;
+	uint64_t deadline = guest_now_ns() + delay_ns;
+
+	ss.timeout = deadline;
+	ss.flags = VCPU_SSHOTTMR_future;
+	if (hypercall3(XEN_HC_vcpu_op, VCPUOP_set_singleshot_timer, 0, (ulong)&ss))
+		return -1;
+	for (int i = 0; i < 200000; i++) {
+		irq_wait();
+		if (port_seen(port)) {
+			uint64_t now = guest_now_ns();
+			return now < deadline ? -(long long)(deadline - now) : (long long)(now - deadline);
+		}
+	}
+	return -1;
+}
+
+static void timer(void)
+{
 	long p = evtchn_bind_virq(VIRQ_TIMER, 0);
-	uint64_t deadline, seen = 0;
+	long long late, best = -1;
+	uint64_t deadline;
+	bool seen = false;
 
 	if (!check("evtchn.bind_virq_timer", p > 0, "rc %ld", p))
 		return;
 	check_rc("evtchn.bind_virq_twice", evtchn_bind_virq(VIRQ_TIMER, 0), -XEN_EEXIST);
-	deadline = guest_now_ns() + 2000000;
-	ss.timeout = deadline;
-	ss.flags = VCPU_SSHOTTMR_future;
-	check_rc("evtchn.set_singleshot",
-		 hypercall3(XEN_HC_vcpu_op, VCPUOP_set_singleshot_timer, 0, (ulong)&ss), 0);
-	for (int i = 0; i < 200000 && !seen; i++) {
-		irq_wait();
-		if (port_seen((uint32_t)p))
-			seen = guest_now_ns();
+	/* Best of three, so one preemption of the host thread does not decide it. */
+	for (int i = 0; i < 3; i++) {
+		late = timer_lateness((uint32_t)p, 2000000);
+		check("evtchn.timer_fired_not_early", late >= 0, "lateness %lld ns", late);
+		if (late >= 0 && (best < 0 || late < best))
+			best = late;
 	}
-	check("evtchn.timer_fired", seen != 0, "VIRQ_TIMER never arrived");
-	check("evtchn.timer_not_early", !seen || seen >= deadline, "%llu ns early",
-	      (unsigned long long)(deadline - seen));
-	if (seen)
-		gprintf("guest: timer interrupt seen %llu ns after its deadline\n",
-			(unsigned long long)(seen - deadline));
+	check("evtchn.timer_within_1ms", best >= 0 && best < 1000000, "best lateness %lld ns", best);
+	gprintf("guest: VIRQ_TIMER handled %lld ns after its deadline (best of 3)\n", best);
+
+	/* set_timer_op, and SCHEDOP_block woken by the timer's event. */
 	deadline = guest_now_ns() + 1000000;
 	check_rc("evtchn.set_timer_op", hypercall2(XEN_HC_set_timer_op, (ulong)deadline,
 						   (ulong)(deadline >> 32)), 0);
-	seen = 0;
+	check_rc("sched.block", hypercall2(XEN_HC_sched_op, SCHEDOP_block, 0), 0);
+	check("sched.block_woken_by_timer", guest_now_ns() >= deadline, "woke %llu ns early",
+	      (unsigned long long)(deadline - guest_now_ns()));
 	for (int i = 0; i < 200000 && !seen; i++) {
-		irq_wait();
 		seen = port_seen((uint32_t)p);
+		if (!seen)
+			irq_wait();
 	}
-	check("evtchn.set_timer_op_fired", seen, "no VIRQ_TIMER");
+	check("evtchn.set_timer_op_fired", seen, "no VIRQ_TIMER after block");
 	evtchn_close((uint32_t)p);
 }
 

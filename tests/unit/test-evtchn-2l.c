@@ -84,6 +84,7 @@ Test(evtchn2l, close_unbinds_the_peer)
 	struct evtchn_status s = { .dom = XEN_DOMID_SELF, .port = (uint32_t)p1 };
 
 	cr_assert_eq(port_op(EVTCHNOP_close, (uint32_t)p2), 0);
+	cr_assert_not(xk_evtchn_is_pending(&fd->d, (uint32_t)p2), "closed port still pending");
 	cr_assert_eq(op(EVTCHNOP_status, &s, sizeof(s)), 0);
 	cr_assert_eq(((struct evtchn_status *)fake_gva(fd, ARG))->status, EVTCHNSTAT_unbound);
 	cr_assert_eq(port_op(EVTCHNOP_close, (uint32_t)p2), -XEN_EINVAL);
