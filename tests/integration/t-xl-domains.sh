@@ -91,7 +91,7 @@ sleep 0.5
 # Console: output so far, then detach (stdin at EOF) without losing anything.
 for i in 1 2; do
 	"$XL" console three < /dev/null > "$dir/console$i" || fail "console attach $i"
-	grep -q '^guest: 147 checks, 0 failed' "$dir/console$i" || fail "console output $i"
+	grep -q '^guest: [0-9]* checks, 0 failed' "$dir/console$i" || fail "console output $i"
 done
 
 "$XL" destroy two && "$XL" destroy three || fail "destroy"
