@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "src/dom0.h"
+#include "src/dom0-xenstore.h"
 
 void ctl_reply_error(struct ctl_msg *rep, const char *err, const char *fmt, ...)
 {
@@ -157,16 +158,28 @@ static void do_pause(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *
 	ctl_reply_ok(rep);
 }
 
-static void do_shutdown(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+static void do_shutdown(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep,
+			bool reboot)
 {
 	struct domain *d = want_domain(z, req, rep);
+	char path[96];
 
 	if (!d)
 		return;
-	/* Shutdown is a request to the guest through xenstore control/shutdown. */
-	ctl_reply_error(rep, "EOPNOTSUPP",
-			"PV control interface not available for domain %u "
-			"(its xenstore connection is not wired yet)", d->domid);
+	/* A request to the guest through xenstore, as Xen's toolstack makes it. */
+	if (!d->ram || d->state != DOM_RUNNING) {
+		ctl_reply_error(rep, "EOPNOTSUPP", "PV control interface not available for "
+				"domain %u", d->domid);
+		return;
+	}
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", d->domid);
+	if (dom0_xs_write(z, path, reboot ? "reboot" : "poweroff")) {
+		ctl_reply_error(rep, "EIO", "cannot write %s", path);
+		return;
+	}
+	dom0_log(z, "domain %u (%s): asked to %s", d->domid, d->name,
+		 reboot ? "reboot" : "power off");
+	ctl_reply_ok(rep);
 }
 
 static void do_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
@@ -264,7 +277,7 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 	} else if (!strcmp(verb, "unpause")) {
 		do_pause(z, req, rep, false);
 	} else if (!strcmp(verb, "shutdown") || !strcmp(verb, "reboot")) {
-		do_shutdown(z, req, rep);
+		do_shutdown(z, req, rep, !strcmp(verb, "reboot"));
 	} else if (!strcmp(verb, "info")) {
 		do_info(z, req, rep);
 	} else if (!strcmp(verb, "dmesg")) {

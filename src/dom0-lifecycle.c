@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "src/dom-spec.h"
@@ -18,10 +19,15 @@
 #define VMM_EXIT_WATCHDOG 4
 #define VMM_EXIT_SUSPEND  5
 
+/* The VMM finds its end of the xenkvmd link at this descriptor. */
+#define LINK_FD 3
+#define LINK_FD_STR "3"
+
 /* Drop a domain from the registry and from xenstore. */
 static void forget(struct dom0 *z, struct domain *d)
 {
 	dom0_xs_domain_gone(z, d);
+	dom0_link_unmap(d);
 	domains_remove(&z->doms, d);
 }
 
@@ -29,8 +35,8 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 		       bool paused)
 {
 	char mem[16], vcpus[16], domid[16], vmmlog[256];
-	const char *argv[24];
-	int argc = 0, fd;
+	const char *argv[26];
+	int argc = 0, fd, link[2];
 	pid_t pid;
 
 	snprintf(mem, sizeof(mem), "%u", s->memory_mb);
@@ -43,6 +49,7 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 	argv[argc++] = "--vcpus"; argv[argc++] = vcpus;
 	argv[argc++] = "--domid"; argv[argc++] = domid;
 	argv[argc++] = "--console-log"; argv[argc++] = d->console_log;
+	argv[argc++] = "--dom0-fd"; argv[argc++] = LINK_FD_STR;
 	if (s->cmdline[0]) {
 		argv[argc++] = "--cmdline"; argv[argc++] = s->cmdline;
 	}
@@ -55,6 +62,10 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 	fd = open(vmmlog, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, link) < 0) {
+		close(fd);
+		return -1;
+	}
 	pid = fork();
 	if (pid == 0) {
 		sigset_t none;
@@ -63,6 +74,7 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		dup2(fd, 1);
 		dup2(fd, 2);
+		dup2(link[1], LINK_FD);	/* dup2 clears close-on-exec */
 		/* Start stopped when asked: xl create -p; unpause sends SIGCONT. */
 		if (paused)
 			raise(SIGSTOP);
@@ -71,6 +83,11 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 		_exit(127);
 	}
 	close(fd);
+	close(link[1]);
+	if (pid < 0)
+		close(link[0]);
+	else
+		d->link_fd = link[0];
 	return pid;
 }
 

@@ -213,14 +213,24 @@ static void serve_client(struct dom0 *z, struct client *c)
 }
 
 #define MAX_XS_FDS 128
+#define MAX_LINKS 256
+
+static bool domain_still_listed(struct dom0 *z, struct domain *d)
+{
+	for (struct domain *x = z->doms.head; x; x = x->next)
+		if (x == d)
+			return true;
+	return false;
+}
 
 void dom0_run(struct dom0 *z)
 {
 	while (!z->quit) {
-		struct pollfd pfd[MAX_CLIENTS + 2 + MAX_XS_FDS];
+		struct pollfd pfd[MAX_CLIENTS + 2 + MAX_XS_FDS + MAX_LINKS];
+		struct domain *linked[MAX_LINKS];
 		int map[MAX_CLIENTS + 2];
-		nfds_t n = 0, xs_first;
-		int xs_n;
+		nfds_t n = 0, xs_first, links_first;
+		int xs_n, nlinks = 0;
 
 		pfd[n++] = (struct pollfd){ .fd = z->listen_fd, .events = POLLIN };
 		pfd[n++] = (struct pollfd){ .fd = z->sig_fd, .events = POLLIN };
@@ -233,6 +243,13 @@ void dom0_run(struct dom0 *z)
 		xs_first = n;
 		xs_n = xsd_pollfds(z->xs, pfd + n, MAX_XS_FDS);
 		n += (nfds_t)xs_n;
+		links_first = n;
+		for (struct domain *d = z->doms.head; d && nlinks < MAX_LINKS; d = d->next) {
+			if (d->link_fd < 0)
+				continue;
+			linked[nlinks++] = d;
+			pfd[n++] = (struct pollfd){ .fd = d->link_fd, .events = POLLIN };
+		}
 		if (poll(pfd, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -247,5 +264,10 @@ void dom0_run(struct dom0 *z)
 			if (pfd[i].revents)
 				serve_client(z, &clients[map[i]]);
 		xsd_handle(z->xs, pfd + xs_first, xs_n);
+		/* Links after signals: a reaped domain's entry may be gone by now. */
+		for (int i = 0; i < nlinks; i++)
+			if (pfd[links_first + i].revents && domain_still_listed(z, linked[i]) &&
+			    linked[i]->link_fd == pfd[links_first + i].fd)
+				dom0_link_readable(z, linked[i]);
 	}
 }

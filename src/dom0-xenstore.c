@@ -27,7 +27,7 @@ int dom0_xs_start(struct dom0 *z)
 	return 0;
 }
 
-static int write_node(struct dom0 *z, const char *path, const char *value)
+int dom0_xs_write(struct dom0 *z, const char *path, const char *value)
 {
 	struct xs_view v = { &z->xs->store, NULL };
 	struct xs_event_sink sink = xs_watch_sink(z->xs, NULL);
@@ -64,7 +64,7 @@ static int put(struct dom0 *z, const char *base, const char *rel, const char *fm
 	vsnprintf(value, sizeof(value), fmt, ap);
 	va_end(ap);
 	snprintf(path, sizeof(path), "%s/%s", base, rel);
-	return write_node(z, path, value);
+	return dom0_xs_write(z, path, value);
 }
 
 int dom0_xs_domain_created(struct dom0 *z, const struct domain *d)
@@ -82,9 +82,9 @@ int dom0_xs_domain_created(struct dom0 *z, const struct domain *d)
 	snprintf(dom, sizeof(dom), "/local/domain/%u", d->domid);
 	snprintf(vm, sizeof(vm), "/vm/%s", uuid);
 	/* Directories first, so what is written under them inherits their perms. */
-	rc |= write_node(z, vm, "");
+	rc |= dom0_xs_write(z, vm, "");
 	rc |= set_perms(z, vm, ro, 2);
-	rc |= write_node(z, dom, "");
+	rc |= dom0_xs_write(z, dom, "");
 	rc |= set_perms(z, dom, ro, 2);
 	rc |= put(z, vm, "uuid", "%s", uuid);
 	rc |= put(z, vm, "name", "%s", d->name);
@@ -99,7 +99,7 @@ int dom0_xs_domain_created(struct dom0 *z, const struct domain *d)
 	}
 	for (size_t i = 0; i < sizeof(guest_dirs) / sizeof(guest_dirs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dom, guest_dirs[i]);
-		rc |= write_node(z, path, "");
+		rc |= dom0_xs_write(z, path, "");
 		rc |= set_perms(z, path, rw, 1);
 	}
 	if (!rc)

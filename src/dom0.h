@@ -38,6 +38,11 @@ int dom0_destroy(struct dom0 *z, struct domain *d);
 /* A VMM process ended: record why and apply the domain's on_* action. */
 void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus);
 
+/* VMM links (dom0-linkd.c). */
+void dom0_link_readable(struct dom0 *z, struct domain *d);
+void dom0_link_close(struct domain *d);
+void dom0_link_unmap(struct domain *d);
+
 /* Paths under the run directory. */
 void dom0_path(const struct dom0 *z, char *out, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -49,6 +49,10 @@ struct domain {
 	enum dom_action on_poweroff, on_reboot, on_crash;
 	struct dom_spec *spec;		/* what it was created from, to restart */
 	char console_log[256];
+	int link_fd;			/* to its VMM, -1 when none */
+	void *ram;			/* its RAM, once the VMM said hello */
+	uint64_t ram_size;
+	uint32_t store_port;
 	struct domain *next;
 };
 

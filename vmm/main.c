@@ -47,6 +47,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 		{ "module", required_argument, NULL, 'M' },
 		{ "console-log", required_argument, NULL, 'o' },
 		{ "domid", required_argument, NULL, 'd' },
+		{ "dom0-fd", required_argument, NULL, 'f' },
 		{ "probe", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -54,7 +55,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 	unsigned long v;
 	int c;
 
-	*o = (struct vmm_options){ .memory_mb = 16, .vcpus = 1, .domid = 1 };
+	*o = (struct vmm_options){ .memory_mb = 16, .vcpus = 1, .domid = 1, .dom0_fd = -1 };
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -71,6 +72,11 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 			if (parse_uint(optarg, 1, 0x7fef, "domid", &v))
 				return -1;
 			o->domid = (unsigned)v;
+			break;
+		case 'f':
+			if (parse_uint(optarg, 3, 1023, "xenkvmd link fd", &v))
+				return -1;
+			o->dom0_fd = (int)v;
 			break;
 		case 'l': o->cmdline = optarg; break;
 		case 'o': o->console_log = optarg; break;
@@ -187,7 +193,8 @@ int main(int argc, char **argv)
 			return 1;
 		learn_tsc_offset(&vm.vcpu[i]);
 	}
-	if (vmm_start_timers(&vm) || boot_vcpu0(&vm))
+	vm.dom0_fd = vm.opt.dom0_fd;
+	if (vmm_start_timers(&vm) || vmm_dom0_link_start(&vm) || boot_vcpu0(&vm))
 		return 1;
 	pthread_mutex_lock(&vm.exit_lock);
 	while (!vm.exiting)

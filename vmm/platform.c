@@ -134,12 +134,13 @@ static void p_remote_send(struct xk_domain *d, xen_domid_t dom, uint32_t port)
 {
 	struct vmm *vm = vmm_of(d);
 
-	(void)port;
 	if (dom != 0)
 		return;
-	/* Dom0's end of the console channel is this process. */
-	xk_console_ring_drain(d);
-	(void)vm;
+	/* Dom0's end of the console channel is this process; xenstore is xenkvmd's. */
+	if (port == vm->console_port)
+		xk_console_ring_drain(d);
+	else
+		vmm_dom0_notify(vm, port);
 }
 
 const struct xk_platform_ops vmm_platform_ops = {

@@ -20,6 +20,7 @@ struct vmm_options {
 	const char *modules[VMM_MAX_MODULES];
 	unsigned nr_modules;
 	const char *console_log;
+	int dom0_fd;		/* --dom0-fd: link to xenkvmd, or -1 */
 };
 
 struct vmm_vcpu {
@@ -53,6 +54,7 @@ struct vmm {
 	FILE *console;
 	uint32_t console_port;
 	uint32_t store_port;
+	int dom0_fd;
 
 	/* Timer thread. */
 	pthread_t timer_thread;
@@ -100,6 +102,10 @@ void vmm_timers_changed(struct vmm *vm);
 
 /* pvh-loader.c */
 int pvh_load(struct vmm *vm, struct kvm_regs *regs, struct kvm_sregs *sregs);
+
+/* dom0-link.c */
+int vmm_dom0_link_start(struct vmm *vm);
+void vmm_dom0_notify(struct vmm *vm, uint32_t port);
 
 /* probe.c */
 int vmm_probe(void);

@@ -92,6 +92,7 @@ struct xk_vcpu {
 	uint64_t runstate_gva;	/* 0 = none registered */
 
 	uint8_t upcall_vector;	/* HVMOP_set_evtchn_upcall_vector, 0 = none */
+	bool polling;		/* in SCHEDOP_poll: any newly pending port wakes it */
 	struct xk_evtchn_vcpu evtchn;
 	struct xk_vcpu_timer timer;
 

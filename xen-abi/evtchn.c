@@ -69,13 +69,24 @@ static unsigned word_of(struct xk_domain *d, uint32_t port)
 	return port / (d->shinfo32 ? 32 : 64);
 }
 
+/* Like Xen's poller check: a vCPU in SCHEDOP_poll wakes on any new pending bit. */
+static void wake_pollers(struct xk_domain *d)
+{
+	for (unsigned i = 0; i < d->nr_vcpus; i++)
+		if (__atomic_load_n(&d->vcpu[i].polling, __ATOMIC_ACQUIRE))
+			d->ops->vcpu_kick(&d->vcpu[i]);
+}
+
 static void set_pending(struct xk_domain *d, uint32_t port)
 {
 	struct xk_vcpu *v = &d->vcpu[chn(d, port)->notify_vcpu];
 	bool masked;
 
-	if (set_pending_bit(d, port, &masked) && !masked && set_selector(d, v, word_of(d, port)))
+	if (!set_pending_bit(d, port, &masked))
+		return;
+	if (!masked && set_selector(d, v, word_of(d, port)))
 		mark_events_pending(v);
+	wake_pollers(d);
 }
 
 bool xk_evtchn_is_pending(struct xk_domain *d, uint32_t port)

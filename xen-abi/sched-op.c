@@ -60,7 +60,9 @@ static long sched_poll(struct xk_vcpu *v, uint64_t arg)
 		if (ps.ports[i] >= limit)
 			return -XEN_EINVAL;
 	/* Like Xen, a timeout ends the poll quietly: the return value is 0. */
+	__atomic_store_n(&v->polling, true, __ATOMIC_RELEASE);
 	v->dom->ops->vcpu_block(v, timeout, any_port_pending, &ps);
+	__atomic_store_n(&v->polling, false, __ATOMIC_RELEASE);
 	return 0;
 }
 

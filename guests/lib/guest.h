@@ -130,4 +130,8 @@ long evtchn_unmask(uint32_t port);
 long evtchn_bind_vcpu(uint32_t port, uint32_t vcpu);
 long evtchn_status(uint32_t port, struct evtchn_status_info *st);
 long evtchn_reset_self(void);
+
+/* xenstore.c */
+bool xs_ring_init(void);
+__attribute__((noreturn)) void xs_serve_shutdown_requests(void);
 #endif

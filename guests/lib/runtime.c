@@ -154,7 +154,9 @@ void guest_main(void)
 	for (const struct guest_test *t = __start_guest_tests; t < __stop_guest_tests; t++)
 		t->fn();
 	gprintf("guest: %u checks, %u failed\n", guest_checks, guest_failures);
-	/* "idle": stay up until the toolstack ends the domain (a poll of no ports). */
+	/* "idle": stay up; with a xenstore ring, until asked to shut down. */
+	if (cmdline_has("idle") && xs_ring_init() && !cmdline_has("nostore"))
+		xs_serve_shutdown_requests();
 	while (cmdline_has("idle")) {
 		static ulong no_ports[4];
 		hypercall2(XEN_HC_sched_op, SCHEDOP_poll, (ulong)no_ports);

@@ -1,6 +1,7 @@
 #!/bin/sh
-# xl and xenkvmd over several domains: create, list, pause, destroy, a VMM
-# killed under a domain shows as crashed while the others keep running.
+# xl and xenkvmd over several domains: create, list, xenstore nodes, pause,
+# destroy, a VMM killed under a domain shows as crashed while the others keep
+# running, and a clean shutdown through control/shutdown.
 BUILD=$(cd "${BUILD:-build}" && pwd)
 XL="$BUILD/xl"
 if [ ! -r /dev/kvm ]; then
@@ -94,6 +95,15 @@ for i in 1 2; do
 	grep -q '^guest: [0-9]* checks, 0 failed' "$dir/console$i" || fail "console output $i"
 done
 
-"$XL" destroy two && "$XL" destroy three || fail "destroy"
+# A clean shutdown through xenstore's control/shutdown, as on Xen.
+timeout 30 "$XL" shutdown -w three || fail "xl shutdown -w three"
+"$XL" list three 2>/dev/null && fail "three still listed after shutdown (on_poweroff=destroy)"
+grep -q '^guest: control/shutdown says poweroff' "$dir/console/3.log" ||
+	fail "the guest did not see control/shutdown"
+"$XL" dmesg | grep -q 'domain 3 (three) shutdown (VMM exited with status 0); action destroy' ||
+	fail "dmesg lacks the clean shutdown"
+"$XL" shutdown two 2>/dev/null && fail "shutdown of a crashed domain accepted"
+
+"$XL" destroy two || fail "destroy"
 [ "$("$XL" list | wc -l)" -eq 2 ] || fail "domains left over"
 echo "xl domains: all checks passed"

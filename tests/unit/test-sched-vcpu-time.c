@@ -53,6 +53,18 @@ Test(sched_op, poll_times_out_or_returns_on_pending)
 	cr_assert_eq(sched(SCHEDOP_poll, &p, sizeof(p)), -XEN_EFAULT);
 }
 
+Test(sched_op, new_pending_port_wakes_a_poller_even_when_masked)
+{
+	int port = xk_evtchn_alloc_unbound_for(&fd->d, 0);
+	struct xen_shared_info64 *s = fd->d.shared_info;
+
+	s->evtchn_mask[0] = ~0ull;
+	fd->d.vcpu[1].polling = true;
+	xk_evtchn_raise(&fd->d, (uint32_t)port);
+	cr_assert_eq(fd->p.kicks[1], 1, "the polling vCPU was not woken");
+	cr_assert_eq(fd->p.kicks[0], 0, "masked: no upcall for vCPU 0");
+}
+
 Test(sched_op, block_unmasks_and_waits_for_events)
 {
 	fd->p.block_advance_ns = 1;
