@@ -49,19 +49,35 @@ static bool set_selector(struct xk_domain *d, struct xk_vcpu *v, unsigned word)
 	return !(__atomic_fetch_or(sel, 1ull << word, __ATOMIC_ACQ_REL) & (1ull << word));
 }
 
-/* Test-and-set the pending bit; report whether it was newly set and unmasked. */
-static bool set_pending_bit(struct xk_domain *d, uint32_t port, bool *masked)
+enum bit_op { BIT_TEST, BIT_SET, BIT_CLEAR };
+
+/*
+ * Test, set or clear a port's bit in shared_info's pending or mask array, in
+ * the latched layout; returns the bit's old value. The guest changes the same
+ * words concurrently, hence the atomics.
+ */
+static bool port_bit(struct xk_domain *d, bool mask, uint32_t port, enum bit_op op)
 {
 	if (d->shinfo32) {
 		struct xen_shared_info32 *s = d->shared_info;
+		uint32_t *w = (mask ? s->evtchn_mask : s->evtchn_pending) + port / 32;
 		uint32_t bit = 1u << (port % 32);
-		*masked = __atomic_load_n(&s->evtchn_mask[port / 32], __ATOMIC_ACQUIRE) & bit;
-		return !(__atomic_fetch_or(&s->evtchn_pending[port / 32], bit, __ATOMIC_ACQ_REL) & bit);
+
+		if (op == BIT_SET)
+			return __atomic_fetch_or(w, bit, __ATOMIC_ACQ_REL) & bit;
+		if (op == BIT_CLEAR)
+			return __atomic_fetch_and(w, ~bit, __ATOMIC_ACQ_REL) & bit;
+		return __atomic_load_n(w, __ATOMIC_ACQUIRE) & bit;
 	}
 	struct xen_shared_info64 *s = d->shared_info;
+	uint64_t *w = (mask ? s->evtchn_mask : s->evtchn_pending) + port / 64;
 	uint64_t bit = 1ull << (port % 64);
-	*masked = __atomic_load_n(&s->evtchn_mask[port / 64], __ATOMIC_ACQUIRE) & bit;
-	return !(__atomic_fetch_or(&s->evtchn_pending[port / 64], bit, __ATOMIC_ACQ_REL) & bit);
+
+	if (op == BIT_SET)
+		return __atomic_fetch_or(w, bit, __ATOMIC_ACQ_REL) & bit;
+	if (op == BIT_CLEAR)
+		return __atomic_fetch_and(w, ~bit, __ATOMIC_ACQ_REL) & bit;
+	return __atomic_load_n(w, __ATOMIC_ACQUIRE) & bit;
 }
 
 static unsigned word_of(struct xk_domain *d, uint32_t port)
@@ -82,8 +98,9 @@ static void set_pending(struct xk_domain *d, uint32_t port)
 	struct xk_vcpu *v = &d->vcpu[chn(d, port)->notify_vcpu];
 	bool masked;
 
-	if (!set_pending_bit(d, port, &masked))
+	if (port_bit(d, false, port, BIT_SET))
 		return;
+	masked = port_bit(d, true, port, BIT_TEST);
 	if (!masked && set_selector(d, v, word_of(d, port)))
 		mark_events_pending(v);
 	wake_pollers(d);
@@ -91,41 +108,7 @@ static void set_pending(struct xk_domain *d, uint32_t port)
 
 bool xk_evtchn_is_pending(struct xk_domain *d, uint32_t port)
 {
-	if (!port_ok(d, port))
-		return false;
-	if (d->shinfo32) {
-		struct xen_shared_info32 *s = d->shared_info;
-		return __atomic_load_n(&s->evtchn_pending[port / 32], __ATOMIC_ACQUIRE) &
-		       (1u << (port % 32));
-	}
-	struct xen_shared_info64 *s = d->shared_info;
-	return __atomic_load_n(&s->evtchn_pending[port / 64], __ATOMIC_ACQUIRE) &
-	       (1ull << (port % 64));
-}
-
-static bool clear_mask_bit(struct xk_domain *d, uint32_t port)
-{
-	if (d->shinfo32) {
-		struct xen_shared_info32 *s = d->shared_info;
-		uint32_t bit = 1u << (port % 32);
-		return __atomic_fetch_and(&s->evtchn_mask[port / 32], ~bit, __ATOMIC_ACQ_REL) & bit;
-	}
-	struct xen_shared_info64 *s = d->shared_info;
-	uint64_t bit = 1ull << (port % 64);
-	return __atomic_fetch_and(&s->evtchn_mask[port / 64], ~bit, __ATOMIC_ACQ_REL) & bit;
-}
-
-static void clear_pending_bit(struct xk_domain *d, uint32_t port)
-{
-	if (d->shinfo32) {
-		struct xen_shared_info32 *s = d->shared_info;
-		__atomic_fetch_and(&s->evtchn_pending[port / 32], ~(1u << (port % 32)),
-				   __ATOMIC_ACQ_REL);
-	} else {
-		struct xen_shared_info64 *s = d->shared_info;
-		__atomic_fetch_and(&s->evtchn_pending[port / 64], ~(1ull << (port % 64)),
-				   __ATOMIC_ACQ_REL);
-	}
+	return port_ok(d, port) && port_bit(d, false, port, BIT_TEST);
 }
 
 bool xk_evtchn_upcall_pending(struct xk_vcpu *v)
@@ -202,8 +185,18 @@ static long close_port(struct xk_domain *d, uint32_t port)
 	}
 	memset(c, 0, sizeof(*c));
 	/* A freed port must not look pending to whoever gets it next. */
-	clear_pending_bit(d, port);
+	port_bit(d, false, port, BIT_CLEAR);
 	return 0;
+}
+
+/* Hand a newly bound port back in the guest's op struct (or pass on an error). */
+static long reply_port(struct xk_vcpu *v, uint64_t arg, void *op, size_t size,
+		       uint32_t *field, long port)
+{
+	if (port < 0)
+		return port;
+	*field = (uint32_t)port;
+	return xk_copy_to_guest(v, arg, op, size) ? -XEN_EFAULT : 0;
 }
 
 static long op_alloc_unbound(struct xk_vcpu *v, uint64_t arg)
@@ -261,10 +254,7 @@ static long op_bind_interdomain(struct xk_vcpu *v, uint64_t arg)
 		set_pending(d, (uint32_t)p);
 	}
 	pthread_mutex_unlock(&d->lock);
-	if (p < 0)
-		return p;
-	b.local_port = (uint32_t)p;
-	return xk_copy_to_guest(v, arg, &b, sizeof(b)) ? -XEN_EFAULT : 0;
+	return reply_port(v, arg, &b, sizeof(b), &b.local_port, p);
 }
 
 static long op_bind_virq(struct xk_vcpu *v, uint64_t arg)
@@ -292,10 +282,7 @@ static long op_bind_virq(struct xk_vcpu *v, uint64_t arg)
 		d->vcpu[b.vcpu].evtchn.virq_port[b.virq] = (uint32_t)p;
 	}
 	pthread_mutex_unlock(&d->lock);
-	if (p < 0)
-		return p;
-	b.port = (uint32_t)p;
-	return xk_copy_to_guest(v, arg, &b, sizeof(b)) ? -XEN_EFAULT : 0;
+	return reply_port(v, arg, &b, sizeof(b), &b.port, p);
 }
 
 static long op_bind_ipi(struct xk_vcpu *v, uint64_t arg)
@@ -311,10 +298,7 @@ static long op_bind_ipi(struct xk_vcpu *v, uint64_t arg)
 	pthread_mutex_lock(&d->lock);
 	p = new_port(d, EVTCHNSTAT_ipi, (uint8_t)b.vcpu);
 	pthread_mutex_unlock(&d->lock);
-	if (p < 0)
-		return p;
-	b.port = (uint32_t)p;
-	return xk_copy_to_guest(v, arg, &b, sizeof(b)) ? -XEN_EFAULT : 0;
+	return reply_port(v, arg, &b, sizeof(b), &b.port, p);
 }
 
 static long send_port(struct xk_domain *d, uint32_t port)
@@ -381,7 +365,7 @@ static long op_unmask(struct xk_vcpu *v, uint64_t arg)
 		return -XEN_EINVAL;
 	pthread_mutex_lock(&d->lock);
 	/* 2-level rule: an unmasked pending port raises its selector bit. */
-	if (clear_mask_bit(d, port) && xk_evtchn_is_pending(d, port)) {
+	if (port_bit(d, true, port, BIT_CLEAR) && port_bit(d, false, port, BIT_TEST)) {
 		struct xk_vcpu *t = &d->vcpu[chn(d, port)->notify_vcpu];
 		if (set_selector(d, t, word_of(d, port)))
 			mark_events_pending(t);
