@@ -8,15 +8,15 @@ pvh_start:
 	lgdt gdt_desc
 	/* pml4[0] -> pdpt, pdpt[0] -> pd, pd[i] = 2 MiB page i. */
 	movl $pdpt, %eax
-	orl $3, %eax
+	orl $7, %eax			/* present, writable, user */
 	movl %eax, pml4
 	movl $pd, %eax
-	orl $3, %eax
+	orl $7, %eax
 	movl %eax, pdpt
 	xorl %ecx, %ecx
 1:	movl %ecx, %eax
 	shll $21, %eax
-	orl $0x83, %eax
+	orl $0x87, %eax			/* present, writable, user, 2 MiB */
 	movl %eax, pd(,%ecx,8)
 	incl %ecx
 	cmpl $512, %ecx
@@ -48,6 +48,46 @@ long_mode:
 2:	cli
 	hlt
 	jmp 2b
+
+	/*
+	 * enter_ring3(fn, user_stack): run fn at CPL 3 (IOPL 3, interrupts off).
+	 * fn ends with int $0x80; that handler calls resume_ring0, which returns
+	 * from enter_ring3 on the saved ring-0 stack.
+	 */
+	.text
+	.globl enter_ring3
+enter_ring3:
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, saved_ring0_rsp
+	pushq $0x2b			/* user data selector, RPL 3 */
+	pushq %rsi
+	pushq $0x3002			/* IOPL 3 */
+	pushq $0x33			/* 64-bit user code, RPL 3 */
+	pushq %rdi
+	iretq
+
+	.globl resume_ring0
+resume_ring0:
+	movq saved_ring0_rsp, %rsp
+	movw $0x10, %ax
+	movw %ax, %ss
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	ret
+
+	.bss
+	.balign 8
+saved_ring0_rsp:
+	.skip 8
 
 	.text
 #define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)

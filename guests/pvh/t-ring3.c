@@ -1,0 +1,79 @@
+/* A hypercall from guest user mode must not run: Xen refuses it with -EPERM. */
+#include "guest.h"
+#include "xen-abi/abi-version.h"
+
+#ifdef __x86_64__
+struct __attribute__((packed)) tss64 {
+	uint32_t rsvd0;
+	uint64_t rsp0, rsp1, rsp2;
+	uint64_t rsvd1, ist[7], rsvd2;
+	uint16_t rsvd3, iomap;
+};
+
+extern uint64_t gdt[];
+void enter_ring3(void (*fn)(void), void *stack);
+void resume_ring0(void);
+
+static struct tss64 tss;
+static uint8_t ring0_stack[4096] __attribute__((aligned(16)));
+static uint8_t ring3_stack[4096] __attribute__((aligned(16)));
+volatile long ring3_result = 12345;
+static volatile unsigned ring3_gp;
+
+static void tss_init(void)
+{
+	uint64_t base = (ulong)&tss, limit = sizeof(tss) - 1;
+
+	tss.rsp0 = (ulong)(ring0_stack + sizeof(ring0_stack));
+	tss.iomap = sizeof(tss);	/* no I/O bitmap: IOPL alone decides */
+	gdt[7] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+		 ((limit >> 16) << 48) | (((base >> 24) & 0xff) << 56);
+	gdt[8] = base >> 32;
+	__asm__ volatile("ltr %w0" :: "r"(0x38));
+}
+
+/* Runs at CPL 3: call xen_version through the page, then trap back. */
+__asm__(".text\n"
+	"ring3_code:\n"
+	"	xorl %edi, %edi\n"
+	"	xorl %esi, %esi\n"
+	"	call hypercall_page + 17 * 32\n"
+	"	movq %rax, ring3_result(%rip)\n"
+	"	int $0x80\n");
+void ring3_code(void);
+
+static void back_to_ring0(unsigned vector)
+{
+	(void)vector;
+	resume_ring0();
+}
+
+/* PVM may refuse the port access itself (#GP): the call did not run either. */
+static void user_gp(unsigned vector)
+{
+	(void)vector;
+	ring3_gp++;
+	resume_ring0();
+}
+
+GUEST_TEST(test_ring3)
+{
+	struct { uint16_t lo, sel; uint8_t ist, type; uint16_t mid; uint32_t hi, rsvd; } *gate;
+	struct { uint16_t limit; uint64_t base; } __attribute__((packed)) idtr;
+
+	tss_init();
+	__asm__ volatile("sidt %0" : "=m"(idtr));
+	gate = (void *)(idtr.base + 0x80 * 16);
+	gate->type = 0xee;	/* DPL 3: user mode may int $0x80 */
+	irq_set_handler(0x80, back_to_ring0);
+	irq_set_handler(13, user_gp);
+	enter_ring3(ring3_code, ring3_stack + sizeof(ring3_stack));
+	irq_set_handler(13, NULL);
+	check("ring3.hypercall_refused", ring3_gp || ring3_result == -XEN_EPERM,
+	      "returned %ld", ring3_result);
+	if (!ring3_gp)
+		check_rc("ring3.hypercall_eperm", ring3_result, -XEN_EPERM);
+	else
+		gprintf("guest: ring-3 port access faulted (#GP) before reaching the VMM\n");
+}
+#endif
