@@ -113,8 +113,10 @@ static int p_vcpu_up(struct xk_vcpu *v)
 {
 	struct vmm_vcpu *vc = v->plat;
 
-	if (vc->started)
+	if (vc->started) {
+		vmm_kick(vc);	/* it may be waiting while offline */
 		return 0;
+	}
 	return vmm_start_vcpu(vc) ? -XEN_EINVAL : 0;
 }
 
@@ -153,6 +155,7 @@ const struct xk_platform_ops vmm_platform_ops = {
 	.shutdown = p_shutdown,
 	.console_out = p_console,
 	.vcpu_up = p_vcpu_up,
+	.vcpu_initialise = vmm_vcpu_initialise,
 	.log = p_log,
 	.read_tsc = p_read_tsc,
 	.evtchn_remote_send = p_remote_send,

@@ -50,7 +50,7 @@ static void maybe_inject(struct vmm_vcpu *vc)
 
 static bool can_wake(struct vmm_vcpu *vc)
 {
-	return vc->kicked || vc->vm->exiting ||
+	return vc->kicked || vc->vm->exiting || !vc->xv->online ||
 	       (xk_evtchn_upcall_pending(vc->xv) && xk_hvm_upcall_vector(vc->xv));
 }
 
@@ -59,6 +59,16 @@ static void handle_hlt(struct vmm_vcpu *vc)
 {
 	pthread_mutex_lock(&vc->lock);
 	while (!can_wake(vc))
+		pthread_cond_wait(&vc->wake, &vc->lock);
+	vc->kicked = false;
+	pthread_mutex_unlock(&vc->lock);
+}
+
+/* VCPUOP_down: park until VCPUOP_up (or the domain ends). */
+static void wait_online(struct vmm_vcpu *vc)
+{
+	pthread_mutex_lock(&vc->lock);
+	while (!__atomic_load_n(&vc->xv->online, __ATOMIC_ACQUIRE) && !vc->vm->exiting)
 		pthread_cond_wait(&vc->wake, &vc->lock);
 	vc->kicked = false;
 	pthread_mutex_unlock(&vc->lock);
@@ -146,6 +156,8 @@ static void *vcpu_thread(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	xk_time_update_vcpu(vc->xv);
 	while (!vc->vm->exiting) {
+		if (!vc->xv->online)
+			wait_online(vc);
 		maybe_inject(vc);
 		vc->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
 		if (ioctl(vc->fd, KVM_RUN, 0) < 0) {

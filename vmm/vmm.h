@@ -103,6 +103,9 @@ void vmm_timers_changed(struct vmm *vm);
 /* pvh-loader.c */
 int pvh_load(struct vmm *vm, struct kvm_regs *regs, struct kvm_sregs *sregs);
 
+/* vcpu-context.c */
+int vmm_vcpu_initialise(struct xk_vcpu *v, const struct vcpu_hvm_context *ctx);
+
 /* dom0-link.c */
 int vmm_dom0_link_start(struct vmm *vm);
 void vmm_dom0_notify(struct vmm *vm, uint32_t port);

@@ -68,6 +68,41 @@ enum {
 
 #define VCPU_SSHOTTMR_future (1u << 0)
 
+/* VCPUOP_initialise for HVM/PVH guests: the vCPU's first register state. */
+enum { VCPU_HVM_MODE_32B = 0, VCPU_HVM_MODE_64B = 1 };
+
+struct vcpu_hvm_x86_32 {
+	uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint32_t eip, eflags;
+	uint32_t cr0, cr3, cr4;
+	uint32_t pad1;
+	uint64_t efer;
+	uint32_t cs_base, ds_base, ss_base, es_base, tr_base;
+	uint32_t cs_limit, ds_limit, ss_limit, es_limit, tr_limit;
+	uint16_t cs_ar, ds_ar, ss_ar, es_ar, tr_ar;
+	uint16_t pad2[3];
+} __attribute__((aligned(8)));
+
+struct vcpu_hvm_x86_64 {
+	uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
+	uint64_t rip, rflags;
+	uint64_t cr0, cr3, cr4, efer;
+};
+
+struct vcpu_hvm_context {
+	uint32_t mode;
+	uint32_t pad;
+	union {
+		struct vcpu_hvm_x86_32 x86_32;
+		struct vcpu_hvm_x86_64 x86_64;
+	} cpu_regs;
+};
+XEN_ABI_ASSERT_SIZE(struct vcpu_hvm_x86_32, 120);
+XEN_ABI_ASSERT_OFF(struct vcpu_hvm_x86_32, efer, 56);
+XEN_ABI_ASSERT_OFF(struct vcpu_hvm_x86_32, cs_ar, 104);
+XEN_ABI_ASSERT_SIZE(struct vcpu_hvm_x86_64, 112);
+XEN_ABI_ASSERT_SIZE(struct vcpu_hvm_context, 128);
+
 struct vcpu_register_vcpu_info {
 	uint64_t mfn;
 	uint32_t offset;

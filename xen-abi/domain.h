@@ -20,6 +20,7 @@
 
 struct xk_domain;
 struct xk_vcpu;
+struct vcpu_hvm_context;
 
 struct xk_platform_ops {
 	/* Xen system time: nanoseconds since the domain was created. */
@@ -42,6 +43,8 @@ struct xk_platform_ops {
 	void (*shutdown)(struct xk_domain *d, unsigned reason);
 	/* console_io write and primary console ring output. */
 	void (*console_out)(struct xk_domain *d, const char *buf, size_t len);
+	/* VCPUOP_initialise: load a vCPU's first registers (not yet running). */
+	int (*vcpu_initialise)(struct xk_vcpu *v, const struct vcpu_hvm_context *ctx);
 	/* VCPUOP_up: start running a vCPU that has been initialised. */
 	int (*vcpu_up)(struct xk_vcpu *v);
 	/* Diagnostics (one line, no newline needed). */

@@ -107,12 +107,32 @@ static long stop_timer(struct xk_vcpu *v, bool periodic)
 	return 0;
 }
 
+static long vcpu_initialise(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t arg)
+{
+	struct vcpu_hvm_context ctx;
+	long rc;
+
+	if (xk_copy_from_guest(caller, &ctx, arg, sizeof(ctx)))
+		return -XEN_EFAULT;
+	if (ctx.mode != VCPU_HVM_MODE_32B && ctx.mode != VCPU_HVM_MODE_64B)
+		return -XEN_EINVAL;
+	if (!v->dom->ops->vcpu_initialise)
+		return -XEN_ENOSYS;
+	pthread_mutex_lock(&v->dom->lock);
+	if (v->initialised) {
+		pthread_mutex_unlock(&v->dom->lock);
+		return -XEN_EEXIST;
+	}
+	rc = v->dom->ops->vcpu_initialise(v, &ctx);
+	if (!rc)
+		v->initialised = true;
+	pthread_mutex_unlock(&v->dom->lock);
+	return rc;
+}
+
 static long vcpu_up(struct xk_vcpu *v)
 {
-	/*
-	 * HVM vCPUs need VCPUOP_initialise (not implemented) before their first
-	 * up; one that ran before may come back.
-	 */
+	/* HVM vCPUs need VCPUOP_initialise before their first up, as on Xen. */
 	if (!v->initialised)
 		return -XEN_EINVAL;
 	v->online = true;
@@ -134,6 +154,8 @@ long xk_hc_vcpu_op(struct xk_vcpu *caller, const uint64_t a[6])
 		return register_runstate(caller, v, a[2]);
 	case VCPUOP_is_up:
 		return v->online;
+	case VCPUOP_initialise:
+		return vcpu_initialise(caller, v, a[2]);
 	case VCPUOP_up:
 		return vcpu_up(v);
 	case VCPUOP_down:

@@ -32,7 +32,7 @@ for bits in 32 64; do
 	n=$(grep -c '^PASS ' "$out")
 	echo "pvh$bits: $n checks passed"
 	# Every suite must have run: a missing PASS line is a failure too.
-	for suite in console evtchn grant hvm memory sched vcpu version cpuid; do
+	for suite in console evtchn grant hvm memory sched smp vcpu version cpuid; do
 		grep -q "^PASS $suite\." "$out" || { echo "pvh$bits: no PASS lines from $suite"; rc=1; }
 	done
 	if [ "$n" -lt 150 ]; then
