@@ -276,7 +276,10 @@ static bool store(struct parser *ps, struct xlcfg *cfg, char *key, bool add,
 
 	if (old && add) {
 		free(key);
-		return append(ps, &old->val, v);
+		if (append(ps, &old->val, v))
+			return true;
+		free_value(v);
+		return false;
 	}
 	if (old) {
 		free(key);
@@ -288,6 +291,7 @@ static bool store(struct parser *ps, struct xlcfg *cfg, char *key, bool add,
 	if (cfg->n == MAX_SETTINGS) {
 		fail(ps, "more than %d settings", MAX_SETTINGS);
 		free(key);
+		free_value(v);
 		return false;
 	}
 	cfg->s[cfg->n++] = (struct xlcfg_setting){ key, line, *v };

@@ -90,6 +90,10 @@ sleep 0.5
 "$XL" list three | grep -q 'r-----' || fail "three not running again"
 
 # Console: output so far, then detach (stdin at EOF) without losing anything.
+for i in $(seq 100); do
+	grep -q '^guest: [0-9]* checks' "$dir/console/3.log" 2>/dev/null && break
+	sleep 0.1
+done
 for i in 1 2; do
 	"$XL" console three < /dev/null > "$dir/console$i" || fail "console attach $i"
 	grep -q '^guest: [0-9]* checks, 0 failed' "$dir/console$i" || fail "console output $i"
