@@ -1,0 +1,34 @@
+/*
+ * xl disk specifications (xl-disk-configuration(5)): positional
+ * target,format,vdev,access; key=value parameters and flags; `target=` last;
+ * and the deprecated `[prefix:]target,vdev[:devtype],access` form.
+ */
+#ifndef XENKVM_DISK_SPEC_H
+#define XENKVM_DISK_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct disk_spec {
+	char target[512];	/* empty only for an empty cdrom */
+	char format[8];		/* raw, qcow, qcow2, vhd, qed */
+	char vdev[32];
+	uint32_t devnum;	/* the vbd number written to xenstore */
+	bool readonly;
+	bool cdrom;
+	char backend[64];
+	char backendtype[16];
+	char script[256];
+	char specification[8];
+	bool direct_io_safe;
+	bool discard;
+	bool trusted;
+};
+
+/* 0, or -1 with a message in err. */
+int disk_spec_parse(const char *spec, struct disk_spec *d, char *err, size_t errlen);
+/* xvda, xvdb2, sdb3, hdc2, d536p37 or a plain number -> vbd number; -1 if invalid. */
+int64_t vdev_to_devnum(const char *vdev);
+
+#endif
