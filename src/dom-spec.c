@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "src/disk-spec.h"
 #include "src/dom-spec.h"
+#include "src/vif-spec.h"
 #include "src/xlcfg.h"
 
 struct ctx {
@@ -89,6 +91,34 @@ static int get_cmdline(struct ctx *c, struct dom_spec *d)
 	return 0;
 }
 
+/* disk = [...] and vif = [...]: every entry must parse; errors carry the line. */
+static int check_devices(struct ctx *c, const char *key, unsigned *count)
+{
+	const struct xlcfg_setting *s = xlcfg_get(c->cfg, key);
+	char err[256];
+
+	*count = 0;
+	if (!s)
+		return 0;
+	if (s->val.type != XLCFG_LIST)
+		return bad(c, s, "'%s' must be a list of strings", key);
+	for (unsigned i = 0; i < s->val.n; i++) {
+		const struct xlcfg_value *it = &s->val.items[i];
+		struct disk_spec disk;
+		struct vif_spec vif;
+		int rc;
+
+		if (it->type != XLCFG_STRING)
+			return bad(c, s, "'%s' must be a list of strings", key);
+		rc = key[0] == 'd' ? disk_spec_parse(it->str, &disk, err, sizeof(err))
+				   : vif_spec_parse(it->str, &vif, err, sizeof(err));
+		if (rc)
+			return bad(c, s, "%s entry %u: %s", key, i + 1, err);
+		(*count)++;
+	}
+	return 0;
+}
+
 static int fill(struct ctx *c, struct dom_spec *d)
 {
 	const struct xlcfg_setting *b = xlcfg_get(c->cfg, "builder");
@@ -105,7 +135,8 @@ static int fill(struct ctx *c, struct dom_spec *d)
 	    get_cmdline(c, d) ||
 	    get_action(c, "on_poweroff", &d->on_poweroff) ||
 	    get_action(c, "on_reboot", &d->on_reboot) ||
-	    get_action(c, "on_crash", &d->on_crash))
+	    get_action(c, "on_crash", &d->on_crash) ||
+	    check_devices(c, "disk", &d->nr_disks) || check_devices(c, "vif", &d->nr_vifs))
 		return -1;
 	if (strcmp(d->type, "pv") && strcmp(d->type, "pvh") && strcmp(d->type, "hvm"))
 		return bad(c, xlcfg_get(c->cfg, "type"), "type must be \"pv\", \"pvh\" or \"hvm\"");

@@ -15,6 +15,8 @@ struct dom_spec {
 	char ramdisk[256];
 	char cmdline[1024];
 	enum dom_action on_poweroff, on_reboot, on_crash;
+	unsigned nr_disks;		/* validated disk= entries */
+	unsigned nr_vifs;		/* validated vif= entries */
 };
 
 /*

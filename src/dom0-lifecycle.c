@@ -156,6 +156,12 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 				"yet (only pvh)", cfg_name, spec.type);
 		return -1;
 	}
+	/* Refuse rather than start a guest without the devices it was given. */
+	if (spec.nr_disks || spec.nr_vifs) {
+		ctl_reply_error(rep, "EOPNOTSUPP", "%s: %s devices are not supported yet "
+				"(no vbd/vif backend)", cfg_name, spec.nr_disks ? "disk" : "vif");
+		return -1;
+	}
 	if (access(spec.kernel, R_OK)) {
 		ctl_reply_error(rep, "ENOENT", "%s: kernel %s: %s", cfg_name, spec.kernel,
 				strerror(errno));

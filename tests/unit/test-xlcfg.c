@@ -90,6 +90,14 @@ Test(xlcfg, domain_spec_defaults_types_and_actions)
 	cr_assert_str_eq(err, "g.cfg: 'name' is required");
 	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\non_reboot='explode'\n",
 					  NULL, 0, &s, err, sizeof(err)), -1);
+	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\ndisk=['/i,,xvda','/j,,vdz']\n"
+					  "vif=['bridge=br0']\n", NULL, 0, &s, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "g.cfg:3: disk entry 2: invalid vdev 'vdz'");
+	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\ndisk=['/i,,xvda']\n"
+					  "vif=['mac=00:16:3e:00:00:01']\n", NULL, 0, &s, err,
+					  sizeof(err)), 0, "%s", err);
+	cr_assert_eq(s.nr_disks, 1);
+	cr_assert_eq(s.nr_vifs, 1);
 	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nvcpus=99\nkernel='/k'\n", NULL, 0,
 					  &s, err, sizeof(err)), -1);
 	cr_assert_str_eq(err, "g.cfg:2: 'vcpus' must be between 1 and 32");
