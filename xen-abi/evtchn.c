@@ -410,10 +410,11 @@ static long op_bind_vcpu(struct xk_vcpu *v, uint64_t arg)
 
 	if (xk_copy_from_guest(v, &b, arg, sizeof(b)))
 		return -XEN_EFAULT;
-	if (!port_ok(d, b.port))
-		return -XEN_EINVAL;
+	/* Xen looks at the vCPU first, then the port. */
 	if (b.vcpu >= d->nr_vcpus)
 		return -XEN_ENOENT;
+	if (!port_ok(d, b.port))
+		return -XEN_EINVAL;
 	pthread_mutex_lock(&d->lock);
 	c = chn(d, b.port);
 	switch (c->state) {

@@ -198,6 +198,9 @@ Test(evtchn2l, hostile_arguments)
 	bv = (struct evtchn_bind_virq){ VIRQ_TIMER, 5, 0 };
 	cr_assert_eq(op(EVTCHNOP_bind_virq, &bv, sizeof(bv)), -XEN_ENOENT);
 	cr_assert_eq(op(EVTCHNOP_bind_ipi, &bi, sizeof(bi)), -XEN_ENOENT);
+	struct evtchn_bind_vcpu bad_both = { 0, 9 };
+	cr_assert_eq(op(EVTCHNOP_bind_vcpu, &bad_both, sizeof(bad_both)), -XEN_ENOENT,
+		     "bad vCPU is reported before a bad port, as Xen does");
 	cr_assert_eq(op(EVTCHNOP_bind_interdomain, &bd, sizeof(bd)), -XEN_ESRCH);
 	bd.remote_dom = XEN_DOMID_SELF;
 	bd.remote_port = 3000;
