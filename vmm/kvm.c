@@ -59,6 +59,12 @@ static unsigned flatten(struct gmem *gm, struct piece *out, unsigned max)
 		unsigned m = 0;
 
 		/* Carve the new region out of every earlier piece, then append it. */
+		if (n + 2 >= max) {
+			/* Not reachable with gmem's region limit; never drop silently. */
+			fprintf(stderr, "xenkvm-vmm: too many memory pieces; region at %#llx "
+				"not mapped\n", (unsigned long long)r->gpa);
+			continue;
+		}
 		for (unsigned j = 0; j < n && m + 2 < max; j++) {
 			struct piece p = out[j];
 			uint64_t pend = p.gpa + p.size, aend = add.gpa + add.size;
