@@ -384,8 +384,15 @@ static long op_status(struct xk_vcpu *v, uint64_t arg)
 		return -XEN_EFAULT;
 	if (!is_self(d, s.dom))
 		return -XEN_ESRCH;
-	if (!port_ok(d, s.port))
+	/* Port 0 is valid but reserved: Xen reports it closed. */
+	if (s.port != 0 && !port_ok(d, s.port))
 		return -XEN_EINVAL;
+	if (s.port == 0) {
+		memset(&s.u, 0, sizeof(s.u));
+		s.status = EVTCHNSTAT_closed;
+		s.vcpu = 0;
+		return xk_copy_to_guest(v, arg, &s, sizeof(s)) ? -XEN_EFAULT : 0;
+	}
 	pthread_mutex_lock(&d->lock);
 	c = *chn(d, s.port);
 	pthread_mutex_unlock(&d->lock);

@@ -192,6 +192,9 @@ Test(evtchn2l, hostile_arguments)
 	struct evtchn_alloc_unbound au = { 9, 0, 0 };
 
 	cr_assert_eq(port_op(EVTCHNOP_send, 0), -XEN_EINVAL);
+	struct evtchn_status st0 = { .dom = XEN_DOMID_SELF, .port = 0, .status = 99 };
+	cr_assert_eq(op(EVTCHNOP_status, &st0, sizeof(st0)), 0, "port 0 is valid (reserved)");
+	cr_assert_eq(((struct evtchn_status *)fake_gva(fd, ARG))->status, EVTCHNSTAT_closed);
 	cr_assert_eq(port_op(EVTCHNOP_close, 4096), -XEN_EINVAL);
 	cr_assert_eq(port_op(EVTCHNOP_unmask, 0xffffffffu), -XEN_EINVAL);
 	cr_assert_eq(op(EVTCHNOP_bind_virq, &bv, sizeof(bv)), -XEN_EINVAL);
