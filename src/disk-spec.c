@@ -259,6 +259,12 @@ static int set_key(struct state *st, const char *key, const char *val)
 			return bad(st, "specification must be xen or virtio, not '%s'", val);
 		return copy_field(st, d->specification, sizeof(d->specification), val, "specification");
 	}
+	if (!strcmp(key, "grant_usage")) {
+		if (strcmp(val, "0") && strcmp(val, "1"))
+			return bad(st, "grant_usage must be 0 or 1, not '%s'", val);
+		d->grant_usage = val[0] - '0';
+		return 0;
+	}
 	return bad(st, "unknown disk parameter '%s'", key);
 }
 
@@ -273,6 +279,8 @@ static int finish(struct state *st)
 	if (n < 0)
 		return bad(st, "invalid vdev '%s'", d->vdev);
 	d->devnum = (uint32_t)n;
+	if (d->grant_usage >= 0 && strcmp(d->specification, "virtio"))
+		return bad(st, "grant_usage applies only to specification=virtio");
 	/* An empty value means the default, like an absent one. */
 	if (d->cdrom && !st->access_set)
 		d->readonly = true;
@@ -293,7 +301,7 @@ int disk_spec_parse(const char *spec, struct disk_spec *d, char *err, size_t err
 	struct state st = { d, { false }, false, false, err, errlen };
 	const char *p = spec;
 
-	*d = (struct disk_spec){ .discard = true, .trusted = true };
+	*d = (struct disk_spec){ .discard = true, .trusted = true, .grant_usage = -1 };
 	strcpy(d->format, "raw");
 	strcpy(d->specification, "xen");
 	while (*p) {

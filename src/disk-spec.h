@@ -24,6 +24,7 @@ struct disk_spec {
 	bool direct_io_safe;
 	bool discard;
 	bool trusted;
+	int grant_usage;	/* virtio only: 0, 1, or -1 for the default */
 };
 
 /* 0, or -1 with a message in err. */

@@ -17,6 +17,7 @@ struct dom_spec {
 	enum dom_action on_poweroff, on_reboot, on_crash;
 	unsigned nr_disks;		/* validated disk= entries */
 	unsigned nr_vifs;		/* validated vif= entries */
+	char warnings[2048];		/* "file:line: warning: ...\n" each */
 };
 
 /*

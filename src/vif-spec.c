@@ -110,6 +110,8 @@ static int set_key(struct vif_spec *v, const char *key, const char *val, char *e
 	char *end;
 	long n;
 
+	if (!strcmp(key, "netdev"))	/* the deprecated name of gatewaydev */
+		key = "gatewaydev";
 #define STR(name) if (!strcmp(key, #name)) return copy(v->name, sizeof(v->name), val, key, err, errlen)
 	STR(bridge); STR(gatewaydev); STR(model); STR(vifname); STR(script); STR(ip);
 	STR(backend); STR(vlan);
@@ -143,6 +145,8 @@ static int set_key(struct vif_spec *v, const char *key, const char *val, char *e
 			v->devid = (int)n;
 		return 0;
 	}
+	if (!strcmp(key, "accel"))
+		return bad(err, errlen, "vif parameter 'accel' is not supported");
 	return bad(err, errlen, "unknown vif parameter '%s'", key);
 }
 

@@ -122,6 +122,7 @@ int xl_cmd_create(int argc, char **argv)
 		free(text);
 		return 1;
 	}
+	fputs(spec.warnings, stderr);
 	ctl_msg_init(&req);
 	if (absolute_path_overrides(&spec, &req_extra) < 0) {
 		free(text);

@@ -42,8 +42,9 @@ void xk_console_ring_drain(struct xk_domain *d)
 	}
 	while (cons != prod)
 		buf[n++] = r->out[cons++ % XENCONS_OUT_SIZE];
-	if (n)
-		d->ops->console_out(d, buf, n);
+	if (!n)
+		return;
+	d->ops->console_out(d, buf, n);
 	__atomic_store_n(&r->out_cons, cons, __ATOMIC_RELEASE);
 	notify(d);
 }
@@ -58,8 +59,13 @@ size_t xk_console_ring_input(struct xk_domain *d, const char *buf, size_t len)
 		return 0;
 	cons = __atomic_load_n(&r->in_cons, __ATOMIC_ACQUIRE);
 	prod = __atomic_load_n(&r->in_prod, __ATOMIC_RELAXED);
-	if (prod - cons > XENCONS_IN_SIZE)
+	/* The guest owns cons: one that passed our producer is broken. */
+	if (prod - cons > XENCONS_IN_SIZE) {
+		if (xk_log_once(d, XEN_HC_console_io, 61))
+			xk_log(d, "console input ring indices broken (cons %u prod %u); ignoring",
+			       cons, prod);
 		return 0;
+	}
 	while (n < len && prod - cons < XENCONS_IN_SIZE)
 		r->in[prod++ % XENCONS_IN_SIZE] = buf[n++];
 	__atomic_store_n(&r->in_prod, prod, __ATOMIC_RELEASE);

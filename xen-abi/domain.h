@@ -158,6 +158,12 @@ struct xen_vcpu_time_info *xk_vcpu_time(struct xk_vcpu *v);
  */
 void xk_latch_shinfo_layout(struct xk_domain *d, bool compat);
 
+/*
+ * Shut the domain down for reason (SHUTDOWN_*): records it and calls
+ * ops->shutdown once; later requests are ignored, as on Xen. (sched-op.c)
+ */
+void xk_domain_shutdown(struct xk_domain *d, unsigned reason);
+
 /* Copy to/from the guest virtual address space of the calling vCPU. */
 int xk_copy_from_guest(struct xk_vcpu *v, void *dst, uint64_t gva, size_t len);
 int xk_copy_to_guest(struct xk_vcpu *v, uint64_t gva, const void *src, size_t len);

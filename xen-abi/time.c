@@ -80,21 +80,56 @@ uint64_t xk_vcpu_timer_next_deadline(struct xk_vcpu *v)
 	return (!b || a < b) ? a : b;
 }
 
+/*
+ * Xen's periodic rule (vcpu_periodic_timer_work): tick when a whole period
+ * has passed since the last tick, then re-arm one period after now, so a late
+ * timer never bursts. Caller holds d->lock. Returns whether to tick.
+ */
+static bool periodic_work_locked(struct xk_vcpu_timer *t, uint64_t now)
+{
+	uint64_t next = t->periodic_last_ns + t->periodic_period_ns;
+	bool tick = now >= next;
+
+	if (tick) {
+		t->periodic_last_ns = now;
+		next = now + t->periodic_period_ns;
+	}
+	__atomic_store_n(&t->periodic_next_ns, next, __ATOMIC_RELEASE);
+	return tick;
+}
+
+void xk_vcpu_timer_set_periodic(struct xk_vcpu *v, uint64_t period_ns)
+{
+	struct xk_domain *d = v->dom;
+	struct xk_vcpu_timer *t = &v->timer;
+	bool tick = false;
+
+	pthread_mutex_lock(&d->lock);
+	__atomic_store_n(&t->periodic_period_ns, period_ns, __ATOMIC_RELEASE);
+	if (period_ns)
+		tick = periodic_work_locked(t, d->ops->now_ns(d));
+	pthread_mutex_unlock(&d->lock);
+	if (tick)
+		xk_evtchn_send_virq(v, VIRQ_TIMER);
+	d->ops->timer_changed(v);
+}
+
 void xk_vcpu_timer_expire(struct xk_vcpu *v, uint64_t now)
 {
 	struct xk_vcpu_timer *t = &v->timer;
-	bool fire = false;
 	uint64_t dl = __atomic_load_n(&t->singleshot_deadline_ns, __ATOMIC_ACQUIRE);
+	bool fire = false;
 
+	/* A guest re-arming the singleshot meanwhile must not lose its new deadline. */
 	if (dl && dl <= now &&
 	    __atomic_compare_exchange_n(&t->singleshot_deadline_ns, &dl, 0, false,
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		fire = true;
-	if (t->periodic_period_ns && t->periodic_next_ns && t->periodic_next_ns <= now) {
-		/* Skip missed periods rather than firing a burst. */
-		uint64_t missed = (now - t->periodic_next_ns) / t->periodic_period_ns + 1;
-		t->periodic_next_ns += missed * t->periodic_period_ns;
-		fire = true;
+	if (__atomic_load_n(&t->periodic_period_ns, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&v->dom->lock);
+		if (t->periodic_period_ns && t->periodic_next_ns <= now)
+			fire |= periodic_work_locked(t, now);
+		pthread_mutex_unlock(&v->dom->lock);
 	}
 	if (fire)
 		xk_evtchn_send_virq(v, VIRQ_TIMER);

@@ -4,106 +4,147 @@
 #include "xen-abi/hypercalls.h"
 #include "xen-abi/time.h"
 
-#define MIN_PERIOD_NS 1000000ull	/* Xen refuses periods under 1 ms */
-#define MAX_DELTA_NS (1ull << 62)
+#define MIN_PERIOD_NS 1000000ull		/* Xen refuses periods under 1 ms */
+#define STIME_DELTA_MAX ((1ull << 62) - 1)	/* and over this */
+
+/*
+ * Error codes as Xen's common_vcpu_op and map_guest_area give them: an
+ * address that overflows or whose offset leaves the frame is -EINVAL, an area
+ * crossing a page or misaligned -ENXIO, a second
+ * registration -EBUSY, a frame that is not RAM -EINVAL.
+ */
+static long check_vcpu_info_gpa(struct xk_vcpu *v, const struct vcpu_register_vcpu_info *r,
+				uint64_t *gpa)
+{
+	struct xk_domain *d = v->dom;
+	uint64_t g = (r->mfn << XEN_PAGE_SHIFT) + r->offset;
+	/*
+	 * Xen accepts 4-byte alignment for the 32-bit layout; we ask 8 in both,
+	 * as our vcpu_info structs (u64 time fields) need it. Guests align it
+	 * to far more anyway (Linux: 64).
+	 */
+	unsigned align = 8;
+
+	if (g == UINT64_MAX || (g >> XEN_PAGE_SHIFT) != r->mfn)
+		return -XEN_EINVAL;
+	if (v->vcpu_info_gpa)
+		return -XEN_EBUSY;
+	if ((g >> XEN_PAGE_SHIFT) != ((g + sizeof(struct xen_vcpu_info64) - 1) >> XEN_PAGE_SHIFT) ||
+	    (g & (align - 1)))
+		return -XEN_ENXIO;
+	if (!gmem_is_ram(&d->mem, g, sizeof(struct xen_vcpu_info64)))
+		return -XEN_EINVAL;
+	*gpa = g;
+	return 0;
+}
 
 static long register_vcpu_info(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t arg)
 {
 	struct xk_domain *d = v->dom;
 	struct vcpu_register_vcpu_info r;
-	uint64_t gpa;
+	uint64_t gpa = 0;
+	long rc;
 	void *p;
 
 	if (xk_copy_from_guest(caller, &r, arg, sizeof(r)))
 		return -XEN_EFAULT;
-	/* Aligned, so the atomic updates of the selector word stay atomic. */
-	if (r.offset > XEN_PAGE_SIZE - sizeof(struct xen_vcpu_info64) || (r.offset & 7) || r.rsvd)
-		return -XEN_EINVAL;
-	if (v->vcpu_info_gpa)
-		return -XEN_EINVAL;	/* once per vCPU, as on Xen */
-	if (r.mfn >= (1ull << (64 - XEN_PAGE_SHIFT)))
-		return -XEN_EINVAL;
-	gpa = (r.mfn << XEN_PAGE_SHIFT) + r.offset;
-	if (!gmem_is_ram(&d->mem, gpa, sizeof(struct xen_vcpu_info64)))
-		return -XEN_EINVAL;
-	p = gmem_ptr(&d->mem, gpa);
-	memmove(p, v->vcpu_info, sizeof(struct xen_vcpu_info64));
-	__atomic_store_n(&v->vcpu_info, p, __ATOMIC_RELEASE);
-	v->vcpu_info_gpa = gpa;
+	/* Under the lock, so no event lands in the old copy while we move it. */
+	pthread_mutex_lock(&d->lock);
+	rc = check_vcpu_info_gpa(v, &r, &gpa);
+	if (!rc) {
+		p = gmem_ptr(&d->mem, gpa);
+		memmove(p, v->vcpu_info, sizeof(struct xen_vcpu_info64));
+		__atomic_store_n(&v->vcpu_info, p, __ATOMIC_RELEASE);
+		v->vcpu_info_gpa = gpa;
+	}
+	pthread_mutex_unlock(&d->lock);
+	if (rc)
+		return rc;
 	xk_evtchn_vcpu_info_moved(v);
 	xk_time_update_vcpu(v);
 	return 0;
 }
 
-static void write_runstate(struct xk_vcpu *caller, struct xk_vcpu *v)
+/* We keep no per-state accounting: a vCPU counts as running since boot. */
+static void runstate_now(struct xk_vcpu *v, struct vcpu_runstate_info64 *r)
 {
 	uint64_t now = v->dom->ops->now_ns(v->dom);
-	struct vcpu_runstate_info64 r = {
-		.state = v->online ? RUNSTATE_running : RUNSTATE_offline,
-		.state_entry_time = now,
-		.time = { now, 0, 0, 0 },
-	};
+
+	memset(r, 0, sizeof(*r));
+	r->state = v->online ? RUNSTATE_running : RUNSTATE_offline;
+	r->state_entry_time = now;
+	r->time[RUNSTATE_running] = now;
+}
+
+/* In the caller's layout: a 32-bit guest packs the u64s at offset 4. */
+static int put_runstate(struct xk_vcpu *caller, uint64_t gva, const struct vcpu_runstate_info64 *r)
+{
 	uint8_t packed[VCPU_RUNSTATE_INFO32_SIZE];
 
-	if (!v->runstate_gva)
-		return;
-	if (!caller->compat) {
-		xk_copy_to_guest(caller, v->runstate_gva, &r, sizeof(r));
-		return;
-	}
-	memcpy(packed, &r.state, 4);
-	memcpy(packed + 4, &r.state_entry_time, 8);
-	memcpy(packed + 12, r.time, 32);
-	xk_copy_to_guest(caller, v->runstate_gva, packed, sizeof(packed));
+	if (!caller->compat)
+		return xk_copy_to_guest(caller, gva, r, sizeof(*r));
+	memcpy(packed, &r->state, 4);
+	memcpy(packed + 4, &r->state_entry_time, 8);
+	memcpy(packed + 12, r->time, 32);
+	return xk_copy_to_guest(caller, gva, packed, sizeof(packed));
 }
 
 static long register_runstate(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t arg)
 {
+	struct vcpu_runstate_info64 r;
 	uint64_t gva = 0;
 
 	if (xk_copy_from_guest(caller, &gva, arg, caller->compat ? 4 : 8))
 		return -XEN_EFAULT;
 	v->runstate_gva = gva;
-	write_runstate(caller, v);
+	/* Xen ignores a failed first write: the area is written again later. */
+	runstate_now(v, &r);
+	if (gva)
+		put_runstate(caller, gva, &r);
 	return 0;
 }
 
+static long get_runstate(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t arg)
+{
+	struct vcpu_runstate_info64 r;
+
+	runstate_now(v, &r);
+	return put_runstate(caller, arg, &r) ? -XEN_EFAULT : 0;
+}
+
+/*
+ * Xen (4.17.5 and since 4.18) ignores VCPU_SSHOTTMR_future: a deadline in
+ * the past fires at once instead of failing with -ETIME, because old Linux
+ * mishandled -ETIME. Deadline 0 is in the past too.
+ */
 static long set_singleshot(struct xk_vcpu *v, uint64_t arg)
 {
 	struct { uint64_t timeout; uint32_t flags; } t;
-	uint64_t now = v->dom->ops->now_ns(v->dom);
 
 	if (xk_copy_from_guest(v, &t, arg, 12))
 		return -XEN_EFAULT;
-	if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout < now)
-		return -XEN_ETIME;
 	__atomic_store_n(&v->timer.singleshot_deadline_ns, t.timeout ? t.timeout : 1,
 			 __ATOMIC_RELEASE);
 	v->dom->ops->timer_changed(v);
 	return 0;
 }
 
-static long set_periodic(struct xk_vcpu *v, uint64_t arg)
+static long stop_singleshot(struct xk_vcpu *v)
 {
-	uint64_t period;
-
-	if (xk_copy_from_guest(v, &period, arg, sizeof(period)))
-		return -XEN_EFAULT;
-	if (period < MIN_PERIOD_NS || period > MAX_DELTA_NS)
-		return -XEN_EINVAL;
-	v->timer.periodic_next_ns = v->dom->ops->now_ns(v->dom) + period;
-	__atomic_store_n(&v->timer.periodic_period_ns, period, __ATOMIC_RELEASE);
+	__atomic_store_n(&v->timer.singleshot_deadline_ns, 0, __ATOMIC_RELEASE);
 	v->dom->ops->timer_changed(v);
 	return 0;
 }
 
-static long stop_timer(struct xk_vcpu *v, bool periodic)
+static long set_periodic(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t arg)
 {
-	if (periodic)
-		__atomic_store_n(&v->timer.periodic_period_ns, 0, __ATOMIC_RELEASE);
-	else
-		__atomic_store_n(&v->timer.singleshot_deadline_ns, 0, __ATOMIC_RELEASE);
-	v->dom->ops->timer_changed(v);
+	uint64_t period;
+
+	if (xk_copy_from_guest(caller, &period, arg, sizeof(period)))
+		return -XEN_EFAULT;
+	if (period < MIN_PERIOD_NS || period > STIME_DELTA_MAX)
+		return -XEN_EINVAL;
+	xk_vcpu_timer_set_periodic(v, period);
 	return 0;
 }
 
@@ -139,6 +180,54 @@ static long vcpu_up(struct xk_vcpu *v)
 	return v->dom->ops->vcpu_up(v);
 }
 
+static bool others_online(struct xk_vcpu *v)
+{
+	for (unsigned i = 0; i < v->dom->nr_vcpus; i++)
+		if (i != v->id && v->dom->vcpu[i].online)
+			return true;
+	return false;
+}
+
+/* Taking the last online vCPU down powers the domain off, as on Xen. */
+static long vcpu_down(struct xk_vcpu *v)
+{
+	if (!others_online(v)) {
+		xk_domain_shutdown(v->dom, SHUTDOWN_poweroff);
+		return 0;
+	}
+	v->online = false;
+	v->dom->ops->vcpu_kick(v);
+	return 0;
+}
+
+/* The ops any vCPU may apply to any vCPU of its domain. */
+static long any_vcpu_op(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	switch (cmd) {
+	case VCPUOP_register_vcpu_info:
+		return register_vcpu_info(caller, v, arg);
+	case VCPUOP_register_runstate_memory_area:
+		return register_runstate(caller, v, arg);
+	case VCPUOP_get_runstate_info:
+		return get_runstate(caller, v, arg);
+	case VCPUOP_is_up:
+		return v->online;
+	case VCPUOP_initialise:
+		return vcpu_initialise(caller, v, arg);
+	case VCPUOP_up:
+		return vcpu_up(v);
+	case VCPUOP_down:
+		return vcpu_down(v);
+	case VCPUOP_set_periodic_timer:
+		return set_periodic(caller, v, arg);
+	case VCPUOP_stop_periodic_timer:
+		xk_vcpu_timer_set_periodic(v, 0);
+		return 0;
+	default:
+		return xk_log_unimplemented(caller->dom, XEN_HC_vcpu_op, (unsigned)cmd);
+	}
+}
+
 long xk_hc_vcpu_op(struct xk_vcpu *caller, const uint64_t a[6])
 {
 	struct xk_domain *d = caller->dom;
@@ -148,34 +237,12 @@ long xk_hc_vcpu_op(struct xk_vcpu *caller, const uint64_t a[6])
 		return -XEN_ENOENT;
 	v = &d->vcpu[a[1]];
 	switch (a[0]) {
-	case VCPUOP_register_vcpu_info:
-		return register_vcpu_info(caller, v, a[2]);
-	case VCPUOP_register_runstate_memory_area:
-		return register_runstate(caller, v, a[2]);
-	case VCPUOP_is_up:
-		return v->online;
-	case VCPUOP_initialise:
-		return vcpu_initialise(caller, v, a[2]);
-	case VCPUOP_up:
-		return vcpu_up(v);
-	case VCPUOP_down:
-		v->online = false;
-		d->ops->vcpu_kick(v);
-		return 0;
-	}
-	/* Timers may only be set on the calling vCPU. */
-	if (v != caller)
-		return -XEN_EINVAL;
-	switch (a[0]) {
+	/* Xen checks these are for the calling vCPU before reading the argument. */
 	case VCPUOP_set_singleshot_timer:
-		return set_singleshot(v, a[2]);
+		return v != caller ? -XEN_EINVAL : set_singleshot(v, a[2]);
 	case VCPUOP_stop_singleshot_timer:
-		return stop_timer(v, false);
-	case VCPUOP_set_periodic_timer:
-		return set_periodic(v, a[2]);
-	case VCPUOP_stop_periodic_timer:
-		return stop_timer(v, true);
+		return v != caller ? -XEN_EINVAL : stop_singleshot(v);
 	default:
-		return xk_log_unimplemented(d, XEN_HC_vcpu_op, (unsigned)a[0]);
+		return any_vcpu_op(caller, v, a[0], a[2]);
 	}
 }

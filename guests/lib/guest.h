@@ -102,6 +102,7 @@ __attribute__((noreturn)) void guest_shutdown(unsigned reason);
 long hvm_param(unsigned op, uint32_t index, uint64_t *value);
 void *map_shared_info(void);
 struct xen_vcpu_time_info *vcpu_time(void);
+void vcpu_info_moved(void *vi);	/* after VCPUOP_register_vcpu_info */
 uint64_t pvclock_ns(volatile struct xen_vcpu_time_info *t);
 uint64_t guest_now_ns(void);
 void events_init(void);
@@ -109,7 +110,10 @@ bool port_seen(uint32_t port);
 bool wait_for_port(uint32_t port, unsigned spins);
 void mask_port(uint32_t port, bool masked);
 bool port_pending(uint32_t port);
+void clear_port(uint32_t port);
 uint32_t guest_xen_cpuid_base(void);
+uint64_t guest_mem_end(void);
+bool guest_cmdline_has(const char *word);	/* runtime.c */
 #define SCRATCH_PAGE(i) ((void *)(guest_ram_scratch + (i) * 4096))
 #define PFN(p) ((ulong)(p) >> 12)
 

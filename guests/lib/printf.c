@@ -39,9 +39,13 @@ static void put_num(struct out *o, unsigned long long v, unsigned base, bool neg
 		tmp[n++] = "0123456789abcdef"[divmod(&v, base)];
 	while (v);
 	if (neg)
-		tmp[n++] = '-';
+		width--;
+	if (neg && pad == '0')	/* the sign goes before zero padding, after spaces */
+		put(o, '-');
 	while (width-- > n)
 		put(o, pad);
+	if (neg && pad == ' ')
+		put(o, '-');
 	while (n)
 		put(o, tmp[--n]);
 }

@@ -120,14 +120,38 @@ void irq_set_handler(unsigned vector, irq_handler_t h)
 	handlers[vector & 255] = h;
 }
 
-void guest_irq(unsigned vector)
+/*
+ * The boot stubs call guest_irq(vector) with the saved registers just above
+ * the return address; this shim hands the C side a pointer to them so an
+ * unexpected fault can name the instruction that raised it.
+ */
+#ifdef __x86_64__
+__asm__(".text\n.globl guest_irq\nguest_irq:\n"
+	"\tleaq 8(%rsp), %rsi\n"
+	"\tjmp guest_irq_frame\n");
+#define FRAME_IP 11	/* r11..rax (9), vector, error code, then rip */
+#else
+__asm__(".text\n.globl guest_irq\nguest_irq:\n"
+	"\tleal 8(%esp), %eax\n"
+	"\tpushl %eax\n"
+	"\tpushl 8(%esp)\n"
+	"\tcall guest_irq_frame\n"
+	"\taddl $8, %esp\n"
+	"\tret\n");
+#define FRAME_IP 10	/* pushal (8), vector, error code, then eip */
+#endif
+
+void guest_irq_frame(unsigned vector, const ulong *frame);
+
+void guest_irq_frame(unsigned vector, const ulong *frame)
 {
 	if (handlers[vector & 255]) {
 		handlers[vector & 255](vector);
 		return;
 	}
-	gprintf("FAIL exception: unexpected vector %u\n", vector);
 	guest_failures++;
+	gprintf("FAIL exception %u at %p (error code %lx)\n", vector,
+		(void *)frame[FRAME_IP], frame[FRAME_IP - 1]);
 	guest_shutdown(SHUTDOWN_crash);
 }
 
@@ -135,7 +159,7 @@ void guest_irq(unsigned vector)
 
 void guest_bench(void);
 
-static bool cmdline_has(const char *word)
+bool guest_cmdline_has(const char *word)
 {
 	const struct hvm_start_info *si = (const void *)(ulong)guest_start_info_paddr;
 
@@ -146,18 +170,20 @@ void guest_main(void)
 {
 	hc_init();
 	idt_init();
-	if (cmdline_has("bench")) {
+	if (guest_cmdline_has("bench")) {
 		guest_bench();
 		guest_shutdown(SHUTDOWN_poweroff);
 	}
 	gprintf("guest: %d-bit PVH test guest starting\n", (int)sizeof(long) * 8);
+	if (guest_cmdline_has("fault"))	/* the runtime's own check: a fault ends the run */
+		__asm__ volatile("ud2");
 	for (const struct guest_test *t = __start_guest_tests; t < __stop_guest_tests; t++)
 		t->fn();
 	gprintf("guest: %u checks, %u failed\n", guest_checks, guest_failures);
 	/* "idle": stay up; with a xenstore ring, until asked to shut down. */
-	if (cmdline_has("idle") && xs_ring_init() && !cmdline_has("nostore"))
+	if (guest_cmdline_has("idle") && xs_ring_init() && !guest_cmdline_has("nostore"))
 		xs_serve_shutdown_requests();
-	while (cmdline_has("idle")) {
+	while (guest_cmdline_has("idle")) {
 		static ulong no_ports[4];
 		hypercall2(XEN_HC_sched_op, SCHEDOP_poll, (ulong)no_ports);
 	}

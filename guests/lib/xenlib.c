@@ -4,9 +4,11 @@
 #include "xen-abi/abi-memory.h"
 
 #ifdef __x86_64__
+typedef struct xen_vcpu_info64 vcpu_info_t;
 typedef struct xen_shared_info64 shinfo_t;
 typedef struct xen_add_to_physmap64 atp_t;
 #else
+typedef struct xen_vcpu_info32 vcpu_info_t;
 typedef struct xen_shared_info32 shinfo_t;
 typedef struct xen_add_to_physmap32 atp_t;
 #endif
@@ -15,6 +17,8 @@ typedef struct xen_add_to_physmap32 atp_t;
 #define SHINFO_PAGE (guest_ram_scratch + 15 * 4096)
 
 void *guest_shared_info;
+/* vCPU 0's vcpu_info: in shared_info until VCPUOP_register_vcpu_info moves it. */
+static vcpu_info_t *vcpu0_info;
 volatile unsigned guest_events_seen;
 volatile uint32_t guest_last_port;
 volatile ulong guest_ports_seen[4096 / (8 * sizeof(ulong))];
@@ -41,11 +45,21 @@ void *map_shared_info(void)
 	return guest_shared_info;
 }
 
-struct xen_vcpu_time_info *vcpu_time(void)
+static vcpu_info_t *vcpu_info(void)
 {
 	shinfo_t *s = map_shared_info();
 
-	return &s->vcpu_info[0].time;
+	return vcpu0_info ? vcpu0_info : &s->vcpu_info[0];
+}
+
+void vcpu_info_moved(void *vi)
+{
+	vcpu0_info = vi;
+}
+
+struct xen_vcpu_time_info *vcpu_time(void)
+{
+	return &vcpu_info()->time;
 }
 
 /* (delta * mul) >> 32 without a 128-bit multiply. */
@@ -83,11 +97,12 @@ uint64_t guest_now_ns(void)
 static void upcall(unsigned vector)
 {
 	shinfo_t *s = guest_shared_info;
-	volatile ulong *sel = (volatile ulong *)&s->vcpu_info[0].evtchn_pending_sel;
+	vcpu_info_t *vi = vcpu_info();
+	volatile ulong *sel = (volatile ulong *)&vi->evtchn_pending_sel;
 	ulong words;
 
 	(void)vector;
-	s->vcpu_info[0].evtchn_upcall_pending = 0;
+	vi->evtchn_upcall_pending = 0;
 	words = __atomic_exchange_n(sel, 0, __ATOMIC_ACQ_REL);
 	while (words) {
 		unsigned w = (unsigned)__builtin_ctzl(words);
@@ -158,4 +173,27 @@ bool port_pending(uint32_t port)
 	shinfo_t *s = map_shared_info();
 
 	return s->evtchn_pending[port / (8 * sizeof(ulong))] & (1ul << (port % (8 * sizeof(ulong))));
+}
+
+/* The first address past every memmap entry: nothing is mapped there. */
+uint64_t guest_mem_end(void)
+{
+	const struct hvm_start_info *si = (const void *)(ulong)guest_start_info_paddr;
+	const struct hvm_memmap_table_entry *mm = (const void *)(ulong)si->memmap_paddr;
+	uint64_t end = 0;
+
+	for (uint32_t i = 0; i < si->memmap_entries; i++)
+		if (mm[i].addr + mm[i].size > end)
+			end = mm[i].addr + mm[i].size;
+	return end;
+}
+
+/* Forget an event on 'port', delivered or not (for ports reused between tests). */
+void clear_port(uint32_t port)
+{
+	shinfo_t *s = map_shared_info();
+	ulong bit = 1ul << (port % (8 * sizeof(ulong)));
+
+	__atomic_fetch_and(&s->evtchn_pending[port / (8 * sizeof(ulong))], ~bit, __ATOMIC_SEQ_CST);
+	port_seen(port);
 }

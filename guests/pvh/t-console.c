@@ -3,6 +3,22 @@
 #include "xen-abi/abi-console.h"
 #include "xen-abi/abi-hvm.h"
 
+/* Every line of this run goes through gsnprintf: check it first. */
+static void formatting(void)
+{
+	char out[96];
+	int n = gsnprintf(out, sizeof(out), "%05d|%x|%llu|%s|%c|%ld|%lx|%u|%3d|%p|%4d", -42, 0xbeefu,
+			  18446744073709551615ull, "ok", 'z', -7l, 0xabcul, 4000000000u, 5,
+			  (void *)0x1000, -3);
+	const char *want = "-0042|beef|18446744073709551615|ok|z|-7|abc|4000000000|  5|0x1000|  -3";
+
+	check("console.format", !strcmp(out, want) && n == (int)strlen(want),
+	      "got '%s' (%d)", out, n);
+	n = gsnprintf(out, 8, "%s", "truncated text");
+	check("console.format_truncates", n == 14 && !strcmp(out, "truncat"), "got '%s' (%d)",
+	      out, n);
+}
+
 GUEST_TEST(test_console)
 {
 	static const char line[] = "console-ring: hello from domU\n";
@@ -12,6 +28,7 @@ GUEST_TEST(test_console)
 	uint32_t prod;
 	unsigned spins = 0;
 
+	formatting();
 	check_rc("console.write", hypercall3(XEN_HC_console_io, CONSOLEIO_write, 0, (ulong)buf), 0);
 	check_rc("console.read_refused",
 		 hypercall3(XEN_HC_console_io, CONSOLEIO_read, sizeof(buf), (ulong)buf), -XEN_EPERM);

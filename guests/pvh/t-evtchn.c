@@ -55,11 +55,18 @@ static void ipi(void)
 static long long timer_lateness(uint32_t port, uint64_t delay_ns)
 {
 	struct { uint64_t timeout; uint32_t flags; uint32_t pad; } ss;
-	uint64_t deadline = guest_now_ns() + delay_ns;
+	uint64_t deadline;
+	long rc;
+	int tries = 0;
 
-	ss.timeout = deadline;
-	ss.flags = VCPU_SSHOTTMR_future;
-	if (hypercall3(XEN_HC_vcpu_op, VCPUOP_set_singleshot_timer, 0, (ulong)&ss))
+	/* A preempted host thread may let the deadline pass first: -ETIME, rightly. */
+	do {
+		deadline = guest_now_ns() + delay_ns;
+		ss.timeout = deadline;
+		ss.flags = VCPU_SSHOTTMR_future;
+		rc = hypercall3(XEN_HC_vcpu_op, VCPUOP_set_singleshot_timer, 0, (ulong)&ss);
+	} while (rc == -XEN_ETIME && ++tries < 5);
+	if (rc)
 		return -1;
 	for (int i = 0; i < 200000; i++) {
 		irq_wait();
@@ -81,15 +88,15 @@ static void timer(void)
 	if (!check("evtchn.bind_virq_timer", p > 0, "rc %ld", p))
 		return;
 	check_rc("evtchn.bind_virq_twice", evtchn_bind_virq(VIRQ_TIMER, 0), -XEN_EEXIST);
-	/* Best of three, so one preemption of the host thread does not decide it. */
-	for (int i = 0; i < 3; i++) {
+	/* Best of five, so one preemption of the host thread does not decide it. */
+	for (int i = 0; i < 5; i++) {
 		late = timer_lateness((uint32_t)p, 2000000);
 		check("evtchn.timer_fired_not_early", late >= 0, "lateness %lld ns", late);
 		if (late >= 0 && (best < 0 || late < best))
 			best = late;
 	}
 	check("evtchn.timer_within_1ms", best >= 0 && best < 1000000, "best lateness %lld ns", best);
-	gprintf("guest: VIRQ_TIMER handled %lld ns after its deadline (best of 3)\n", best);
+	gprintf("guest: VIRQ_TIMER handled %lld ns after its deadline (best of 5)\n", best);
 
 	/* set_timer_op, and SCHEDOP_block woken by the timer's event. */
 	deadline = guest_now_ns() + 1000000;
@@ -125,6 +132,50 @@ static void hostile(void)
 		 hypercall2(XEN_HC_event_channel_op, 11, (ulong)SCRATCH_PAGE(9)), -XEN_ENOSYS);
 }
 
+/* Port 0 exists but is reserved: never sendable, closable or rebindable. */
+static void port_zero(void)
+{
+	struct evtchn_status_info st = { .status = 99 };
+
+	check_rc("evtchn.send_port_0", evtchn_send(0), -XEN_EINVAL);
+	check_rc("evtchn.close_port_0", evtchn_close(0), -XEN_EINVAL);
+	check_rc("evtchn.bind_vcpu_port_0", evtchn_bind_vcpu(0, 0), -XEN_EINVAL);
+	check_rc("evtchn.status_port_0", evtchn_status(0, &st), 0);
+	check("evtchn.port_0_closed", st.status == EVTCHNSTAT_closed, "status %u", st.status);
+}
+
+/*
+ * EVTCHNOP_reset closes every port, the console and store ports included, so
+ * it runs last here and not at all when the guest stays up to use xenstore
+ * ("idle"). t-console has already used the console ring (link order).
+ */
+static void reset(void)
+{
+	struct evtchn_status_info st;
+	uint16_t other = 999;
+	long ipi, unbound, again;
+
+	check_rc("evtchn.reset_other_domain",
+		 hypercall2(XEN_HC_event_channel_op, 10, (ulong)&other), -XEN_ESRCH);
+	if (guest_cmdline_has("idle"))
+		return;
+	ipi = evtchn_bind_ipi(0);
+	unbound = evtchn_alloc_unbound(XEN_DOMID_SELF, XEN_DOMID_SELF);
+	if (!check("evtchn.reset_ports", ipi > 0 && unbound > 0, "ipi %ld unbound %ld",
+		   ipi, unbound))
+		return;
+	check_rc("evtchn.reset_self", evtchn_reset_self(), 0);
+	evtchn_status((uint32_t)ipi, &st);
+	check("evtchn.reset_closed_ipi", st.status == EVTCHNSTAT_closed, "status %u", st.status);
+	evtchn_status((uint32_t)unbound, &st);
+	check("evtchn.reset_closed_unbound", st.status == EVTCHNSTAT_closed, "status %u",
+	      st.status);
+	again = evtchn_bind_ipi(0);
+	check("evtchn.bind_after_reset", again > 0, "rc %ld", again);
+	if (again > 0)
+		evtchn_close((uint32_t)again);
+}
+
 GUEST_TEST(test_evtchn)
 {
 	events_init();
@@ -132,4 +183,6 @@ GUEST_TEST(test_evtchn)
 	ipi();
 	timer();
 	hostile();
+	port_zero();
+	reset();
 }

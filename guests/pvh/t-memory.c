@@ -49,6 +49,11 @@ GUEST_TEST(test_memory)
 		 -XEN_EINVAL);
 	check_rc("memory.shared_info_bad_idx",
 		 add_to_physmap(self, XENMAPSPACE_shared_info, 1, PFN(SCRATCH_PAGE(13))), -XEN_EINVAL);
+#ifdef __x86_64__
+	/* Beyond any guest-physical address width (Xen: 36-bit gfns under EPT). */
+	check_rc("memory.bad_gpfn",
+		 add_to_physmap(self, XENMAPSPACE_grant_table, 0, 1ul << 52), -XEN_EINVAL);
+#endif
 	check_rc("memory.bad_space", add_to_physmap(self, 9, 0, PFN(SCRATCH_PAGE(13))),
 		 -XEN_EOPNOTSUPP);
 	check_rc("memory.other_domain", add_to_physmap(other, XENMAPSPACE_shared_info, 0,

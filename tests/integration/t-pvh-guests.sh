@@ -32,11 +32,26 @@ for bits in 32 64; do
 	n=$(grep -c '^PASS ' "$out")
 	echo "pvh$bits: $n checks passed"
 	# Every suite must have run: a missing PASS line is a failure too.
-	for suite in console evtchn grant hvm memory sched smp vcpu version cpuid; do
+	suites="console evtchn grant hvm memory sched smp vcpu version cpuid hostile"
+	[ $bits = 64 ] && suites="$suites ring3"
+	for suite in $suites; do
 		grep -q "^PASS $suite\." "$out" || { echo "pvh$bits: no PASS lines from $suite"; rc=1; }
 	done
-	if [ "$n" -lt 150 ]; then
-		echo "pvh$bits: only $n checks passed (expected at least 150)"; rc=1
+	if [ "$n" -lt 180 ]; then
+		echo "pvh$bits: only $n checks passed (expected at least 180)"; rc=1
+	fi
+
+	# A fault inside the guest must end the run with a FAIL line, not hang it.
+	out="$BUILD/pvh$bits-fault.out"
+	timeout 60 "$BUILD/xenkvm-vmm" --memory 16 --cmdline fault "$elf" > "$out" 2>&1
+	status=$?
+	if [ $status -eq 124 ]; then
+		echo "pvh$bits: a guest fault hung the run"; rc=1
+	elif ! grep -q '^FAIL exception 6 at 0x' "$out" ||
+	     ! grep -q 'domain shutdown: reason=crash' "$out"; then
+		echo "pvh$bits: a guest fault was not reported as a crash"; tail -n 5 "$out"; rc=1
+	else
+		echo "pvh$bits: guest fault reported and crashed as expected"
 	fi
 done
 exit $rc

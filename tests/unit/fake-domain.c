@@ -21,6 +21,11 @@ static int f_block(struct xk_vcpu *v, uint64_t deadline_ns,
 	p->block_calls++;
 	if (wake(v, arg))
 		return 0;
+	if (p->on_block) {
+		p->on_block(v);
+		if (wake(v, arg))
+			return 0;
+	}
 	p->now_ns += p->block_advance_ns;
 	if (wake(v, arg))
 		return 0;

@@ -20,6 +20,8 @@ struct fake_platform {
 	int block_calls;
 	/* vcpu_block: if the wake condition is false, pretend this much time passed. */
 	uint64_t block_advance_ns;
+	/* vcpu_block: if set, runs while "asleep", before time advances (events arrive). */
+	void (*on_block)(struct xk_vcpu *v);
 	char last_log[256];
 	uint64_t tsc;
 	unsigned remote_sends;

@@ -111,3 +111,46 @@ Test(disk_spec, errors_are_clear)
 		cr_assert_str_eq(err, bad[i].msg);
 	}
 }
+
+Test(disk_spec, keyed_options_and_virtio)
+{
+	struct disk_spec d = parse_ok("/img,qcow2,xvdb,ro,backendtype=qdisk,script=block-drbd,"
+				      "backend=stor0");
+
+	cr_assert_str_eq(d.format, "qcow2");
+	cr_assert(d.readonly);
+	cr_assert_str_eq(d.backendtype, "qdisk");
+	cr_assert_str_eq(d.script, "block-drbd");
+	cr_assert_str_eq(d.backend, "stor0");
+	cr_assert_str_eq(d.specification, "xen");
+	cr_assert_eq(d.grant_usage, -1);
+	cr_assert(d.discard && d.trusted && !d.direct_io_safe, "documented defaults");
+	d = parse_ok("/img,raw,xvdc,specification=virtio,grant_usage=1");
+	cr_assert_str_eq(d.specification, "virtio");
+	cr_assert_eq(d.grant_usage, 1);
+	d = parse_ok("vdev=hdc, cdrom");
+	cr_assert(d.cdrom && d.readonly, "an empty cdrom drive, read-only by default");
+	d = parse_ok("/x.iso,,hdc,rw,devtype=cdrom");
+	cr_assert(!d.readonly, "an explicit access wins over the cdrom default");
+	cr_assert_eq(parse_ok("/img,,0x1234").devnum, 0x1234);
+	cr_assert_eq(parse_ok("/img,,51728").devnum, 51728);
+}
+
+Test(disk_spec, more_errors)
+{
+	static const struct { const char *spec, *msg; } bad[] = {
+		{ "/img,,xvda,grant_usage=1", "grant_usage applies only to specification=virtio" },
+		{ "/img,,xvda,specification=virtio,grant_usage=yes", "grant_usage must be 0 or 1, not 'yes'" },
+		{ "/img,,xvda,specification=scsi", "specification must be xen or virtio, not 'scsi'" },
+		{ "/img,,xvda,devtype=floppy", "devtype must be cdrom, not 'floppy'" },
+		{ "/img,,hdc:floppy", "unknown device type 'floppy' in vdev 'hdc:floppy'" },
+		{ "", "disk specification has no vdev" },
+	};
+	struct disk_spec d;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(disk_spec_parse(bad[i].spec, &d, err, sizeof(err)), -1, "%s", bad[i].spec);
+		cr_assert_str_eq(err, bad[i].msg);
+	}
+}

@@ -27,6 +27,16 @@ Test(vif_spec, keys_and_defaults)
 	cr_assert_eq(v.rate_interval_us, 20000);
 	cr_assert_eq(vif_spec_parse("rate=250KB/s", &v, err, sizeof(err)), 0);
 	cr_assert_eq(v.rate_bytes_per_s, 250000);
+	cr_assert_eq(vif_spec_parse("netdev=eth1,type=ioemu,vifname=web0,script=vif-nat,"
+				    "backend=net0,devid=3,vlan=10,gatewaydev=eth2", &v, err,
+				    sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(v.gatewaydev, "eth2", "netdev is gatewaydev's old name; the later wins");
+	cr_assert_str_eq(v.type, "ioemu");
+	cr_assert_str_eq(v.vifname, "web0");
+	cr_assert_str_eq(v.script, "vif-nat");
+	cr_assert_str_eq(v.backend, "net0");
+	cr_assert_eq(v.devid, 3);
+	cr_assert_str_eq(v.vlan, "10");
 }
 
 Test(vif_spec, errors)
@@ -40,6 +50,9 @@ Test(vif_spec, errors)
 		{ "mtu=20", "invalid mtu '20'" },
 		{ "colour=blue", "unknown vif parameter 'colour'" },
 		{ "bridge", "vif parameter 'bridge' is not key=value" },
+		{ "accel=x", "vif parameter 'accel' is not supported" },
+		{ "mac=00:16:3e:0g:00:00", "invalid mac address '00:16:3e:0g:00:00' (want xx:xx:xx:xx:xx:xx)" },
+		{ "devid=-1", "invalid devid '-1'" },
 	};
 	struct vif_spec v;
 	char err[256];
