@@ -71,8 +71,32 @@ int vmm_setup_cpuid(struct vmm_vcpu *vc)
 	rc = ioctl(vc->fd, KVM_SET_CPUID2, c);
 	if (rc < 0)
 		fprintf(stderr, "xenkvm-vmm: KVM_SET_CPUID2: %s\n", strerror(errno));
+	if (rc == 0) {
+		free(vc->cpuid);
+		vc->cpuid = c;	/* kept for PV guests' emulated CPUID */
+		c = NULL;
+	}
 out:
 	free(host);
 	free(c);
 	return rc;
+}
+
+bool vmm_cpuid_lookup(struct vmm_vcpu *vc, uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	const struct kvm_cpuid2 *c = vc->cpuid;
+
+	for (uint32_t i = 0; c && i < c->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		if (e->function != leaf ||
+		    ((e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) && e->index != sub))
+			continue;
+		r[0] = e->eax;
+		r[1] = e->ebx;
+		r[2] = e->ecx;
+		r[3] = e->edx;
+		return true;
+	}
+	return false;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include "vmm/pv.h"
 #include "vmm/vmm.h"
 #include "xen-abi/hypercalls.h"
 
@@ -114,4 +115,6 @@ void vmm_handle_hcall_port(struct vmm_vcpu *vc)
 	}
 	r->rax = (uint64_t)xk_hypercall(v, (uint32_t)r->rax, a);
 	vc->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	if (vc->vm->opt.pv)
+		pvrt_sync_vcpu_info(vc->vm, v->id);	/* VCPUOP_register_vcpu_info moves it */
 }

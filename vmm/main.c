@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <time.h>
 #include <x86intrin.h>
+#include "vmm/pv.h"
 #include "vmm/vmm.h"
 #include "xen-abi/abi-hvm.h"
 #include "xen-abi/evtchn.h"
@@ -18,7 +19,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: xenkvm-vmm [--memory MiB] [--vcpus N] [--cmdline STR] "
-		   "[--module FILE]... [--console-log FILE] [--domid N] KERNEL\n"
+		   "[--module FILE]... [--console-log FILE] [--domid N] [--type pv|pvh] KERNEL\n"
 		   "       xenkvm-vmm --probe\n");
 }
 
@@ -48,6 +49,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 		{ "console-log", required_argument, NULL, 'o' },
 		{ "domid", required_argument, NULL, 'd' },
 		{ "dom0-fd", required_argument, NULL, 'f' },
+		{ "type", required_argument, NULL, 't' },
 		{ "probe", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -79,6 +81,14 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 			o->dom0_fd = (int)v;
 			break;
 		case 'l': o->cmdline = optarg; break;
+		case 't':
+			if (strcmp(optarg, "pv") && strcmp(optarg, "pvh")) {
+				fprintf(stderr, "xenkvm-vmm: --type must be pv or pvh, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			o->pv = !strcmp(optarg, "pv");
+			break;
 		case 'o': o->console_log = optarg; break;
 		case 'M':
 			if (o->nr_modules == VMM_MAX_MODULES) {
@@ -154,6 +164,14 @@ static int setup_domain(struct vmm *vm)
 	return kvm_sync_memslots(vm);
 }
 
+static int boot_pv_vcpu0(struct vmm *vm)
+{
+	if (pv_build(vm) || pvrt_enter(&vm->vcpu[0]))
+		return -1;
+	xk_time_update_wallclock(&vm->dom);
+	return vmm_start_vcpu(&vm->vcpu[0]);
+}
+
 static int boot_vcpu0(struct vmm *vm)
 {
 	struct vmm_vcpu *vc = &vm->vcpu[0];
@@ -194,7 +212,20 @@ int main(int argc, char **argv)
 		learn_tsc_offset(&vm.vcpu[i]);
 	}
 	vm.dom0_fd = vm.opt.dom0_fd;
-	if (vmm_start_timers(&vm) || vmm_dom0_link_start(&vm) || boot_vcpu0(&vm))
+	if (vm.opt.pv && (vm.opt.memory_mb << 20) > PVRT_MAX_RAM) {
+		fprintf(stderr, "xenkvm-vmm: PV domains have at most %llu MiB for now\n",
+			PVRT_MAX_RAM >> 20);
+		return 1;
+	}
+	if (vm.opt.pv && vm.opt.vcpus > PVRT_MAX_VCPUS) {
+		fprintf(stderr, "xenkvm-vmm: PV domains have at most %d vCPUs for now\n",
+			PVRT_MAX_VCPUS);
+		return 1;
+	}
+	if (vm.opt.pv && pvrt_setup(&vm))
+		return 1;
+	if (vmm_start_timers(&vm) || vmm_dom0_link_start(&vm) ||
+	    (vm.opt.pv ? boot_pv_vcpu0(&vm) : boot_vcpu0(&vm)))
 		return 1;
 	pthread_mutex_lock(&vm.exit_lock);
 	while (!vm.exiting)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include "vmm/pv.h"
 #include "vmm/vmm.h"
 #include "xen-abi/evtchn.h"
 #include "xen-abi/hvm-params.h"
@@ -38,6 +39,8 @@ static void maybe_inject(struct vmm_vcpu *vc)
 	struct kvm_interrupt irq = { .irq = vector };
 
 	run->request_interrupt_window = 0;
+	if (vc->vm->opt.pv)
+		vector = *xk_upcall_mask(vc->xv) ? 0 : PVRT_VEC_EVENT;
 	if (!vector || !xk_evtchn_upcall_pending(vc->xv))
 		return;
 	if (run->ready_for_interrupt_injection && (run->if_flag)) {
@@ -82,6 +85,10 @@ static void handle_io(struct vmm_vcpu *vc)
 	if (run->io.port == XENKVM_HCALL_PORT && run->io.direction == KVM_EXIT_IO_OUT &&
 	    run->io.size == 4 && run->io.count == 1) {
 		vmm_handle_hcall_port(vc);
+		return;
+	}
+	if (run->io.port == PVRT_PORT && vc->vm->opt.pv && run->io.direction == KVM_EXIT_IO_OUT) {
+		pvrt_handle_port(vc);
 		return;
 	}
 	/* Port 0x80 is the PC's POST/delay port: guests write it; it does nothing. */

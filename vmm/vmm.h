@@ -21,6 +21,7 @@ struct vmm_options {
 	unsigned nr_modules;
 	const char *console_log;
 	int dom0_fd;		/* --dom0-fd: link to xenkvmd, or -1 */
+	bool pv;		/* --type pv: 64-bit PV kernel under the PV runtime */
 };
 
 struct vmm_vcpu {
@@ -35,6 +36,7 @@ struct vmm_vcpu {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;	/* blocked in HLT / SCHEDOP_block */
 	bool kicked;
+	struct kvm_cpuid2 *cpuid;	/* as set with KVM_SET_CPUID2 */
 };
 
 struct vmm {
@@ -46,6 +48,7 @@ struct vmm {
 	int ram_fd;
 	uint8_t *xen_pages;
 	int xen_fd;
+	uint8_t *pvrt;		/* PV runtime region + M2P (PV domains) */
 	unsigned nr_slots;	/* memory slots currently set */
 	pthread_mutex_t slot_lock;
 	struct xk_domain dom;
@@ -79,6 +82,7 @@ int vmm_alloc_memory(struct vmm *vm);
 
 /* cpuid.c */
 int vmm_setup_cpuid(struct vmm_vcpu *vc);
+bool vmm_cpuid_lookup(struct vmm_vcpu *vc, uint32_t leaf, uint32_t sub, uint32_t r[4]);
 
 /* hcall-page.c */
 int vmm_setup_msr_exits(struct vmm *vm);

@@ -1,0 +1,127 @@
+/*
+ * Ring-0 entry and exit of the PV runtime. Every way into ring 0 (exception,
+ * event interrupt, syscall) builds a struct pvrt_frame on this vCPU's stack,
+ * calls C, and leaves by one iretq back to the guest in ring 3. The guest's
+ * %gs base lives in MSR_KERNEL_GS_BASE while we run (swapgs on the way in
+ * and out); ours points at struct pvrt_vcpu.
+ */
+#include "guests/pvrt/pvrt-abi.h"
+
+.macro SAVE_REGS
+	pushq %rdi
+	pushq %rsi
+	pushq %rdx
+	pushq %rcx
+	pushq %rax
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %rbx
+	pushq %rbp
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+.endm
+
+.macro RESTORE_REGS
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbp
+	popq %rbx
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rax
+	popq %rcx
+	popq %rdx
+	popq %rsi
+	popq %rdi
+.endm
+
+	.section .text.entry, "ax"
+	.code64
+
+/* At the runtime's first byte: what the VMM needs to build the IDT and MSRs. */
+	.globl pvrt_header
+pvrt_header:
+	.quad 0x3154525650 /* "PVRT1" */
+	.quad pvrt_start
+	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21
+	.quad pvrt_exc_\v
+	.endr
+	.quad pvrt_exc_128
+	.quad pvrt_exc_0xf3
+	.quad pvrt_exc_0xf4
+
+/* First entry of a vCPU: the VMM sets %rsp to the stack top, %gs to ours. */
+	.globl pvrt_start
+pvrt_start:
+	subq $(22 * 8), %rsp
+	movq %rsp, %rdi
+	call pvrt_boot
+	jmp pvrt_exit
+
+/* Exceptions from ring 3 (the guest) or ring 0 (a runtime access that faulted). */
+.macro EXC vec, has_error
+	.globl pvrt_exc_\vec
+pvrt_exc_\vec:
+	.if \has_error == 0
+	pushq $0
+	.endif
+	pushq $\vec
+	jmp pvrt_common
+.endm
+
+EXC 0, 0
+EXC 1, 0
+EXC 2, 0
+EXC 3, 0
+EXC 4, 0
+EXC 5, 0
+EXC 6, 0
+EXC 7, 0
+EXC 8, 1
+EXC 9, 0
+EXC 10, 1
+EXC 11, 1
+EXC 12, 1
+EXC 13, 1
+EXC 14, 1
+EXC 15, 0
+EXC 16, 0
+EXC 17, 1
+EXC 18, 0
+EXC 19, 0
+EXC 20, 0
+EXC 21, 1
+EXC 128, 0
+EXC 0xf3, 0
+EXC 0xf4, 0
+
+pvrt_common:
+	testb $3, 24(%rsp)		/* saved CS: from the guest? */
+	jz 1f
+	swapgs
+1:	SAVE_REGS
+	movq %rsp, %rdi
+	cld
+	call pvrt_trap
+	jmp pvrt_exit
+
+	.globl pvrt_exit
+pvrt_exit:
+	testb $3, 18 * 8(%rsp)		/* frame->cs */
+	jz 2f
+	RESTORE_REGS
+	addq $16, %rsp
+	swapgs
+	iretq
+2:	RESTORE_REGS
+	addq $16, %rsp
+	iretq
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,84 @@
+/*
+ * The guest's GDT: its frames (set_gdt) are copied into this vCPU's GDT,
+ * whose last two pages hold Xen's flat selectors and ours. Descriptors get
+ * Xen's check: code and data only, at the guest kernel's ring (3).
+ */
+#include "guests/pvrt/rt.h"
+
+#define DESC_PRESENT (1ull << 47)
+#define DESC_S       (1ull << 44)
+#define DESC_DPL3    (3ull << 45)
+#define ENTRIES_PER_FRAME 512
+
+static uint64_t *vcpu_gdt(unsigned id)
+{
+	return (uint64_t *)(PVRT_VA + PVRT_VCPU_OFF + (uint64_t)id * PVRT_VCPU_SIZE +
+			    PVRT_VCPU_GDT);
+}
+
+/* 0 with *d adjusted, or -XEN_EINVAL for a descriptor a PV guest may not use. */
+static int check_descriptor(uint64_t *d)
+{
+	if (!(*d & DESC_PRESENT))
+		return 0;
+	if (!(*d & DESC_S))
+		return -XEN_EINVAL;
+	*d |= DESC_DPL3;
+	return 0;
+}
+
+long rt_set_gdt(struct pvrt_vcpu *c, uint64_t list, uint64_t entries)
+{
+	uint64_t frames[PVRT_GDT_FRAMES], *gdt = vcpu_gdt(c->id);
+	unsigned n = (unsigned)((entries + ENTRIES_PER_FRAME - 1) / ENTRIES_PER_FRAME);
+
+	if (entries > XEN_FIRST_RESERVED_GDT_ENTRY)
+		return -XEN_EINVAL;
+	if (rt_copy_from_guest(frames, list, n * sizeof(uint64_t)))
+		return -XEN_EFAULT;
+	for (unsigned i = 0; i < n; i++)
+		if (frames[i] >= rt_global()->ram_frames)
+			return -XEN_EINVAL;
+	for (uint64_t i = 0; i < entries; i++) {
+		uint64_t d = ((uint64_t *)dmap(frames[i / ENTRIES_PER_FRAME] << 12))
+				[i % ENTRIES_PER_FRAME];
+
+		if (check_descriptor(&d))
+			return -XEN_EINVAL;
+	}
+	for (uint64_t i = 0; i < entries; i++) {
+		uint64_t d = ((uint64_t *)dmap(frames[i / ENTRIES_PER_FRAME] << 12))
+				[i % ENTRIES_PER_FRAME];
+
+		check_descriptor(&d);
+		gdt[i] = d;
+	}
+	for (uint64_t i = entries; i < c->gdt_entries; i++)
+		gdt[i] = 0;
+	memcpy(c->gdt_frames, frames, n * sizeof(uint64_t));
+	c->gdt_entries = (uint32_t)entries;
+	return 0;
+}
+
+long rt_update_descriptor(uint64_t maddr, uint64_t desc)
+{
+	struct pvrt_global *g = rt_global();
+	uint64_t mfn = maddr >> 12;
+	unsigned slot = (unsigned)((maddr & 0xfff) / 8);
+
+	if ((maddr & 7) || mfn >= g->ram_frames || check_descriptor(&desc))
+		return -XEN_EINVAL;
+	*(volatile uint64_t *)dmap(maddr) = desc;
+	for (unsigned v = 0; v < g->nr_vcpus; v++) {
+		struct pvrt_vcpu *c = (struct pvrt_vcpu *)(PVRT_VA + PVRT_VCPU_OFF +
+			(uint64_t)v * PVRT_VCPU_SIZE + PVRT_VCPU_STATE);
+
+		for (unsigned j = 0; j * ENTRIES_PER_FRAME < c->gdt_entries; j++) {
+			unsigned idx = j * ENTRIES_PER_FRAME + slot;
+
+			if (c->gdt_frames[j] == mfn && idx < c->gdt_entries)
+				vcpu_gdt(v)[idx] = desc;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,187 @@
+/*
+ * Hypercalls from the guest kernel. The ones that touch this vCPU's
+ * privileged state (iret, stacks, segment bases, callbacks, trap table, GDT,
+ * page tables) are done here in ring 0; the rest go to the VMM.
+ */
+#include "guests/pvrt/rt.h"
+
+static long do_iret(struct pvrt_vcpu *c, struct pvrt_frame *f)
+{
+	struct xen_iret_context ctx;
+	uint8_t *vi = (uint8_t *)c->vcpu_info;
+
+	if (rt_copy_from_guest(&ctx, f->rsp, sizeof(ctx)))
+		rt_crash("HYPERVISOR_iret frame unreadable", f);
+	if ((ctx.cs & 3) == 3) {
+		if (!c->cr3_user)
+			rt_crash("HYPERVISOR_iret to user mode with no user page table", f);
+		rt_set_mode(c, false);
+	}
+	f->rip = ctx.rip;
+	f->cs = ctx.cs | 3;
+	f->rflags = (ctx.rflags & ~(RFLAGS_IOPL | RFLAGS_VM)) | RFLAGS_IF;
+	f->rsp = ctx.rsp;
+	f->ss = ctx.ss | 3;
+	if (!(ctx.flags & VGCF_in_syscall)) {
+		f->r11 = ctx.r11;
+		f->rcx = ctx.rcx;
+	}
+	vi[1] = !(ctx.rflags & RFLAGS_IF);
+	return (long)ctx.rax;
+}
+
+static long set_segment_base(struct pvrt_vcpu *c, uint64_t which, uint64_t base)
+{
+	switch (which) {
+	case SEGBASE_FS:
+		c->fs_base = base;
+		wrmsr(MSR_FS_BASE, base);
+		return 0;
+	case SEGBASE_GS_USER:
+		c->gs_base_user = base;
+		return 0;
+	case SEGBASE_GS_KERNEL:
+		c->gs_base_kernel = base;
+		wrmsr(MSR_KERNEL_GS_BASE, base);
+		return 0;
+	case SEGBASE_GS_USER_SEL:
+		/* Only the null selector for now: the user %gs base becomes 0. */
+		if ((base & 0xfffc) != 0)
+			return -XEN_EINVAL;
+		__asm__ volatile("movl %0, %%gs" : : "r"((uint32_t)base));
+		wrmsr(MSR_GS_BASE, c->self);	/* loading %gs cleared ours */
+		c->gs_base_user = 0;
+		return 0;
+	}
+	return -XEN_EINVAL;
+}
+
+static void set_idt_dpl(unsigned vec, unsigned dpl)
+{
+	uint8_t *gate = (uint8_t *)(PVRT_VA + PVRT_IDT_OFF) + vec * 16;
+
+	gate[5] = (uint8_t)((gate[5] & ~0x60) | (dpl << 5));
+}
+
+static long set_trap_table(struct pvrt_vcpu *c, uint64_t table)
+{
+	struct xen_trap_info ti;
+
+	if (!table) {
+		memset(c->traps_tab, 0, sizeof(c->traps_tab));
+		return 0;
+	}
+	for (;; table += sizeof(ti)) {
+		if (rt_copy_from_guest(&ti, table, sizeof(ti)))
+			return -XEN_EFAULT;
+		if (!ti.address)
+			return 0;
+		c->traps_tab[ti.vector] = (struct pvrt_trap){
+			.address = ti.address, .cs = ti.cs, .flags = ti.flags,
+		};
+		if (ti.vector == 3 || ti.vector == 4 || ti.vector == 128)
+			set_idt_dpl(ti.vector, (ti.flags & XEN_TI_DPL_MASK) ? 3 : 0);
+	}
+}
+
+static long set_callback(struct pvrt_vcpu *c, unsigned type, uint64_t addr, unsigned flags)
+{
+	uint32_t masks = flags & CALLBACKF_mask_events;
+
+	switch (type) {
+	case CALLBACKTYPE_event: c->event_cb = addr; return 0;
+	case CALLBACKTYPE_failsafe: c->failsafe_cb = addr; c->failsafe_masks = masks; return 0;
+	case CALLBACKTYPE_syscall: c->syscall_cb = addr; c->syscall_masks = masks; return 0;
+	case CALLBACKTYPE_syscall32: c->syscall32_cb = addr; return 0;
+	case CALLBACKTYPE_sysenter: c->sysenter_cb = addr; c->sysenter_masks = masks; return 0;
+	case CALLBACKTYPE_nmi: c->nmi_cb = addr; return 0;
+	}
+	return -XEN_EINVAL;
+}
+
+static long callback_op(struct pvrt_vcpu *c, uint64_t cmd, uint64_t arg)
+{
+	struct xen_callback_register r;
+
+	if (rt_copy_from_guest(&r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (cmd == CALLBACKOP_register)
+		return set_callback(c, r.type, r.address, r.flags);
+	if (cmd == CALLBACKOP_unregister)
+		return r.type == CALLBACKTYPE_nmi ? set_callback(c, r.type, 0, 0) : -XEN_EINVAL;
+	return -XEN_ENOSYS;
+}
+
+static long vm_assist(uint64_t cmd, uint64_t type)
+{
+	struct pvrt_global *g = rt_global();
+	uint32_t known = (1u << VMASST_TYPE_writable_pagetables) |
+			 (1u << VMASST_TYPE_runstate_update_flag);
+
+	if (type == VMASST_TYPE_m2p_strict)
+		type = 31;	/* kept in a spare bit of our 32-bit word */
+	else if (type >= 31 || !(known & (1u << type)))
+		return -XEN_EINVAL;
+	if (cmd == VMASST_CMD_enable)
+		g->vm_assist |= 1u << type;
+	else if (cmd == VMASST_CMD_disable)
+		g->vm_assist &= ~(1u << type);
+	else
+		return -XEN_ENOSYS;
+	return 0;
+}
+
+static long multicall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t list, uint64_t nr)
+{
+	struct xen_multicall_entry e;
+
+	for (uint64_t i = 0; i < nr; i++, list += sizeof(e)) {
+		if (rt_copy_from_guest(&e, list, sizeof(e)))
+			return -XEN_EFAULT;
+		if (e.op == XEN_HC_iret || e.op == XEN_HC_multicall)
+			e.result = (uint64_t)-XEN_EINVAL;
+		else
+			e.result = (uint64_t)rt_hypercall(c, f, e.op, e.args);
+		if (rt_copy_to_guest(list + 8, &e.result, 8))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+static long fpu_taskswitch(uint64_t set)
+{
+	uint64_t cr0;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 = set ? cr0 | 8 : cr0 & ~8ull;
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+	return 0;
+}
+
+long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr, const uint64_t a[6])
+{
+	switch (nr) {
+	case XEN_HC_iret: return do_iret(c, f);
+	case XEN_HC_stack_switch:
+		c->kernel_ss = a[0];
+		c->kernel_sp = a[1];
+		return 0;
+	case XEN_HC_set_segment_base: return set_segment_base(c, a[0], a[1]);
+	case XEN_HC_set_trap_table: return set_trap_table(c, a[0]);
+	case XEN_HC_set_callbacks:
+		c->event_cb = a[0];
+		c->failsafe_cb = a[1];
+		c->syscall_cb = a[2];
+		return 0;
+	case XEN_HC_callback_op: return callback_op(c, a[0], a[1]);
+	case XEN_HC_fpu_taskswitch: return fpu_taskswitch(a[0]);
+	case XEN_HC_vm_assist: return vm_assist(a[0], a[1]);
+	case XEN_HC_multicall: return multicall(c, f, a[0], a[1]);
+	case XEN_HC_mmu_update: return rt_mmu_update(c, a[0], a[1], a[2], a[3]);
+	case XEN_HC_mmuext_op: return rt_mmuext_op(c, a[0], a[1], a[2], a[3]);
+	case XEN_HC_update_va_mapping: return rt_update_va_mapping(c, a[0], a[1], a[2]);
+	case XEN_HC_set_gdt: return rt_set_gdt(c, a[0], a[1]);
+	case XEN_HC_update_descriptor: return rt_update_descriptor(a[0], a[1]);
+	}
+	return rt_forward(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}

@@ -1,0 +1,136 @@
+/*
+ * The contract between the PV runtime (ring 0 inside a PV domain's VM) and
+ * the VMM that loads it: where things live, and the per-vCPU state both read.
+ *
+ * Guest-physical: RAM at 0, the domain's Xen pages at PVRT_XPAGES_GPA, the
+ * runtime region at PVRT_GPA, the M2P at PVRT_M2P_GPA. Virtual, in the L4
+ * slots Xen reserves for itself and so copied into every guest L4: the M2P
+ * (slot 256, read-only to the guest), the runtime (slot 261) and a direct map
+ * of guest-physical memory (slot 262), both supervisor-only.
+ */
+#ifndef XENKVM_PVRT_ABI_H
+#define XENKVM_PVRT_ABI_H
+
+#include "xen-abi/abi-pv.h"
+
+#define PVRT_MAX_RAM        0xc0000000ull	/* 3 GiB */
+#define PVRT_XPAGES_GPA     0xf0000000ull
+#define PVRT_GPA            0xf1000000ull
+#define PVRT_SIZE           0x00400000ull
+#define PVRT_M2P_GPA        0xf1400000ull
+#define PVRT_M2P_SIZE       0x00800000ull	/* 1M frames: all of 4 GiB */
+#define PVRT_MAX_FRAMES     0x100000ull
+
+#define PVRT_VA             0xffff828000000000ull
+#define PVRT_DMAP_VA        0xffff830000000000ull
+#define PVRT_M2P_VA         0xffff800000000000ull
+#define PVRT_L4_SLOT_M2P    256
+#define PVRT_L4_SLOT_RT     261
+#define PVRT_L4_SLOT_DMAP   262
+
+/* Offsets inside the runtime region. */
+#define PVRT_IMAGE_OFF      0x000000	/* the runtime's own code and data */
+#define PVRT_IMAGE_MAX      0x100000
+#define PVRT_IDT_OFF        0x100000
+#define PVRT_PT_OFF         0x102000	/* runtime page tables, 16 pages */
+#define PVRT_BITMAP_PT_OFF  0x120000	/* frame is a validated page table */
+#define PVRT_BITMAP_L4_OFF  0x140000	/* frame is (was) used as an L4 */
+#define PVRT_VCPU_OFF       0x200000
+#define PVRT_VCPU_SIZE      0x020000
+#define PVRT_MAX_VCPUS      16
+#define PVRT_VCPU_GDT       0x00000	/* 16 pages: guest's 14, then Xen's */
+#define PVRT_VCPU_STATE     0x10000
+#define PVRT_VCPU_TSS       0x11000
+#define PVRT_VCPU_STACK_TOP 0x20000
+
+/* Runtime-private selectors in Xen's reserved GDT area. */
+#define PVRT_GDT_FRAMES 14	/* the guest may supply 14 pages: 7168 entries */
+#define PVRT_CS0   0xe008
+#define PVRT_DS0   0xe010
+#define PVRT_TSS   0xe040
+
+/* Vectors the runtime owns beyond the exceptions. */
+#define PVRT_VEC_EVENT   0xf3
+#define PVRT_VEC_SYSCALL 0xf4	/* the syscall trampoline's int $0xf4 */
+/*
+ * syscall does not leave ring 3 on every host (PVM keeps CPL 3 and jumps to
+ * LSTAR), so LSTAR points at a user-executable trampoline page, in the M2P's
+ * slot just past the M2P, whose "int $0xf4" enters ring 0 through the IDT
+ * with %rcx/%r11 still holding the syscall's return state.
+ */
+#define PVRT_TRAMPOLINE_VA 0xffff804000000000ull
+
+/* Port the runtime uses for its own requests to the VMM (not hypercalls). */
+#define PVRT_PORT 0xe5
+#define PVRT_OP_CPUID  1	/* rdi = frame VA: emulate cpuid on frame regs */
+#define PVRT_OP_CRASH  2	/* rdi = reason string VA, rsi = frame VA */
+#define PVRT_OP_LOG    3	/* rdi = string VA */
+
+/* Offsets used by the assembly entry code. */
+#define PVRT_STATE_SELF      0
+#define PVRT_STATE_STACK_TOP 8
+#define PVRT_STATE_SCRATCH   16
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* Saved guest registers, lowest address first (entry.S builds this). */
+struct pvrt_frame {
+	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	uint64_t rax, rcx, rdx, rsi, rdi;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+_Static_assert(sizeof(struct pvrt_frame) == 22 * 8, "frame");
+
+struct pvrt_trap {
+	uint64_t address;
+	uint16_t cs;
+	uint8_t flags;
+	uint8_t pad[5];
+};
+
+struct pvrt_vcpu {
+	uint64_t self;			/* VA of this struct (at %gs:0 in ring 0) */
+	uint64_t stack_top;
+	uint64_t scratch_rsp;		/* guest %rsp while entering from syscall */
+	uint64_t fixup;			/* ring-0 fault resumes here when set */
+	uint32_t id;
+	uint32_t in_kernel;		/* guest kernel mode (else guest user mode) */
+	uint64_t kernel_ss, kernel_sp;
+	uint64_t gs_base_kernel, gs_base_user, fs_base;
+	uint64_t cr3_kernel, cr3_user;	/* machine addresses of the L4s */
+	uint64_t event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
+	uint32_t syscall_masks, failsafe_masks, sysenter_masks, pad0;
+	uint64_t vcpu_info;		/* direct-map VA of this vCPU's vcpu_info */
+	uint64_t gdt_frames[PVRT_GDT_FRAMES];
+	uint32_t gdt_entries, pad1;
+	/* First entry into the guest (vCPU 0 at boot, others after VCPUOP_up). */
+	struct pvrt_frame start;
+	uint64_t hypercalls, traps, events;	/* counters for diagnostics */
+	struct pvrt_trap traps_tab[256];
+};
+
+/* The runtime image starts with this: entry points the VMM wires up. */
+#define PVRT_MAGIC 0x3154525650ull
+struct pvrt_header {
+	uint64_t magic;
+	uint64_t start;
+	uint64_t exc[22];
+	uint64_t exc128;
+	uint64_t event;
+	uint64_t syscall_gate;
+};
+
+/* Global state the VMM fills before the first vCPU runs. */
+struct pvrt_global {
+	uint64_t ram_frames;		/* guest RAM frames: 0 .. ram_frames-1 */
+	uint64_t xpages_first, xpages_count;	/* Xen pages the guest may map */
+	uint64_t rt_l4e[3];		/* L4 entries for the M2P, runtime, direct map */
+	uint32_t nr_vcpus;
+	uint32_t vm_assist;
+};
+#define PVRT_GLOBAL_OFF (PVRT_IDT_OFF + 0x1000)
+#endif
+
+#endif

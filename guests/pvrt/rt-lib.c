@@ -1,0 +1,76 @@
+/* Small helpers: memory, guest copies, talking to the VMM. */
+#include "guests/pvrt/rt.h"
+
+long rt_copy_bytes(void *dst, const void *src, size_t n);
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+	uint8_t *dp = d;
+	const uint8_t *sp = s;
+
+	while (n--)
+		*dp++ = *sp++;
+	return d;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+	uint8_t *dp = d;
+
+	while (n--)
+		*dp++ = (uint8_t)c;
+	return d;
+}
+
+/* The guest may not hand us pointers into the hypervisor's part of the space. */
+static bool guest_range_ok(uint64_t gva, size_t len)
+{
+	uint64_t end = gva + len;
+
+	if (end < gva)
+		return false;
+	return end <= XEN_HYPERVISOR_VIRT_START || gva >= XEN_HYPERVISOR_VIRT_END;
+}
+
+int rt_copy_from_guest(void *dst, uint64_t gva, size_t len)
+{
+	if (!guest_range_ok(gva, len) || rt_copy_bytes(dst, (const void *)gva, len))
+		return -XEN_EFAULT;
+	return 0;
+}
+
+int rt_copy_to_guest(uint64_t gva, const void *src, size_t len)
+{
+	if (!guest_range_ok(gva, len) || rt_copy_bytes((void *)gva, src, len))
+		return -XEN_EFAULT;
+	return 0;
+}
+
+long rt_forward(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		uint64_t a4, uint64_t a5)
+{
+	register uint64_t rdi __asm__("rdi") = a0;
+	register uint64_t rsi __asm__("rsi") = a1;
+	register uint64_t rdx __asm__("rdx") = a2;
+	register uint64_t r10 __asm__("r10") = a3;
+	register uint64_t r8 __asm__("r8") = a4;
+	register uint64_t r9 __asm__("r9") = a5;
+	uint64_t rax = nr;
+
+	__asm__ volatile("outl %%eax, %[port]"
+			 : "+a"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8),
+			   "+r"(r9)
+			 : [port] "i"(XENKVM_HCALL_PORT) : "memory");
+	return (long)rax;
+}
+
+void rt_log(const char *msg)
+{
+	rt_vmm_op(PVRT_OP_LOG, (uint64_t)msg, 0);
+}
+
+void rt_crash(const char *why, struct pvrt_frame *f)
+{
+	for (;;)
+		rt_vmm_op(PVRT_OP_CRASH, (uint64_t)why, (uint64_t)f);
+}

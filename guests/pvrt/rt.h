@@ -1,0 +1,127 @@
+/* The PV runtime's internal interfaces (ring 0 inside a PV domain). */
+#ifndef XENKVM_PVRT_RT_H
+#define XENKVM_PVRT_RT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "guests/pvrt/pvrt-abi.h"
+#include "xen-abi/abi-core.h"
+
+#define MSR_FS_BASE        0xc0000100
+#define MSR_GS_BASE        0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+
+#define RFLAGS_TF   (1ull << 8)
+#define RFLAGS_IF   (1ull << 9)
+#define RFLAGS_DF   (1ull << 10)
+#define RFLAGS_IOPL (3ull << 12)
+#define RFLAGS_NT   (1ull << 14)
+#define RFLAGS_RF   (1ull << 16)
+#define RFLAGS_VM   (1ull << 17)
+#define RFLAGS_AC   (1ull << 18)
+
+#define PTE_P   1ull
+#define PTE_RW  2ull
+#define PTE_US  4ull
+#define PTE_PS  0x80ull
+#define PTE_ADDR 0x000ffffffffff000ull
+
+static inline struct pvrt_vcpu *this_vcpu(void)
+{
+	struct pvrt_vcpu *c;
+
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+static inline struct pvrt_global *rt_global(void)
+{
+	return (struct pvrt_global *)(PVRT_VA + PVRT_GLOBAL_OFF);
+}
+
+static inline void *dmap(uint64_t maddr)
+{
+	return (void *)(PVRT_DMAP_VA + maddr);
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+static inline uint64_t read_cr2(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline void invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+/* Ask the VMM for something that is not a guest hypercall. */
+static inline long rt_vmm_op(uint64_t op, uint64_t a0, uint64_t a1)
+{
+	register uint64_t rdi __asm__("rdi") = a0;
+	register uint64_t rsi __asm__("rsi") = a1;
+	uint64_t rax = op;
+
+	__asm__ volatile("outl %%eax, %[port]"
+			 : "+a"(rax), "+r"(rdi), "+r"(rsi)
+			 : [port] "i"(PVRT_PORT) : "memory");
+	return (long)rax;
+}
+
+/* Forward a hypercall to the VMM: same registers as the guest's syscall. */
+long rt_forward(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		uint64_t a4, uint64_t a5);
+
+void rt_crash(const char *why, struct pvrt_frame *f) __attribute__((noreturn));
+void rt_log(const char *msg);
+
+/* Guest memory from ring 0: 0, or -XEN_EFAULT when the access faulted. */
+int rt_copy_from_guest(void *dst, uint64_t gva, size_t len);
+int rt_copy_to_guest(uint64_t gva, const void *src, size_t len);
+
+/* traps.c */
+void rt_bounce(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t eip, bool mask,
+	       bool has_error, uint64_t error);
+void rt_deliver_events(struct pvrt_vcpu *c, struct pvrt_frame *f);
+void rt_set_mode(struct pvrt_vcpu *c, bool kernel);
+
+/* emulate.c */
+bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f);
+
+/* hypercalls */
+long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr,
+		  const uint64_t a[6]);
+long rt_mmu_update(struct pvrt_vcpu *c, uint64_t reqs, uint64_t count, uint64_t done,
+		   uint64_t domid);
+long rt_mmuext_op(struct pvrt_vcpu *c, uint64_t ops, uint64_t count, uint64_t done,
+		  uint64_t domid);
+long rt_update_va_mapping(struct pvrt_vcpu *c, uint64_t va, uint64_t val, uint64_t flags);
+long rt_set_gdt(struct pvrt_vcpu *c, uint64_t frames, uint64_t entries);
+long rt_update_descriptor(uint64_t maddr, uint64_t desc);
+void rt_install_l4_slots(uint64_t l4_maddr);
+
+void *memcpy(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+
+#endif

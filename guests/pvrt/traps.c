@@ -1,0 +1,193 @@
+/*
+ * Exceptions, events and system calls from the guest, turned into Xen's
+ * bounce frames on the guest kernel stack, as a PV kernel expects them.
+ */
+#include "guests/pvrt/rt.h"
+
+#define VCPU_INFO_PENDING 0
+#define VCPU_INFO_MASK    1
+#define VCPU_INFO_CR2     16
+
+void pvrt_trap(struct pvrt_frame *f);
+void pvrt_syscall(struct pvrt_frame *f);
+
+void rt_set_mode(struct pvrt_vcpu *c, bool kernel)
+{
+	if (c->in_kernel == (uint32_t)kernel)
+		return;
+	c->in_kernel = kernel;
+	write_cr3(kernel ? c->cr3_kernel : c->cr3_user);
+	/* The guest's active %gs base waits in KERNEL_GS_BASE while we run. */
+	wrmsr(MSR_KERNEL_GS_BASE, kernel ? c->gs_base_kernel : c->gs_base_user);
+}
+
+static bool has_error_code(uint64_t vec)
+{
+	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21;
+}
+
+/*
+ * Xen's frame, lowest address first: rcx, r11, [error], rip,
+ * cs | saved_upcall_mask << 32, rflags (IF = events were unmasked), rsp, ss.
+ * From guest user mode it goes on the registered kernel stack.
+ */
+void rt_bounce(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t eip, bool mask,
+	       bool has_error, uint64_t error)
+{
+	uint8_t *vi = (uint8_t *)c->vcpu_info;
+	uint64_t fr[8], sp, cs = f->cs;
+	uint8_t saved_mask = vi[VCPU_INFO_MASK];
+	unsigned n = 0;
+
+	if (!c->in_kernel) {
+		rt_set_mode(c, true);
+		sp = c->kernel_sp;
+	} else {
+		sp = f->rsp;
+		cs &= ~3ull;	/* tells the guest it interrupted kernel mode */
+	}
+	sp &= ~15ull;
+	if (mask)
+		vi[VCPU_INFO_MASK] = 1;
+	fr[n++] = f->rcx;
+	fr[n++] = f->r11;
+	if (has_error)
+		fr[n++] = error;
+	fr[n++] = f->rip;
+	fr[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
+	fr[n++] = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (saved_mask ? 0 : RFLAGS_IF);
+	fr[n++] = f->rsp;
+	fr[n++] = f->ss;
+	sp -= n * 8;
+	if (rt_copy_to_guest(sp, fr, n * 8))
+		rt_crash("guest kernel stack not writable for a bounce frame", f);
+	if (!eip)
+		rt_crash("no guest handler registered for a bounce", f);
+	f->rip = eip;
+	f->cs = XEN_FLAT_KERNEL_CS;
+	f->ss = XEN_FLAT_KERNEL_SS;
+	f->rsp = sp;
+	f->rflags &= ~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_TF);
+	f->rflags |= RFLAGS_IF;
+}
+
+void rt_deliver_events(struct pvrt_vcpu *c, struct pvrt_frame *f)
+{
+	volatile uint8_t *vi = (uint8_t *)c->vcpu_info;
+
+	if (vi[VCPU_INFO_PENDING] && !vi[VCPU_INFO_MASK] && c->event_cb) {
+		c->events++;
+		rt_bounce(c, f, c->event_cb, true, false, 0);
+	}
+}
+
+/* "ud2; .ascii \"xen\"; cpuid": the PV way to ask for emulated CPUID. */
+static bool emulate_forced_cpuid(struct pvrt_frame *f)
+{
+	static const uint8_t want[7] = { 0x0f, 0x0b, 'x', 'e', 'n', 0x0f, 0xa2 };
+	uint8_t insn[7];
+
+	if (rt_copy_from_guest(insn, f->rip, sizeof(insn)))
+		return false;
+	for (unsigned i = 0; i < sizeof(insn); i++)
+		if (insn[i] != want[i])
+			return false;
+	rt_vmm_op(PVRT_OP_CPUID, (uint64_t)f, 0);
+	f->rip += sizeof(insn);
+	return true;
+}
+
+static void guest_exception(struct pvrt_vcpu *c, struct pvrt_frame *f)
+{
+	struct pvrt_trap *t = &c->traps_tab[f->vector & 0xff];
+
+	if (!t->address)
+		rt_crash("guest exception with no handler in its trap table", f);
+	if (f->vector == 14)
+		*(volatile uint64_t *)((uint8_t *)c->vcpu_info + VCPU_INFO_CR2) = read_cr2();
+	rt_bounce(c, f, t->address, t->flags & XEN_TI_MASK_EVENTS,
+		  has_error_code(f->vector), f->error);
+}
+
+static void ring0_fault(struct pvrt_vcpu *c, struct pvrt_frame *f)
+{
+	if (c->fixup) {
+		f->rip = c->fixup;
+		c->fixup = 0;
+		return;
+	}
+	rt_crash("fault inside the PV runtime", f);
+}
+
+void pvrt_trap(struct pvrt_frame *f)
+{
+	struct pvrt_vcpu *c = this_vcpu();
+
+	if (!(f->cs & 3)) {
+		ring0_fault(c, f);
+		return;
+	}
+	/* PVM: the trampoline page is not visible to ring 3; its fault is the entry. */
+	if (f->vector == 14 && f->rip == PVRT_TRAMPOLINE_VA)
+		f->vector = PVRT_VEC_SYSCALL;
+	if (f->vector == PVRT_VEC_SYSCALL) {
+		f->rip = f->rcx;
+		f->rflags = f->r11;
+		pvrt_syscall(f);
+		return;
+	}
+	c->traps++;
+	if (f->vector == PVRT_VEC_EVENT)
+		;	/* delivered below, if the guest takes events now */
+	else if (f->vector == 6 && emulate_forced_cpuid(f))
+		;
+	else if (f->vector == 13 && rt_emulate_privileged(c, f))
+		;
+	else
+		guest_exception(c, f);
+	rt_deliver_events(c, f);
+}
+
+static void user_syscall(struct pvrt_vcpu *c, struct pvrt_frame *f)
+{
+	uint64_t cb = f->cs == XEN_FLAT_USER_CS32 ? c->syscall32_cb : c->syscall_cb;
+
+	if (!cb) {
+		/* No callback: the guest gets #UD at the syscall instruction. */
+		f->rip -= 2;
+		f->vector = 6;
+		guest_exception(c, f);
+		return;
+	}
+	rt_bounce(c, f, cb, c->syscall_masks, false, 0);
+	f->rflags &= ~RFLAGS_DF;
+}
+
+void pvrt_syscall(struct pvrt_frame *f)
+{
+	struct pvrt_vcpu *c = this_vcpu();
+	uint64_t a[6];
+
+	if (!c->in_kernel) {
+		user_syscall(c, f);
+	} else {
+		c->hypercalls++;
+		a[0] = f->rdi; a[1] = f->rsi; a[2] = f->rdx;
+		a[3] = f->r10; a[4] = f->r8; a[5] = f->r9;
+		f->rax = (uint64_t)rt_hypercall(c, f, f->rax, a);
+	}
+	rt_deliver_events(c, f);
+}
+
+/* First entry: the VMM filled c->start with the guest's initial registers. */
+void pvrt_boot(struct pvrt_frame *f);
+void pvrt_boot(struct pvrt_frame *f)
+{
+	struct pvrt_vcpu *c = this_vcpu();
+
+	*f = c->start;
+	c->in_kernel = 1;
+	write_cr3(c->cr3_kernel);
+	wrmsr(MSR_KERNEL_GS_BASE, c->gs_base_kernel);
+	wrmsr(MSR_FS_BASE, c->fs_base);
+}

@@ -1,0 +1,22 @@
+/* 64-bit PV domains: the domain builder and the host side of the PV runtime. */
+#ifndef XENKVM_VMM_PV_H
+#define XENKVM_VMM_PV_H
+
+#include "guests/pvrt/pvrt-abi.h"
+#include "vmm/vmm.h"
+
+/* pv-runtime.c */
+int pvrt_setup(struct vmm *vm);
+int pvrt_enter(struct vmm_vcpu *vc);
+struct pvrt_vcpu *pvrt_state(struct vmm *vm, unsigned id);
+struct pvrt_global *pvrt_global(struct vmm *vm);
+uint8_t *pvrt_levels(struct vmm *vm);
+void pvrt_sync_vcpu_info(struct vmm *vm, unsigned id);
+
+/* pv-port.c: the runtime's requests (PVRT_PORT). */
+void pvrt_handle_port(struct vmm_vcpu *vc);
+
+/* pv-builder.c: lay out a PV kernel, initrd and start_info as Xen's builder does. */
+int pv_build(struct vmm *vm);
+
+#endif
