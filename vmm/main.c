@@ -227,6 +227,7 @@ int main(int argc, char **argv)
 	if (vmm_start_timers(&vm) || vmm_dom0_link_start(&vm) ||
 	    (vm.opt.pv ? boot_pv_vcpu0(&vm) : boot_vcpu0(&vm)))
 		return 1;
+	vmm_trace_start(&vm);
 	pthread_mutex_lock(&vm.exit_lock);
 	while (!vm.exiting)
 		pthread_cond_wait(&vm.exit_cond, &vm.exit_lock);

@@ -159,6 +159,7 @@ const struct xk_platform_ops vmm_platform_ops = {
 	.log = p_log,
 	.read_tsc = p_read_tsc,
 	.evtchn_remote_send = p_remote_send,
+	.trace_hypercall = vmm_trace_hypercall,
 };
 
 void vmm_request_exit(struct vmm *vm, int code)

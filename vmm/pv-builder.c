@@ -116,9 +116,8 @@ static void map_range(struct layout *l, uint64_t pt_first, uint64_t nr_pt, uint6
 						(is_table ? 0 : PTE_RW | PTE_D);
 	}
 	/* The runtime's slots, as Xen puts its own into every L4. */
-	table(vm, l4)[PVRT_L4_SLOT_M2P] = pvrt_global(vm)->rt_l4e[0];
-	table(vm, l4)[PVRT_L4_SLOT_RT] = pvrt_global(vm)->rt_l4e[1];
-	table(vm, l4)[PVRT_L4_SLOT_DMAP] = pvrt_global(vm)->rt_l4e[2];
+	for (unsigned i = 0; i < PVRT_NR_L4_SLOTS; i++)
+		table(vm, l4)[pvrt_l4_slot[i]] = pvrt_global(vm)->rt_l4e[i];
 }
 
 static void fill_start_info(struct layout *l, struct xen_start_info *si, uint64_t p2m,

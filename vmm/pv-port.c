@@ -94,6 +94,15 @@ void pvrt_handle_port(struct vmm_vcpu *vc)
 	case PVRT_OP_CRASH:
 		runtime_crash(vc, r->rdi, r->rsi);
 		break;
+	case PVRT_OP_TRACE: {
+		struct pvrt_frame *f = rt_ptr(vc->vm, r->rdi, sizeof(*f));
+		if (f)
+			fprintf(stderr, "trace: vcpu %u trap %llu error %#llx rip %#llx cr2 %#llx "
+				"rsp %#llx\n", vc->xv->id, (unsigned long long)f->vector,
+				(unsigned long long)f->error, (unsigned long long)f->rip,
+				(unsigned long long)r->rsi, (unsigned long long)f->rsp);
+		break;
+	}
 	case PVRT_OP_LOG: {
 		const char *s = rt_ptr(vc->vm, r->rdi, 1);
 		if (s)

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -78,14 +79,15 @@ static void build_page_tables(struct vmm *vm)
 			rt_pt(vm, 5 + i)[j] = (((uint64_t)i << 30) + ((uint64_t)j << 21)) |
 					      PTE_P | PTE_RW | PTE_PS | PTE_NX;
 	}
-	/* The syscall trampoline: one user-executable page past the M2P. */
-	rt_pt(vm, 0)[(PVRT_TRAMPOLINE_VA >> 30) & 511] = rt_pt_gpa(9) | PTE_P | PTE_US;
+	/* The syscall trampoline: one user-executable page in slot 256. */
+	rt_pt(vm, 12)[(PVRT_TRAMPOLINE_VA >> 30) & 511] = rt_pt_gpa(9) | PTE_P | PTE_US;
 	rt_pt(vm, 9)[0] = rt_pt_gpa(10) | PTE_P | PTE_US;
 	rt_pt(vm, 10)[0] = rt_pt_gpa(11) | PTE_P | PTE_US;
 	memcpy(rt_pt(vm, 11), "\xcd\xf4\x0f\x0b", 4);	/* int $0xf4; ud2 */
-	g->rt_l4e[0] = rt_pt_gpa(0) | PTE_P | PTE_US;
-	g->rt_l4e[1] = rt_pt_gpa(2) | PTE_P | PTE_RW;
-	g->rt_l4e[2] = rt_pt_gpa(4) | PTE_P | PTE_RW;
+	g->rt_l4e[0] = rt_pt_gpa(12) | PTE_P | PTE_US;
+	g->rt_l4e[1] = rt_pt_gpa(0) | PTE_P | PTE_US;
+	g->rt_l4e[2] = rt_pt_gpa(2) | PTE_P | PTE_RW;
+	g->rt_l4e[3] = rt_pt_gpa(4) | PTE_P | PTE_RW;
 }
 
 static void set_gate(uint8_t *idt, unsigned vec, uint64_t handler)
@@ -142,6 +144,7 @@ static void build_vcpu(struct vmm *vm, unsigned id)
 	c->self = vcpu_va(id, PVRT_VCPU_STATE);
 	c->stack_top = top;
 	c->id = id;
+	c->cr4_shadow = 0x620;	/* OSXMMEXCPT OSFXSR PAE, as the guest first reads it */
 	pvrt_sync_vcpu_info(vm, id);
 }
 
@@ -179,6 +182,9 @@ int pvrt_setup(struct vmm *vm)
 	g->xpages_first = PVRT_XPAGES_GPA >> 12;
 	g->xpages_count = XK_XPAGE_COUNT;
 	g->nr_vcpus = vm->opt.vcpus;
+	g->tsc_khz = vm->dom.tsc_khz;
+	/* 1: traps bounced to the guest; 2: every trap (bring-up aids) */
+	g->trace_traps = getenv("XENKVM_TRACE_TRAPS") ? (uint32_t)atoi(getenv("XENKVM_TRACE_TRAPS")) : 0;
 	m2p = (uint64_t *)rt_host(vm, PVRT_SIZE);
 	for (uint64_t i = 0; i < PVRT_M2P_SIZE / 8; i++)
 		m2p[i] = i < g->ram_frames ? i : ~0ull;
@@ -191,6 +197,9 @@ int pvrt_setup(struct vmm *vm)
 	    gmem_add(&vm->dom.mem, PVRT_GPA, size, vm->pvrt, GMEM_XEN_PAGE))
 		return -1;
 	vm->dom.shared_info_gfn = PVRT_XPAGES_GPA >> 12;
+	vm->dom.pv = true;
+	vm->dom.m2p_va = PVRT_M2P_VA;
+	vm->dom.m2p_entries = PVRT_M2P_SIZE / 8;
 	return kvm_sync_memslots(vm);
 }
 

@@ -169,6 +169,7 @@ static void *vcpu_thread(void *arg)
 		vc->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
 		if (ioctl(vc->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
+				vmm_trace_sample(vc);
 				__atomic_store_n(&vc->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 				vc->kicked = false;
 				continue;

@@ -36,6 +36,7 @@ struct vmm_vcpu {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;	/* blocked in HLT / SCHEDOP_block */
 	bool kicked;
+	bool trace_wanted;	/* trace.c: print where we are at the next exit */
 	struct kvm_cpuid2 *cpuid;	/* as set with KVM_SET_CPUID2 */
 };
 
@@ -113,6 +114,11 @@ int vmm_vcpu_initialise(struct xk_vcpu *v, const struct vcpu_hvm_context *ctx);
 /* dom0-link.c */
 int vmm_dom0_link_start(struct vmm *vm);
 void vmm_dom0_notify(struct vmm *vm, uint32_t port);
+
+/* trace.c: XENKVM_TRACE_MS sampling, for bring-up */
+void vmm_trace_start(struct vmm *vm);
+void vmm_trace_sample(struct vmm_vcpu *vc);
+void vmm_trace_hypercall(struct xk_vcpu *v, unsigned nr, const uint64_t a[6], long ret);
 
 /* probe.c */
 int vmm_probe(void);

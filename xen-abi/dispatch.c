@@ -10,11 +10,13 @@ static const xk_hypercall_fn table[XEN_HC_COUNT] = {
 	[XEN_HC_sched_op] = xk_hc_sched_op,
 	[XEN_HC_vcpu_op] = xk_hc_vcpu_op,
 	[XEN_HC_set_timer_op] = xk_hc_set_timer_op,
+	[XEN_HC_physdev_op] = xk_hc_physdev_op,
 };
 
 long xk_hypercall(struct xk_vcpu *v, unsigned nr, const uint64_t a[6])
 {
 	uint64_t args[6];
+	long ret;
 
 	/* HVM/PVH guests may only call from kernel mode. */
 	if (v->cpl != 0)
@@ -23,5 +25,8 @@ long xk_hypercall(struct xk_vcpu *v, unsigned nr, const uint64_t a[6])
 		return xk_log_unimplemented(v->dom, nr < XEN_HC_COUNT ? nr : XEN_HC_COUNT - 1, 0);
 	for (int i = 0; i < 6; i++)
 		args[i] = v->compat ? (uint32_t)a[i] : a[i];
-	return table[nr](v, args);
+	ret = table[nr](v, args);
+	if (v->dom->ops->trace_hypercall)
+		v->dom->ops->trace_hypercall(v, nr, args, ret);
+	return ret;
 }

@@ -56,6 +56,8 @@ struct xk_platform_ops {
 	 * (remote_dom, remote_port): Dom0 backends (console, xenstore) or, via
 	 * xenkvmd, another DomU. NULL: such sends are dropped (no peer).
 	 */
+	/* Optional: sees every dispatched hypercall and its result (bring-up). */
+	void (*trace_hypercall)(struct xk_vcpu *v, unsigned nr, const uint64_t a[6], long ret);
 	void (*evtchn_remote_send)(struct xk_domain *d, xen_domid_t remote_dom,
 				   uint32_t remote_port);
 };
@@ -94,6 +96,7 @@ struct xk_vcpu {
 	uint64_t vcpu_info_gpa;	/* 0 while it is the shared_info slot */
 	uint64_t runstate_gva;	/* 0 = none registered */
 
+	uint8_t iopl;		/* PV: PHYSDEVOP_set_iopl */
 	uint8_t upcall_vector;	/* HVMOP_set_evtchn_upcall_vector, 0 = none */
 	bool polling;		/* in SCHEDOP_poll: any newly pending port wakes it */
 	struct xk_evtchn_vcpu evtchn;
@@ -121,6 +124,11 @@ struct xk_domain {
 	struct xk_hvm_params hvm;
 
 	uint64_t max_pages;	/* memory_op maximum_reservation */
+
+	/* 64-bit PV guests: Xen's PV answers, and where the guest sees the M2P. */
+	bool pv;
+	uint64_t m2p_va;	/* XENMEM_machphys_mapping v_start */
+	uint64_t m2p_entries;	/* frames the M2P covers */
 	uint64_t tsc_khz;
 
 	bool shutting_down;

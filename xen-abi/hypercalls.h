@@ -22,5 +22,6 @@ long xk_hc_grant_table_op(struct xk_vcpu *v, const uint64_t a[6]);
 long xk_hc_sched_op(struct xk_vcpu *v, const uint64_t a[6]);
 long xk_hc_vcpu_op(struct xk_vcpu *v, const uint64_t a[6]);
 long xk_hc_set_timer_op(struct xk_vcpu *v, const uint64_t a[6]);
+long xk_hc_physdev_op(struct xk_vcpu *v, const uint64_t a[6]);
 
 #endif

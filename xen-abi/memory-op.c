@@ -1,4 +1,5 @@
 #include "xen-abi/abi-memory.h"
+#include "xen-abi/abi-pv.h"
 #include "xen-abi/grant-table.h"
 #include "xen-abi/hypercalls.h"
 
@@ -117,6 +118,19 @@ static long reservation(struct xk_vcpu *v, uint64_t arg)
 	return (long)v->dom->max_pages;
 }
 
+/* PV only: where the read-only M2P is mapped in every guest address space. */
+static long machphys_mapping(struct xk_vcpu *v, uint64_t arg)
+{
+	struct xen_machphys_mapping m;
+
+	if (!v->dom->pv)
+		return -XEN_ENOSYS;
+	m.v_start = v->dom->m2p_va;
+	m.v_end = m.v_start + v->dom->m2p_entries * 8;
+	m.max_mfn = v->dom->m2p_entries - 1;
+	return xk_copy_to_guest(v, arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+}
+
 long xk_hc_memory_op(struct xk_vcpu *v, const uint64_t a[6])
 {
 	/* The low bits carry the command; the rest is a continuation offset. */
@@ -130,6 +144,8 @@ long xk_hc_memory_op(struct xk_vcpu *v, const uint64_t a[6])
 	case XENMEM_current_reservation:
 	case XENMEM_maximum_reservation:
 		return reservation(v, a[1]);
+	case XENMEM_machphys_mapping:
+		return machphys_mapping(v, a[1]);
 	case XENMEM_maximum_ram_page:
 		return (long)(gmem_ram_end(&v->dom->mem) >> XEN_PAGE_SHIFT) - 1;
 	default:

@@ -1,5 +1,6 @@
 #include <stdio.h>
 #include <string.h>
+#include "xen-abi/abi-pv.h"
 #include "xen-abi/abi-version.h"
 #include "xen-abi/hypercalls.h"
 
@@ -30,8 +31,13 @@ static void capabilities(struct xk_vcpu *v, char *buf, size_t size)
 		 3, 0, 3, 0, 3, 0, 3, 0, 3, 0);
 }
 
-static uint32_t feature_submap0(void)
+static uint32_t feature_submap0(struct xk_domain *d)
 {
+	/* Xen's PV set: page-table updates keep A/D, grant maps have spare bits. */
+	if (d->pv)
+		return (1u << XENFEAT_mmu_pt_update_preserve_ad) |
+		       (1u << XENFEAT_highmem_assist) |
+		       (1u << XENFEAT_gnttab_map_avail_bits);
 	return (1u << XENFEAT_writable_page_tables) |
 	       (1u << XENFEAT_auto_translated_physmap) |
 	       (1u << XENFEAT_supervisor_mode_kernel) |
@@ -47,13 +53,13 @@ static long get_features(struct xk_vcpu *v, uint64_t gva)
 	if (xk_copy_from_guest(v, &fi, gva, sizeof(fi)))
 		return -XEN_EFAULT;
 	/* Unknown submaps read as zero, as on Xen. */
-	fi.submap = fi.submap_idx == 0 ? feature_submap0() : 0;
+	fi.submap = fi.submap_idx == 0 ? feature_submap0(v->dom) : 0;
 	return put(v, gva, &fi, sizeof(fi));
 }
 
 static long platform_parameters(struct xk_vcpu *v, uint64_t gva)
 {
-	uint64_t start = XEN_HVM_VIRT_START;
+	uint64_t start = v->dom->pv ? XEN_MACH2PHYS_VIRT_START : XEN_HVM_VIRT_START;
 
 	return put(v, gva, &start, v->compat ? 4 : 8);
 }

@@ -56,6 +56,63 @@ static void user_gp(unsigned vector)
 	resume_ring0();
 }
 
+
+/*
+ * Which L4 slots can guest ring-3 code reach? Map the boot identity map's
+ * PDPT into every slot, read from each at CPL 3, report the ranges that work.
+ * Opt-in (cmdline "vaslots"): it measures the host, it is not an ABI check.
+ */
+volatile uint64_t probe_va;
+volatile unsigned probe_faulted;
+__asm__(".text\n"
+	"probe_code:\n"
+	"	movq probe_va(%rip), %rax\n"
+	"	movb (%rax), %al\n"
+	"	ud2\n");
+void probe_code(void);
+
+static void probe_pf(unsigned vector)
+{
+	(void)vector;
+	probe_faulted = 1;
+	resume_ring0();
+}
+
+static void probe_slots(void)
+{
+	uint64_t cr3, *l4;
+	int s, start = -1, ok;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	l4 = (uint64_t *)(cr3 & ~0xfffull);
+	irq_set_handler(14, probe_pf);
+	irq_set_handler(6, back_to_ring0);
+	for (s = 1; s <= 512; s++) {
+		ok = 0;
+		if (s < 512) {
+			l4[s] = l4[0];
+			__asm__ volatile("mov %0, %%cr3" :: "r"(cr3) : "memory");
+			probe_va = (uint64_t)s << 39;
+			if (s >= 256)
+				probe_va |= 0xffff000000000000ull;
+			probe_va += 0x100000;
+			probe_faulted = 0;
+			enter_ring3(probe_code, ring3_stack + sizeof(ring3_stack));
+			ok = !probe_faulted;
+			l4[s] = 0;
+		}
+		if (ok && start < 0)
+			start = s;
+		if (!ok && start >= 0) {
+			gprintf("guest: vaslots: ring 3 reaches L4 slots %d..%d\n", start, s - 1);
+			start = -1;
+		}
+	}
+	__asm__ volatile("mov %0, %%cr3" :: "r"(cr3) : "memory");
+	irq_set_handler(14, NULL);
+	irq_set_handler(6, NULL);
+}
+
 GUEST_TEST(test_ring3)
 {
 	struct { uint16_t lo, sel; uint8_t ist, type; uint16_t mid; uint32_t hi, rsvd; } *gate;
@@ -75,6 +132,8 @@ GUEST_TEST(test_ring3)
 		check_rc("ring3.hypercall_eperm", ring3_result, -XEN_EPERM);
 	else
 		gprintf("guest: ring-3 port access faulted (#GP) before reaching the VMM\n");
+	if (guest_cmdline_has("vaslots"))
+		probe_slots();
 }
 #else
 /*

@@ -1,9 +1,38 @@
 /*
  * Privileged instructions a PV kernel executes in ring 3 and Xen emulates
- * for it (they #GP here): the segment-base MSRs, and reads of MSRs that
- * carry no host state. Anything else is the guest's #GP to handle.
+ * for it (they #GP here): cli/sti, the segment-base MSRs and harmless MSR
+ * reads, moves to and from the control registers, clts, wbinvd, and port
+ * I/O (a DomU owns no ports: reads see all ones, writes vanish). Anything
+ * else is the guest's #GP to handle.
  */
 #include "guests/pvrt/rt.h"
+
+#define CR0_TS 8ull
+#define GUEST_CR0 0x8005003bull		/* PG AM WP NE ET TS MP PE, TS per the guest */
+#define GUEST_CR4 0x620ull		/* OSXMMEXCPT OSFXSR PAE */
+
+/* General register n (ModRM/REX numbering) in the saved frame. */
+static uint64_t *gpr(struct pvrt_frame *f, unsigned n)
+{
+	switch (n & 15) {
+	case 0: return &f->rax;
+	case 1: return &f->rcx;
+	case 2: return &f->rdx;
+	case 3: return &f->rbx;
+	case 4: return &f->rsp;
+	case 5: return &f->rbp;
+	case 6: return &f->rsi;
+	case 7: return &f->rdi;
+	case 8: return &f->r8;
+	case 9: return &f->r9;
+	case 10: return &f->r10;
+	case 11: return &f->r11;
+	case 12: return &f->r12;
+	case 13: return &f->r13;
+	case 14: return &f->r14;
+	}
+	return &f->r15;
+}
 
 static bool write_msr(struct pvrt_vcpu *c, uint32_t msr, uint64_t v)
 {
@@ -46,33 +75,156 @@ static bool read_msr(struct pvrt_vcpu *c, uint32_t msr, uint64_t *v)
 	return false;
 }
 
-bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f)
+static uint64_t read_cr0(void)
 {
-	uint8_t insn[2];
 	uint64_t v;
 
-	if (!c->in_kernel || f->error || rt_copy_from_guest(insn, f->rip, 2))
-		return false;
-	/* cli/sti from the guest kernel: Xen turns them into the event mask. */
-	if (insn[0] == 0xfa || insn[0] == 0xfb) {
-		((volatile uint8_t *)c->vcpu_info)[1] = insn[0] == 0xfa;
-		f->rip += 1;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static void write_cr0(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v));
+}
+
+/* mov %crN, reg: the guest's view of its control registers. */
+static bool read_cr(struct pvrt_vcpu *c, unsigned cr, uint64_t *v)
+{
+	switch (cr) {
+	case 0:
+		*v = (GUEST_CR0 & ~CR0_TS) | (read_cr0() & CR0_TS);
+		return true;
+	case 2:
+		*v = *(volatile uint64_t *)((uint8_t *)c->vcpu_info + 16);
+		return true;
+	case 3:
+		*v = c->in_kernel ? c->cr3_kernel : c->cr3_user;
+		return true;
+	case 4:
+		*v = c->cr4_shadow;
 		return true;
 	}
-	if (insn[0] != 0x0f)
-		return false;
-	if (insn[1] == 0x30) {
-		v = (f->rdx << 32) | (uint32_t)f->rax;
-		if (!write_msr(c, (uint32_t)f->rcx, v))
-			return false;
-	} else if (insn[1] == 0x32) {
+	return false;
+}
+
+/* mov reg, %crN: TS and CR4's software bits are the guest's; CR3 is new_baseptr. */
+static bool write_cr(struct pvrt_vcpu *c, unsigned cr, uint64_t v)
+{
+	switch (cr) {
+	case 0:
+		write_cr0((read_cr0() & ~CR0_TS) | (v & CR0_TS));
+		return true;
+	case 2:
+		*(volatile uint64_t *)((uint8_t *)c->vcpu_info + 16) = v;
+		return true;
+	case 3:
+		return rt_new_baseptr(c, (v & PTE_ADDR) >> 12) == 0;
+	case 4:
+		c->cr4_shadow = v;
+		return true;
+	}
+	return false;
+}
+
+static void port_in(struct pvrt_frame *f, unsigned port, unsigned size)
+{
+	uint64_t mask = size == 4 ? 0xffffffffull : (1ull << (size * 8)) - 1;
+	uint8_t b;
+	uint64_t v = mask;
+
+	if (size == 1 && rt_pit_read(port, &b))
+		v = b;
+	f->rax = size == 4 ? v : (f->rax & ~mask) | v;
+}
+
+/*
+ * in/out: the PIT's channel 2 is emulated; no other port belongs to a
+ * DomU, so reads see all ones and writes vanish. Returns the length or 0.
+ */
+static unsigned port_io(struct pvrt_frame *f, const uint8_t *p, bool opsize16)
+{
+	unsigned size = (p[0] & 1) ? (opsize16 ? 2 : 4) : 1;
+	unsigned port = (p[0] & 8) ? (uint16_t)f->rdx : p[1];
+	unsigned len = (p[0] & 8) ? 1 : 2;
+
+	switch (p[0]) {
+	case 0xe4: case 0xe5: case 0xec: case 0xed:
+		port_in(f, port, size);
+		return len;
+	case 0xe6: case 0xe7: case 0xee: case 0xef:
+		if (size == 1)
+			rt_pit_write(port, (uint8_t)f->rax);
+		return len;
+	}
+	return 0;
+}
+
+/* 0x0f-prefixed instructions; returns their length after the prefixes, or 0. */
+static unsigned twobyte(struct pvrt_vcpu *c, struct pvrt_frame *f, const uint8_t *p,
+			unsigned rex)
+{
+	unsigned reg = ((p[2] >> 3) & 7) | ((rex & 4) ? 8 : 0);
+	unsigned rm = (p[2] & 7) | ((rex & 1) ? 8 : 0);
+	uint64_t v;
+
+	switch (p[1]) {
+	case 0x30:			/* wrmsr */
+		return write_msr(c, (uint32_t)f->rcx, (f->rdx << 32) | (uint32_t)f->rax) ? 2 : 0;
+	case 0x32:			/* rdmsr */
 		if (!read_msr(c, (uint32_t)f->rcx, &v))
-			return false;
+			return 0;
 		f->rax = (uint32_t)v;
 		f->rdx = v >> 32;
-	} else {
-		return false;
+		return 2;
+	case 0x06:			/* clts */
+		write_cr0(read_cr0() & ~CR0_TS);
+		return 2;
+	case 0x08: case 0x09:		/* invd, wbinvd: guest memory is coherent */
+		return 2;
+	case 0x20:			/* mov %crN, reg */
+		if ((p[2] >> 6) != 3 || !read_cr(c, reg, &v))
+			return 0;
+		*gpr(f, rm) = v;
+		return 3;
+	case 0x22:			/* mov reg, %crN */
+		if ((p[2] >> 6) != 3 || !write_cr(c, reg, *gpr(f, rm)))
+			return 0;
+		return 3;
 	}
-	f->rip += 2;
+	return 0;
+}
+
+bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f)
+{
+	uint8_t insn[16];
+	unsigned i = 0, rex = 0, len = 0;
+	bool opsize16 = false;
+
+	if (!c->in_kernel || f->error || rt_copy_from_guest(insn, f->rip, sizeof(insn)))
+		return false;
+	for (; i < 4; i++) {
+		if (insn[i] == 0x66)
+			opsize16 = true;
+		else if (insn[i] != 0xf2 && insn[i] != 0xf3)
+			break;
+	}
+	if ((insn[i] & 0xf0) == 0x40)
+		rex = insn[i++];
+	switch (insn[i]) {
+	case 0xfa: case 0xfb:
+		/* cli/sti from the guest kernel: Xen turns them into the event mask. */
+		((volatile uint8_t *)c->vcpu_info)[1] = insn[i] == 0xfa;
+		len = 1;
+		break;
+	case 0x0f:
+		len = twobyte(c, f, insn + i, rex);
+		break;
+	default:
+		len = port_io(f, insn + i, opsize16);
+	}
+	if (!len)
+		return false;
+	f->rip += i + len;
 	return true;
 }

@@ -32,12 +32,9 @@ void rt_install_l4_slots(uint64_t l4_maddr)
 	volatile uint64_t *l4 = dmap(l4_maddr);
 	struct pvrt_global *g = rt_global();
 
-	if (l4[PVRT_L4_SLOT_M2P] != g->rt_l4e[0])
-		l4[PVRT_L4_SLOT_M2P] = g->rt_l4e[0];
-	if (l4[PVRT_L4_SLOT_RT] != g->rt_l4e[1])
-		l4[PVRT_L4_SLOT_RT] = g->rt_l4e[1];
-	if (l4[PVRT_L4_SLOT_DMAP] != g->rt_l4e[2])
-		l4[PVRT_L4_SLOT_DMAP] = g->rt_l4e[2];
+	for (unsigned i = 0; i < PVRT_NR_L4_SLOTS; i++)
+		if (l4[pvrt_l4_slot[i]] != g->rt_l4e[i])
+			l4[pvrt_l4_slot[i]] = g->rt_l4e[i];
 }
 
 static int validate(uint64_t mfn, unsigned level);
@@ -172,6 +169,11 @@ static long set_baseptr(struct pvrt_vcpu *c, uint64_t mfn, bool user)
 			write_cr3(c->cr3_kernel);
 	}
 	return 0;
+}
+
+long rt_new_baseptr(struct pvrt_vcpu *c, uint64_t mfn)
+{
+	return set_baseptr(c, mfn, false);
 }
 
 static long one_mmuext(struct pvrt_vcpu *c, const struct xen_mmuext_op *op)

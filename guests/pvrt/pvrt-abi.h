@@ -23,10 +23,18 @@
 
 #define PVRT_VA             0xffff828000000000ull
 #define PVRT_DMAP_VA        0xffff830000000000ull
-#define PVRT_M2P_VA         0xffff800000000000ull
-#define PVRT_L4_SLOT_M2P    256
+/*
+ * The M2P sits one slot above Xen's usual 0xffff800000000000: PVM hosts do
+ * not let native ring-3 code reach L4 slot 256 (measured: every other slot
+ * works), and Linux finds it wherever XENMEM_machphys_mapping says.
+ */
+#define PVRT_M2P_VA         0xffff808000000000ull
+#define PVRT_L4_SLOT_TRAMP  256
+#define PVRT_L4_SLOT_M2P    257
 #define PVRT_L4_SLOT_RT     261
 #define PVRT_L4_SLOT_DMAP   262
+#define PVRT_NR_L4_SLOTS    4	/* the runtime's slots, in pvrt_global.rt_l4e order */
+
 
 /* Offsets inside the runtime region. */
 #define PVRT_IMAGE_OFF      0x000000	/* the runtime's own code and data */
@@ -58,13 +66,14 @@
  * slot just past the M2P, whose "int $0xf4" enters ring 0 through the IDT
  * with %rcx/%r11 still holding the syscall's return state.
  */
-#define PVRT_TRAMPOLINE_VA 0xffff804000000000ull
+#define PVRT_TRAMPOLINE_VA 0xffff800000000000ull
 
 /* Port the runtime uses for its own requests to the VMM (not hypercalls). */
 #define PVRT_PORT 0xe5
 #define PVRT_OP_CPUID  1	/* rdi = frame VA: emulate cpuid on frame regs */
 #define PVRT_OP_CRASH  2	/* rdi = reason string VA, rsi = frame VA */
 #define PVRT_OP_LOG    3	/* rdi = string VA */
+#define PVRT_OP_TRACE  4	/* rdi = frame VA, rsi = cr2: a trap bounced to the guest */
 
 /* Offsets used by the assembly entry code. */
 #define PVRT_STATE_SELF      0
@@ -103,6 +112,7 @@ struct pvrt_vcpu {
 	uint64_t event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
 	uint32_t syscall_masks, failsafe_masks, sysenter_masks, pad0;
 	uint64_t vcpu_info;		/* direct-map VA of this vCPU's vcpu_info */
+	uint64_t cr4_shadow;		/* what the guest reads back from %cr4 */
 	uint64_t gdt_frames[PVRT_GDT_FRAMES];
 	uint32_t gdt_entries, pad1;
 	/* First entry into the guest (vCPU 0 at boot, others after VCPUOP_up). */
@@ -126,11 +136,17 @@ struct pvrt_header {
 struct pvrt_global {
 	uint64_t ram_frames;		/* guest RAM frames: 0 .. ram_frames-1 */
 	uint64_t xpages_first, xpages_count;	/* Xen pages the guest may map */
-	uint64_t rt_l4e[3];		/* L4 entries for the M2P, runtime, direct map */
+	uint64_t rt_l4e[PVRT_NR_L4_SLOTS];	/* for the slots in pvrt_l4_slot[] */
 	uint32_t nr_vcpus;
 	uint32_t vm_assist;
+	uint32_t trace_traps;		/* report each bounced trap (PVRT_OP_TRACE) */
+	uint64_t tsc_khz;
 };
 #define PVRT_GLOBAL_OFF (PVRT_IDT_OFF + 0x1000)
+
+static const unsigned pvrt_l4_slot[PVRT_NR_L4_SLOTS] = {
+	PVRT_L4_SLOT_TRAMP, PVRT_L4_SLOT_M2P, PVRT_L4_SLOT_RT, PVRT_L4_SLOT_DMAP,
+};
 #endif
 
 #endif

@@ -106,6 +106,10 @@ void rt_bounce(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t eip, bool mas
 void rt_deliver_events(struct pvrt_vcpu *c, struct pvrt_frame *f);
 void rt_set_mode(struct pvrt_vcpu *c, bool kernel);
 
+/* pit.c: channel 2 and port 0x61; false for other ports */
+bool rt_pit_read(unsigned port, uint8_t *v);
+bool rt_pit_write(unsigned port, uint8_t v);
+
 /* emulate.c */
 bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f);
 
@@ -120,6 +124,7 @@ long rt_update_va_mapping(struct pvrt_vcpu *c, uint64_t va, uint64_t val, uint64
 long rt_set_gdt(struct pvrt_vcpu *c, uint64_t frames, uint64_t entries);
 long rt_update_descriptor(uint64_t maddr, uint64_t desc);
 void rt_install_l4_slots(uint64_t l4_maddr);
+long rt_new_baseptr(struct pvrt_vcpu *c, uint64_t mfn);
 
 void *memcpy(void *d, const void *s, size_t n);
 void *memset(void *d, int c, size_t n);

@@ -105,6 +105,8 @@ static void guest_exception(struct pvrt_vcpu *c, struct pvrt_frame *f)
 		rt_crash("guest exception with no handler in its trap table", f);
 	if (f->vector == 14)
 		*(volatile uint64_t *)((uint8_t *)c->vcpu_info + VCPU_INFO_CR2) = read_cr2();
+	if (rt_global()->trace_traps == 1)
+		rt_vmm_op(PVRT_OP_TRACE, (uint64_t)f, f->vector == 14 ? read_cr2() : 0);
 	rt_bounce(c, f, t->address, t->flags & XEN_TI_MASK_EVENTS,
 		  has_error_code(f->vector), f->error);
 }
@@ -137,6 +139,8 @@ void pvrt_trap(struct pvrt_frame *f)
 		return;
 	}
 	c->traps++;
+	if (rt_global()->trace_traps > 1)
+		rt_vmm_op(PVRT_OP_TRACE, (uint64_t)f, f->vector == 14 ? read_cr2() : 0);
 	if (f->vector == PVRT_VEC_EVENT)
 		;	/* delivered below, if the guest takes events now */
 	else if (f->vector == 6 && emulate_forced_cpuid(f))

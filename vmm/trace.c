@@ -1,0 +1,93 @@
+/*
+ * A sampling tracer for bring-up: with XENKVM_TRACE_MS=N in the environment,
+ * every N ms each vCPU is kicked out of KVM_RUN and prints where it was,
+ * plus the PV runtime's counters. It costs nothing when the variable is unset.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include "vmm/pv.h"
+#include "vmm/vmm.h"
+
+static unsigned trace_ms;
+static int trace_hc = -1;	/* XENKVM_TRACE_HC set: log every dispatched hypercall */
+
+static void *trace_thread(void *arg)
+{
+	struct vmm *vm = arg;
+	struct timespec ts = { trace_ms / 1000, (long)(trace_ms % 1000) * 1000000L };
+
+	while (!vm->exiting) {
+		nanosleep(&ts, NULL);
+		for (unsigned i = 0; i < vm->opt.vcpus; i++) {
+			if (vm->vcpu[i].started) {
+				__atomic_store_n(&vm->vcpu[i].trace_wanted, true, __ATOMIC_SEQ_CST);
+				vmm_kick(&vm->vcpu[i]);
+			}
+		}
+	}
+	return NULL;
+}
+
+void vmm_trace_hypercall(struct xk_vcpu *v, unsigned nr, const uint64_t a[6], long ret)
+{
+	if (trace_hc < 0)
+		trace_hc = getenv("XENKVM_TRACE_HC") != NULL;
+	if (trace_hc)
+		fprintf(stderr, "trace: vcpu %u hypercall %u (%#llx, %#llx, %#llx) = %ld\n", v->id,
+			nr, (unsigned long long)a[0], (unsigned long long)a[1],
+			(unsigned long long)a[2], ret);
+}
+
+void vmm_trace_start(struct vmm *vm)
+{
+	const char *s = getenv("XENKVM_TRACE_MS");
+	pthread_t t;
+
+	if (!s || !(trace_ms = (unsigned)atoi(s)))
+		return;
+	if (pthread_create(&t, NULL, trace_thread, vm) == 0)
+		pthread_detach(t);
+}
+
+/* The words at the guest's stack pointer that look like kernel text addresses. */
+static void trace_stack(struct vmm_vcpu *vc, uint64_t rsp)
+{
+	struct kvm_translation t = { .linear_address = rsp };
+	uint64_t *w;
+
+	if (ioctl(vc->fd, KVM_TRANSLATE, &t) || !t.valid ||
+	    t.physical_address + 512 > vc->vm->ram_size)
+		return;
+	w = (uint64_t *)(vc->vm->ram + t.physical_address);
+	fprintf(stderr, "trace:   stack");
+	for (unsigned i = 0; i < 64 && (t.physical_address & 0xfff) + i * 8 < 4096; i++)
+		if (w[i] >> 32 == 0xffffffffu)
+			fprintf(stderr, " %#llx", (unsigned long long)w[i]);
+	fputc('\n', stderr);
+}
+
+void vmm_trace_sample(struct vmm_vcpu *vc)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (!__atomic_exchange_n(&vc->trace_wanted, false, __ATOMIC_SEQ_CST))
+		return;
+	if (ioctl(vc->fd, KVM_GET_REGS, &r) || ioctl(vc->fd, KVM_GET_SREGS, &s))
+		return;
+	fprintf(stderr, "trace: vcpu %u rip %#llx cs %#x rsp %#llx rax %#llx cr2 %#llx",
+		vc->xv->id, (unsigned long long)r.rip, s.cs.selector,
+		(unsigned long long)r.rsp, (unsigned long long)r.rax,
+		(unsigned long long)s.cr2);
+	if (vc->vm->opt.pv) {
+		struct pvrt_vcpu *c = pvrt_state(vc->vm, vc->xv->id);
+
+		fprintf(stderr, " | hc %llu traps %llu events %llu kernel %u",
+			(unsigned long long)c->hypercalls, (unsigned long long)c->traps,
+			(unsigned long long)c->events, c->in_kernel);
+	}
+	fputc('\n', stderr);
+	trace_stack(vc, r.rsp);
+}
