@@ -50,6 +50,7 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 	argv[argc++] = "--domid"; argv[argc++] = domid;
 	argv[argc++] = "--console-log"; argv[argc++] = d->console_log;
 	argv[argc++] = "--dom0-fd"; argv[argc++] = LINK_FD_STR;
+	argv[argc++] = "--type"; argv[argc++] = s->type;
 	if (s->cmdline[0]) {
 		argv[argc++] = "--cmdline"; argv[argc++] = s->cmdline;
 	}
@@ -151,9 +152,9 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		ctl_reply_error(rep, "EINVAL", "%s", err);
 		return -1;
 	}
-	if (strcmp(spec.type, "pvh")) {
+	if (strcmp(spec.type, "pvh") && strcmp(spec.type, "pv")) {
 		ctl_reply_error(rep, "EOPNOTSUPP", "%s: type \"%s\" guests are not supported "
-				"yet (only pvh)", cfg_name, spec.type);
+				"yet (only pv and pvh)", cfg_name, spec.type);
 		return -1;
 	}
 	/* Refuse rather than start a guest without the devices it was given. */

@@ -166,7 +166,7 @@ static int setup_domain(struct vmm *vm)
 
 static int boot_pv_vcpu0(struct vmm *vm)
 {
-	if (pv_build(vm) || pvrt_enter(&vm->vcpu[0]))
+	if (pvrt_enter(&vm->vcpu[0]))
 		return -1;
 	xk_time_update_wallclock(&vm->dom);
 	return vmm_start_vcpu(&vm->vcpu[0]);
@@ -222,7 +222,8 @@ int main(int argc, char **argv)
 			PVRT_MAX_VCPUS);
 		return 1;
 	}
-	if (vm.opt.pv && pvrt_setup(&vm))
+	/* The PV builder places the xenstore ring: before Dom0 hears where it is. */
+	if (vm.opt.pv && (pvrt_setup(&vm) || pv_build(&vm)))
 		return 1;
 	if (vmm_start_timers(&vm) || vmm_dom0_link_start(&vm) ||
 	    (vm.opt.pv ? boot_pv_vcpu0(&vm) : boot_vcpu0(&vm)))

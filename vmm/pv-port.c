@@ -101,6 +101,8 @@ void pvrt_handle_port(struct vmm_vcpu *vc)
 				"rsp %#llx\n", vc->xv->id, (unsigned long long)f->vector,
 				(unsigned long long)f->error, (unsigned long long)f->rip,
 				(unsigned long long)r->rsi, (unsigned long long)f->rsp);
+		if (f && f->vector == PVRT_VEC_SYSCALL)
+			vmm_trace_stack(vc, f->rsp);
 		break;
 	}
 	case PVRT_OP_LOG: {

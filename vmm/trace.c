@@ -52,7 +52,7 @@ void vmm_trace_start(struct vmm *vm)
 }
 
 /* The words at the guest's stack pointer that look like kernel text addresses. */
-static void trace_stack(struct vmm_vcpu *vc, uint64_t rsp)
+void vmm_trace_stack(struct vmm_vcpu *vc, uint64_t rsp)
 {
 	struct kvm_translation t = { .linear_address = rsp };
 	uint64_t *w;
@@ -89,5 +89,5 @@ void vmm_trace_sample(struct vmm_vcpu *vc)
 			(unsigned long long)c->events, c->in_kernel);
 	}
 	fputc('\n', stderr);
-	trace_stack(vc, r.rsp);
+	vmm_trace_stack(vc, r.rsp);
 }

@@ -118,6 +118,7 @@ void vmm_dom0_notify(struct vmm *vm, uint32_t port);
 /* trace.c: XENKVM_TRACE_MS sampling, for bring-up */
 void vmm_trace_start(struct vmm *vm);
 void vmm_trace_sample(struct vmm_vcpu *vc);
+void vmm_trace_stack(struct vmm_vcpu *vc, uint64_t rsp);
 void vmm_trace_hypercall(struct xk_vcpu *v, unsigned nr, const uint64_t a[6], long ret);
 
 /* probe.c */

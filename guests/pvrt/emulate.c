@@ -12,7 +12,7 @@
 #define GUEST_CR4 0x620ull		/* OSXMMEXCPT OSFXSR PAE */
 
 /* General register n (ModRM/REX numbering) in the saved frame. */
-static uint64_t *gpr(struct pvrt_frame *f, unsigned n)
+uint64_t *rt_frame_gpr(struct pvrt_frame *f, unsigned n)
 {
 	switch (n & 15) {
 	case 0: return &f->rax;
@@ -185,10 +185,10 @@ static unsigned twobyte(struct pvrt_vcpu *c, struct pvrt_frame *f, const uint8_t
 	case 0x20:			/* mov %crN, reg */
 		if ((p[2] >> 6) != 3 || !read_cr(c, reg, &v))
 			return 0;
-		*gpr(f, rm) = v;
+		*rt_frame_gpr(f, rm) = v;
 		return 3;
 	case 0x22:			/* mov reg, %crN */
-		if ((p[2] >> 6) != 3 || !write_cr(c, reg, *gpr(f, rm)))
+		if ((p[2] >> 6) != 3 || !write_cr(c, reg, *rt_frame_gpr(f, rm)))
 			return 0;
 		return 3;
 	}

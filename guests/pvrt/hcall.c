@@ -30,6 +30,33 @@ static long do_iret(struct pvrt_vcpu *c, struct pvrt_frame *f)
 	return (long)ctx.rax;
 }
 
+/*
+ * Load a selector into the user's %gs, as Xen does between two swapgs: the
+ * user %gs base becomes the descriptor's. A selector the CPU refuses loads
+ * the null selector instead.
+ */
+static long load_user_gs(struct pvrt_vcpu *c, uint16_t sel)
+{
+	uint64_t *gdt = (uint64_t *)(PVRT_VA + PVRT_VCPU_OFF + (uint64_t)c->id * PVRT_VCPU_SIZE +
+				     PVRT_VCPU_GDT);
+	uint64_t d = 0;
+
+	sel |= 3;
+	if ((sel & 0xfffc) && !(sel & 4) && (sel >> 3) < c->gdt_entries)
+		d = gdt[sel >> 3];
+	else
+		sel = 0;
+	if (sel && rt_load_gs(sel))
+		sel = 0, d = 0, rt_load_gs(0);
+	else if (!sel)
+		rt_load_gs(0);
+	wrmsr(MSR_GS_BASE, c->self);	/* loading %gs replaced ours */
+	c->gs_base_user = ((d >> 16) & 0xffffff) | ((d >> 32) & 0xff000000);
+	if (!c->in_kernel)
+		wrmsr(MSR_KERNEL_GS_BASE, c->gs_base_user);
+	return 0;
+}
+
 static long set_segment_base(struct pvrt_vcpu *c, uint64_t which, uint64_t base)
 {
 	switch (which) {
@@ -45,13 +72,7 @@ static long set_segment_base(struct pvrt_vcpu *c, uint64_t which, uint64_t base)
 		wrmsr(MSR_KERNEL_GS_BASE, base);
 		return 0;
 	case SEGBASE_GS_USER_SEL:
-		/* Only the null selector for now: the user %gs base becomes 0. */
-		if ((base & 0xfffc) != 0)
-			return -XEN_EINVAL;
-		__asm__ volatile("movl %0, %%gs" : : "r"((uint32_t)base));
-		wrmsr(MSR_GS_BASE, c->self);	/* loading %gs cleared ours */
-		c->gs_base_user = 0;
-		return 0;
+		return load_user_gs(c, (uint16_t)base);
 	}
 	return -XEN_EINVAL;
 }
@@ -158,6 +179,28 @@ static long fpu_taskswitch(uint64_t set)
 	return 0;
 }
 
+/* Debug registers are kept for the guest to read back; none is armed here. */
+static long set_debugreg(struct pvrt_vcpu *c, uint64_t reg, uint64_t value)
+{
+	if (reg > 7 || reg == 4 || reg == 5)
+		return -XEN_EINVAL;
+	if (reg < 4 && value >= XEN_HYPERVISOR_VIRT_START && value < XEN_HYPERVISOR_VIRT_END)
+		return -XEN_EPERM;
+	if (reg >= 6 && (value >> 32))
+		return -XEN_EINVAL;
+	c->debugreg[reg] = value;
+	return 0;
+}
+
+static long get_debugreg(struct pvrt_vcpu *c, uint64_t reg)
+{
+	if (reg > 7)
+		return -XEN_EINVAL;
+	if (reg == 4 || reg == 5)
+		reg += 2;	/* aliases of 6 and 7, as with CR4.DE clear */
+	return (long)c->debugreg[reg];
+}
+
 long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr, const uint64_t a[6])
 {
 	switch (nr) {
@@ -182,6 +225,8 @@ long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr, const 
 	case XEN_HC_update_va_mapping: return rt_update_va_mapping(c, a[0], a[1], a[2]);
 	case XEN_HC_set_gdt: return rt_set_gdt(c, a[0], a[1]);
 	case XEN_HC_update_descriptor: return rt_update_descriptor(a[0], a[1]);
+	case XEN_HC_set_debugreg: return set_debugreg(c, a[0], a[1]);
+	case XEN_HC_get_debugreg: return get_debugreg(c, a[0]);
 	}
 	return rt_forward(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

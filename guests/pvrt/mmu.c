@@ -108,6 +108,35 @@ static long write_entry(uint64_t maddr, uint64_t val)
 	return 0;
 }
 
+long rt_write_table_entry(uint64_t maddr, uint64_t val)
+{
+	return write_entry(maddr, val);
+}
+
+/* Where va lands, through the current kernel page tables, if it is a page table. */
+bool rt_va_to_table_entry(struct pvrt_vcpu *c, uint64_t va, uint64_t *maddr, uint64_t *entry)
+{
+	uint64_t table = c->cr3_kernel & PTE_ADDR, e = 0;
+
+	for (int shift = 39; shift >= 12; shift -= 9) {
+		e = *(volatile uint64_t *)dmap(table + ((va >> shift) & 511) * 8);
+		if (!(e & PTE_P) || !is_ram((e & PTE_ADDR) >> 12))
+			return false;
+		if (e & PTE_PS) {
+			if (shift == 39)
+				return false;
+			table = (e & PTE_ADDR & ~((1ull << shift) - 1)) + (va & ((1ull << shift) - 1) & ~0xfffull);
+			break;
+		}
+		table = e & PTE_ADDR;
+	}
+	if (!levels()[table >> 12])
+		return false;
+	*maddr = table + (va & 0xfff);
+	*entry = *(volatile uint64_t *)dmap(*maddr & ~7ull);
+	return true;
+}
+
 long rt_mmu_update(struct pvrt_vcpu *c, uint64_t reqs, uint64_t count, uint64_t pdone,
 		   uint64_t domid)
 {

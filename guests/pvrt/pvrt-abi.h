@@ -113,6 +113,7 @@ struct pvrt_vcpu {
 	uint32_t syscall_masks, failsafe_masks, sysenter_masks, pad0;
 	uint64_t vcpu_info;		/* direct-map VA of this vCPU's vcpu_info */
 	uint64_t cr4_shadow;		/* what the guest reads back from %cr4 */
+	uint64_t debugreg[8];		/* set_debugreg values (4, 5 unused) */
 	uint64_t gdt_frames[PVRT_GDT_FRAMES];
 	uint32_t gdt_entries, pad1;
 	/* First entry into the guest (vCPU 0 at boot, others after VCPUOP_up). */

@@ -99,6 +99,8 @@ void rt_log(const char *msg);
 /* Guest memory from ring 0: 0, or -XEN_EFAULT when the access faulted. */
 int rt_copy_from_guest(void *dst, uint64_t gva, size_t len);
 int rt_copy_to_guest(uint64_t gva, const void *src, size_t len);
+/* Load %gs with sel: 0, or -1 when the CPU refused it (copy.S). */
+int rt_load_gs(uint16_t sel);
 
 /* traps.c */
 void rt_bounce(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t eip, bool mask,
@@ -110,7 +112,14 @@ void rt_set_mode(struct pvrt_vcpu *c, bool kernel);
 bool rt_pit_read(unsigned port, uint8_t *v);
 bool rt_pit_write(unsigned port, uint8_t v);
 
+/* ptwr.c: a guest kernel write to one of its page tables, done for it */
+bool rt_ptwr(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t cr2);
+/* mmu.c: the validated page-table entry behind va (RAM frame, level set) */
+bool rt_va_to_table_entry(struct pvrt_vcpu *c, uint64_t va, uint64_t *maddr, uint64_t *entry);
+long rt_write_table_entry(uint64_t maddr, uint64_t val);
+
 /* emulate.c */
+uint64_t *rt_frame_gpr(struct pvrt_frame *f, unsigned n);
 bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f);
 
 /* hypercalls */

@@ -135,6 +135,8 @@ void pvrt_trap(struct pvrt_frame *f)
 	if (f->vector == PVRT_VEC_SYSCALL) {
 		f->rip = f->rcx;
 		f->rflags = f->r11;
+		if (rt_global()->trace_traps > 2)
+			rt_vmm_op(PVRT_OP_TRACE, (uint64_t)f, 0);
 		pvrt_syscall(f);
 		return;
 	}
@@ -146,6 +148,8 @@ void pvrt_trap(struct pvrt_frame *f)
 	else if (f->vector == 6 && emulate_forced_cpuid(f))
 		;
 	else if (f->vector == 13 && rt_emulate_privileged(c, f))
+		;
+	else if (f->vector == 14 && rt_ptwr(c, f, read_cr2()))
 		;
 	else
 		guest_exception(c, f);
