@@ -18,6 +18,7 @@ for m in block/xen-blkfront.ko net/xen-netfront.ko; do
 done
 cat > "$work/init" <<'INIT'
 #!/bin/busybox sh
+/bin/busybox mkdir -p /usr/bin /usr/sbin
 /bin/busybox --install -s
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -26,6 +27,15 @@ echo "xenkvm-init: reached /init"
 for m in /lib/modules/*.ko; do insmod "$m" 2>/dev/null; done
 echo "xenkvm-init: cpus online: $(cat /sys/devices/system/cpu/online)"
 [ -r /sys/hypervisor/type ] && echo "xenkvm-init: hypervisor: $(cat /sys/hypervisor/type)"
+[ -r /sys/hypervisor/uuid ] && echo "xenkvm-init: uuid: $(cat /sys/hypervisor/uuid)"
+t=/sys/devices/system/xen_memory/xen_memory0/target_kb
+[ -r $t ] && echo "xenkvm-init: memory target kB: $(cat $t)"
+# xl shutdown: the kernel runs /sbin/poweroff, which signals PID 1 (us).
+trap 'echo "xenkvm-init: powering off"; poweroff -f' USR2 TERM
+if grep -q 'xenkvm.test=shutdown' /proc/cmdline; then
+	echo "xenkvm-init: waiting for shutdown"
+	while :; do sleep 1 & wait $!; done
+fi
 grep -q 'xenkvm.test' /proc/cmdline && { echo "xenkvm-init: done"; poweroff -f; }
 exec setsid cttyhack sh
 INIT

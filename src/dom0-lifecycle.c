@@ -34,7 +34,7 @@ static void forget(struct dom0 *z, struct domain *d)
 static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *s,
 		       bool paused)
 {
-	char mem[16], vcpus[16], domid[16], vmmlog[256];
+	char mem[16], vcpus[16], domid[16], vmmlog[256], uuid[37];
 	const char *argv[26];
 	int argc = 0, fd, link[2];
 	pid_t pid;
@@ -51,6 +51,8 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 	argv[argc++] = "--console-log"; argv[argc++] = d->console_log;
 	argv[argc++] = "--dom0-fd"; argv[argc++] = LINK_FD_STR;
 	argv[argc++] = "--type"; argv[argc++] = s->type;
+	dom_uuid_format(d->uuid, uuid);
+	argv[argc++] = "--uuid"; argv[argc++] = uuid;
 	if (s->cmdline[0]) {
 		argv[argc++] = "--cmdline"; argv[argc++] = s->cmdline;
 	}

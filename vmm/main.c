@@ -1,4 +1,5 @@
 /* xenkvm-vmm: run one Xen domain on /dev/kvm. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -19,7 +20,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: xenkvm-vmm [--memory MiB] [--vcpus N] [--cmdline STR] "
-		   "[--module FILE]... [--console-log FILE] [--domid N] [--type pv|pvh] KERNEL\n"
+		   "[--module FILE]... [--console-log FILE] [--domid N] [--type pv|pvh]\n"
+		   "                  [--uuid UUID] KERNEL\n"
 		   "       xenkvm-vmm --probe\n");
 }
 
@@ -39,6 +41,25 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
+/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx: the domain handle XENVER_guest_handle returns */
+static int parse_uuid(const char *s, uint8_t out[16])
+{
+	unsigned n = 0;
+
+	for (; *s && n < 32; s++) {
+		int d = isdigit((unsigned char)*s) ? *s - '0' :
+			isxdigit((unsigned char)*s) ? (tolower((unsigned char)*s) - 'a' + 10) : -1;
+
+		if (*s == '-' && (n == 8 || n == 12 || n == 16 || n == 20))
+			continue;
+		if (d < 0)
+			return -1;
+		out[n / 2] = (uint8_t)((n & 1) ? out[n / 2] | d : d << 4);
+		n++;
+	}
+	return n == 32 && !*s ? 0 : -1;
+}
+
 static int parse_args(int argc, char **argv, struct vmm_options *o)
 {
 	static const struct option opts[] = {
@@ -50,6 +71,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 		{ "domid", required_argument, NULL, 'd' },
 		{ "dom0-fd", required_argument, NULL, 'f' },
 		{ "type", required_argument, NULL, 't' },
+		{ "uuid", required_argument, NULL, 'u' },
 		{ "probe", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -90,6 +112,12 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 			o->pv = !strcmp(optarg, "pv");
 			break;
 		case 'o': o->console_log = optarg; break;
+		case 'u':
+			if (parse_uuid(optarg, o->handle)) {
+				fprintf(stderr, "xenkvm-vmm: --uuid: '%s' is not a UUID\n", optarg);
+				return -1;
+			}
+			break;
 		case 'M':
 			if (o->nr_modules == VMM_MAX_MODULES) {
 				fprintf(stderr, "xenkvm-vmm: at most %d modules\n", VMM_MAX_MODULES);
@@ -160,6 +188,7 @@ static int setup_domain(struct vmm *vm)
 	if (xk_domain_init(d, (xen_domid_t)vm->opt.domid, vm->opt.vcpus, vm->xen_pages,
 			   &vmm_platform_ops, vm))
 		return -1;
+	memcpy(d->handle, vm->opt.handle, sizeof(d->handle));
 	setup_rings(vm);
 	return kvm_sync_memslots(vm);
 }

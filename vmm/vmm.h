@@ -22,6 +22,7 @@ struct vmm_options {
 	const char *console_log;
 	int dom0_fd;		/* --dom0-fd: link to xenkvmd, or -1 */
 	bool pv;		/* --type pv: 64-bit PV kernel under the PV runtime */
+	uint8_t handle[16];	/* --uuid */
 };
 
 struct vmm_vcpu {

@@ -124,6 +124,7 @@ struct xk_domain {
 	struct xk_hvm_params hvm;
 
 	uint64_t max_pages;	/* memory_op maximum_reservation */
+	uint8_t handle[16];	/* the toolstack's UUID for the domain (XENVER_guest_handle) */
 
 	/* 64-bit PV guests: Xen's PV answers, and where the guest sees the M2P. */
 	bool pv;

@@ -79,7 +79,6 @@ static long compile_info(struct xk_vcpu *v, uint64_t gva)
 long xk_hc_xen_version(struct xk_vcpu *v, const uint64_t a[6])
 {
 	char caps[XEN_CAPABILITIES_LEN];
-	uint8_t handle[16] = { 0 };
 	uint64_t arg = a[1];
 
 	switch (a[0]) {
@@ -101,7 +100,7 @@ long xk_hc_xen_version(struct xk_vcpu *v, const uint64_t a[6])
 	case XENVER_pagesize:
 		return XEN_PAGE_SIZE;
 	case XENVER_guest_handle:
-		return put(v, arg, handle, sizeof(handle));
+		return put(v, arg, v->dom->handle, sizeof(v->dom->handle));
 	case XENVER_commandline:
 		/* Guests may not read the hypervisor command line. */
 		return -XEN_EPERM;

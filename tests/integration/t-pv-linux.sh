@@ -1,0 +1,62 @@
+#!/bin/sh
+# Debian's own cloud kernel as a PV DomU under xenkvmd: it reaches /init on
+# hvc0, sees Xen and its xenstore nodes (uuid, memory target), and `xl
+# shutdown` powers it off through control/shutdown (the guest's poweroff).
+BUILD=$(cd "${BUILD:-build}" && pwd)
+XL="$BUILD/xl"
+if [ ! -r /dev/kvm ]; then
+	echo "skipped: /dev/kvm is not available here"
+	exit 77
+fi
+cache=$(sh scripts/fetch-assets.sh) || {
+	echo "skipped: cannot fetch Debian's kernel and busybox-static (apt-get download failed)"
+	exit 77
+}
+XENKVM_RUNDIR=$(mktemp -d)
+export XENKVM_RUNDIR
+dir=$XENKVM_RUNDIR
+cleanup() {
+	pid=$(sed -n 's/.*xenkvmd started (pid \([0-9]*\)).*/\1/p' "$dir/xenkvmd.log" 2>/dev/null | tail -n 1)
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	sleep 0.2
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; tail -n 40 "$dir/console/1.log"; "$XL" dmesg | tail -n 20; exit 1; }
+sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" >/dev/null || fail "mkinitramfs"
+cat > "$dir/deb.cfg" <<CFG
+name = "deb"
+type = "pv"
+kernel = "$cache/vmlinuz"
+ramdisk = "$dir/initrd.gz"
+memory = 256
+vcpus = 1
+extra = "console=hvc0 xenkvm.test=shutdown"
+CFG
+start=$(date +%s)
+"$XL" create "$dir/deb.cfg" || fail "xl create"
+log="$dir/console/1.log"
+# Boot takes about 30 s on a PVM host; allow for a loaded CI machine.
+for i in $(seq 1 400); do
+	grep -q 'xenkvm-init: waiting for shutdown' "$log" 2>/dev/null && break
+	"$XL" list | grep -q '^deb ' || fail "the domain ended before /init was done"
+	sleep 1
+done
+grep -q 'xenkvm-init: waiting for shutdown' "$log" || fail "no /init within 400 s"
+echo "booted to /init in $(( $(date +%s) - start )) s"
+grep -q 'Linux version 6' "$log" || fail "no kernel banner on hvc0"
+grep -q 'Run /init as init process' "$log" || fail "kernel did not start /init"
+grep -q 'xenkvm-init: reached /init' "$log" || fail "/init did not run"
+grep -q 'xenkvm-init: hypervisor: xen' "$log" || fail "/sys/hypervisor/type is not xen"
+tr -d '\r' < "$log" | grep -q 'xenkvm-init: cpus online: 0$' || fail "cpu list"
+uuid=$(XENSTORED_PATH="$dir/xenstored.sock" xenstore-read /local/domain/1/vm | sed 's,^/vm/,,')
+[ -n "$uuid" ] || fail "no vm node for domain 1"
+grep -q "xenkvm-init: uuid: $uuid" "$log" || fail "guest uuid differs from xenstore's $uuid"
+target=$(XENSTORED_PATH="$dir/xenstored.sock" xenstore-read /local/domain/1/memory/target)
+grep -q "xenkvm-init: memory target kB: $target" "$log" ||
+	fail "guest memory target differs from xenstore's $target"
+"$XL" shutdown -w deb || fail "xl shutdown -w"
+grep -q 'xenkvm-init: powering off' "$log" || fail "the guest did not run its poweroff"
+grep -Eq 'reboot: (Power down|System halted)' "$log" || fail "the kernel did not stop"
+"$XL" dmesg | grep -q 'deb) shutdown (VMM exited with status 0)' || fail "not a clean poweroff"
+echo "ok"
