@@ -1,0 +1,92 @@
+/* What a 64-bit PV guest is told that an HVM/PVH guest is not. */
+#include <criterion/criterion.h>
+#include "tests/unit/fake-domain.h"
+#include "xen-abi/abi-pv.h"
+#include "xen-abi/abi-version.h"
+
+#define PHYSDEVOP_set_iopl 6
+
+static struct fake_domain *fd;
+static void setup(void) { fd = fake_domain_new(1); }
+static void teardown(void) { fake_domain_free(fd); }
+TestSuite(pv_abi, .init = setup, .fini = teardown);
+
+static void make_pv(void)
+{
+	fd->d.pv = true;
+	fd->d.m2p_va = 0xffff808000000000ull;
+	fd->d.m2p_entries = 0x100000;
+}
+
+Test(pv_abi, features_are_xens_pv_set)
+{
+	struct xen_feature_info *fi = fake_gva(fd, 0x3000);
+
+	make_pv();
+	fi->submap_idx = 0;
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_xen_version, XENVER_get_features, 0x3000, 0), 0);
+	/* Linux 6.1 panics without these two. */
+	cr_assert(fi->submap & (1u << XENFEAT_mmu_pt_update_preserve_ad));
+	cr_assert(fi->submap & (1u << XENFEAT_gnttab_map_avail_bits));
+	cr_assert_eq(fi->submap & ((1u << XENFEAT_auto_translated_physmap) |
+				   (1u << XENFEAT_hvm_callback_vector) |
+				   (1u << XENFEAT_supervisor_mode_kernel)), 0);
+}
+
+Test(pv_abi, machphys_mapping_says_where_the_m2p_is)
+{
+	struct xen_machphys_mapping *m = fake_gva(fd, 0x2000);
+
+	make_pv();
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_memory_op, XENMEM_machphys_mapping, 0x2000, 0), 0);
+	cr_assert_eq(m->v_start, 0xffff808000000000ull);
+	cr_assert_eq(m->v_end, 0xffff808000000000ull + 0x100000 * 8);
+	cr_assert_eq(m->max_mfn, 0xfffff);
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_memory_op, XENMEM_machphys_mapping,
+				    0xfff0000000ull, 0), -XEN_EFAULT);
+}
+
+Test(pv_abi, machphys_mapping_is_pv_only)
+{
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_memory_op, XENMEM_machphys_mapping, 0x2000, 0),
+		     -XEN_ENOSYS);
+}
+
+Test(pv_abi, platform_parameters_give_the_hypervisor_hole)
+{
+	uint64_t *start = fake_gva(fd, 0x2000);
+
+	make_pv();
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_xen_version, XENVER_platform_parameters,
+				    0x2000, 0), 0);
+	cr_assert_eq(*start, XEN_MACH2PHYS_VIRT_START);
+}
+
+Test(pv_abi, set_iopl_checks_its_level)
+{
+	uint32_t *iopl = fake_gva(fd, 0x2000);
+
+	*iopl = 1;
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iopl, 0x2000, 0),
+		     -XEN_ENOSYS, "HVM guests have no set_iopl");
+	make_pv();
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iopl, 0x2000, 0), 0);
+	cr_assert_eq(fd->d.vcpu[0].iopl, 1);
+	*iopl = 4;
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iopl, 0x2000, 0),
+		     -XEN_EINVAL);
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iopl,
+				    0xfff0000000ull, 0), -XEN_EFAULT);
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, 99, 0x2000, 0), -XEN_ENOSYS);
+}
+
+Test(pv_abi, guest_handle_is_the_domain_uuid)
+{
+	uint8_t *h = fake_gva(fd, 0x2000);
+
+	for (int i = 0; i < 16; i++)
+		fd->d.handle[i] = (uint8_t)(0xa0 + i);
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_xen_version, XENVER_guest_handle, 0x2000, 0), 0);
+	for (int i = 0; i < 16; i++)
+		cr_assert_eq(h[i], 0xa0 + i);
+}
