@@ -27,4 +27,6 @@ else
 fi
 echo
 sh tests/bench/xs-bench.sh || status=1
+echo
+sh tests/bench/pv-bench.sh || status=1
 exit $status

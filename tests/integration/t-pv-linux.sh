@@ -55,7 +55,7 @@ grep -q "xenkvm-init: uuid: $uuid" "$log" || fail "guest uuid differs from xenst
 target=$(XENSTORED_PATH="$dir/xenstored.sock" xenstore-read /local/domain/1/memory/target)
 grep -q "xenkvm-init: memory target kB: $target" "$log" ||
 	fail "guest memory target differs from xenstore's $target"
-"$XL" shutdown -w deb || fail "xl shutdown -w"
+timeout 120 "$XL" shutdown -w deb || fail "xl shutdown -w did not end within 120 s"
 grep -q 'xenkvm-init: powering off' "$log" || fail "the guest did not run its poweroff"
 grep -Eq 'reboot: (Power down|System halted)' "$log" || fail "the kernel did not stop"
 "$XL" dmesg | grep -q 'deb) shutdown (VMM exited with status 0)' || fail "not a clean poweroff"

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Debian's kernel as a PV guest: time from `xl create` to /init, and the
+# guest's getpid and fork+exec costs beside the same program on the host.
+BUILD=$(cd "${BUILD:-build}" && pwd)
+XL="$BUILD/xl"
+if [ ! -r /dev/kvm ]; then
+	echo "PV guest bench skipped: /dev/kvm is not available"
+	exit 0
+fi
+cache=$(sh scripts/fetch-assets.sh) || { echo "PV guest bench: cannot fetch Debian's kernel"; exit 1; }
+XENKVM_RUNDIR=$(mktemp -d)
+export XENKVM_RUNDIR
+dir=$XENKVM_RUNDIR
+cleanup() {
+	pid=$(sed -n 's/.*xenkvmd started (pid \([0-9]*\)).*/\1/p' "$dir/xenkvmd.log" 2>/dev/null | tail -n 1)
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	sleep 0.2
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" "$BUILD/pv-ops" >/dev/null || exit 1
+cat > "$dir/bench.cfg" <<CFG
+name = "bench"
+type = "pv"
+kernel = "$cache/vmlinuz"
+ramdisk = "$dir/initrd.gz"
+memory = 256
+extra = "console=hvc0 xenkvm.bench"
+CFG
+log="$dir/console/1.log"
+t0=$(date +%s.%N)
+"$XL" create "$dir/bench.cfg" >/dev/null 2>&1 || { echo "PV guest bench: xl create failed"; exit 1; }
+t_init=
+while "$XL" list 2>/dev/null | grep -q '^bench '; do
+	if [ -z "$t_init" ] && grep -q 'xenkvm-init: reached /init' "$log" 2>/dev/null; then
+		t_init=$(date +%s.%N)
+	fi
+	sleep 0.1
+done
+g_getpid=$(tr -d '\r' < "$log" | sed -n 's/^bench: getpid_ns //p')
+g_fork=$(tr -d '\r' < "$log" | sed -n 's/^bench: forkexec_ns //p')
+if [ -z "$t_init" ] || [ -z "$g_getpid" ] || [ -z "$g_fork" ]; then
+	echo "PV guest bench produced no figures:"; tail -n 20 "$log"
+	exit 1
+fi
+h_getpid=$("$BUILD/pv-ops" getpid 200000 | sed -n 's/^bench: getpid_ns //p')
+h_fork=$("$BUILD/pv-ops" forkexec 200 | sed -n 's/^bench: forkexec_ns //p')
+awk -v a="$t0" -v b="$t_init" 'BEGIN { printf "%-34s %8.1f s\n", "PV guest: xl create to /init:", b - a }'
+awk -v g="$g_getpid" -v h="$h_getpid" 'BEGIN { printf "%-34s %8.1f us   host %8.3f us   ratio %.0f\n", "PV guest getpid:", g / 1000, h / 1000, g / h }'
+awk -v g="$g_fork" -v h="$h_fork" 'BEGIN { printf "%-34s %8.1f ms   host %8.3f ms   ratio %.0f\n", "PV guest fork+exec+wait:", g / 1e6, h / 1e6, g / h }'
