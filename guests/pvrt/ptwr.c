@@ -155,7 +155,12 @@ bool rt_ptwr(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t cr2)
 	struct insn in;
 	unsigned off = cr2 & 7;
 
-	if (!c->in_kernel || (f->error & 3) != 3)
+	/*
+	 * Page tables are written through the kernel's own mappings. A write to
+	 * a user address (put_user, a signal frame) that faults on a read-only
+	 * page is copy-on-write, whatever the frame was used for before.
+	 */
+	if (!c->in_kernel || (f->error & 3) != 3 || cr2 < XEN_HYPERVISOR_VIRT_START)
 		return false;
 	if (!rt_va_to_table_entry(c, cr2, &maddr, &entry))
 		return false;
