@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "src/dom-spec.h"
@@ -34,7 +35,7 @@ static void forget(struct dom0 *z, struct domain *d)
 static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *s,
 		       bool paused)
 {
-	char mem[16], vcpus[16], domid[16], vmmlog[256], uuid[37];
+	char mem[16], vcpus[16], domid[16], vmmlog[256], uuid[37], input[256];
 	const char *argv[26];
 	int argc = 0, fd, link[2];
 	pid_t pid;
@@ -44,11 +45,19 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 	snprintf(domid, sizeof(domid), "%u", d->domid);
 	dom0_path(z, d->console_log, sizeof(d->console_log), "console/%u.log", d->domid);
 	dom0_path(z, vmmlog, sizeof(vmmlog), "vmm/%u.log", d->domid);
+	/* xl console writes the guest's keyboard here (console/N.in, owner only). */
+	dom0_path(z, input, sizeof(input), "console/%u.in", d->domid);
+	unlink(input);
+	if (mkfifo(input, 0600) < 0)
+		dom0_log(z, "domain %u: no console input: %s: %s", d->domid, input, strerror(errno));
 	argv[argc++] = z->vmm_path;
 	argv[argc++] = "--memory"; argv[argc++] = mem;
 	argv[argc++] = "--vcpus"; argv[argc++] = vcpus;
 	argv[argc++] = "--domid"; argv[argc++] = domid;
 	argv[argc++] = "--console-log"; argv[argc++] = d->console_log;
+	if (access(input, F_OK) == 0) {
+		argv[argc++] = "--console-input"; argv[argc++] = input;
+	}
 	argv[argc++] = "--dom0-fd"; argv[argc++] = LINK_FD_STR;
 	argv[argc++] = "--type"; argv[argc++] = s->type;
 	dom_uuid_format(d->uuid, uuid);

@@ -1,6 +1,7 @@
 /* xl console: follow a domain's console log; Ctrl-] detaches. */
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -53,9 +54,44 @@ static void pump(int fd)
 			return;
 }
 
+/* console/N.log's sibling console/N.in: the FIFO xenkvmd made for input. */
+static int open_input(const char *log_path)
+{
+	char path[512];
+	size_t n = strlen(log_path);
+
+	if (n < 4 || n >= sizeof(path) || strcmp(log_path + n - 4, ".log"))
+		return -1;
+	memcpy(path, log_path, n - 4);
+	strcpy(path + n - 4, ".in");
+	return open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+/* Keystrokes to the guest; false when the user detached (Ctrl-]). */
+static bool forward_input(int in_fd, int *warned)
+{
+	char buf[256];
+	ssize_t n = read(0, buf, sizeof(buf));
+
+	if (n <= 0)
+		return false;
+	for (ssize_t i = 0; i < n; i++)
+		if (buf[i] == CTRL_RBRACKET)
+			return false;
+	if (in_fd >= 0 && write(in_fd, buf, (size_t)n) == n)
+		return true;
+	if (!(*warned)++) {
+		restore_stdin();
+		fprintf(stderr, "\r\nxl console: this domain takes no console input; "
+			"Ctrl-] detaches\r\n");
+		raw_stdin();
+	}
+	return true;
+}
+
 int xl_console_attach(const char *log_path, const char *domain)
 {
-	int fd = -1, warned = 0, ticks = 0;
+	int fd = -1, warned = 0, ticks = 0, in_fd;
 	off_t end;
 
 	/* The log may not exist for a moment after create. */
@@ -70,22 +106,14 @@ int xl_console_attach(const char *log_path, const char *domain)
 	}
 	end = lseek(fd, 0, SEEK_END);
 	lseek(fd, end > REPLAY_BYTES ? end - REPLAY_BYTES : 0, SEEK_SET);
+	in_fd = open_input(log_path);
 	raw_stdin();
 	for (;;) {
 		struct pollfd p = { .fd = 0, .events = POLLIN };
-		char c;
 
 		pump(fd);
-		if (poll(&p, 1, 100) > 0) {
-			if (read(0, &c, 1) != 1 || c == CTRL_RBRACKET)
-				break;
-			if (!warned++) {
-				restore_stdin();
-				fprintf(stderr, "\r\nxl console: console input is not connected to "
-					"the guest yet; Ctrl-] detaches\r\n");
-				raw_stdin();
-			}
-		}
+		if (poll(&p, 1, 100) > 0 && !forward_input(in_fd, &warned))
+			break;
 		/* Stop following once the domain is gone, after a last read. */
 		if (++ticks % 10 == 0 && !domain_alive(domain)) {
 			pump(fd);
@@ -94,6 +122,8 @@ int xl_console_attach(const char *log_path, const char *domain)
 	}
 	restore_stdin();
 	close(fd);
+	if (in_fd >= 0)
+		close(in_fd);
 	return 0;
 }
 

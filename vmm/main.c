@@ -20,8 +20,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: xenkvm-vmm [--memory MiB] [--vcpus N] [--cmdline STR] "
-		   "[--module FILE]... [--console-log FILE] [--domid N] [--type pv|pvh]\n"
-		   "                  [--uuid UUID] KERNEL\n"
+		   "[--module FILE]... [--console-log FILE] [--console-input FIFO]\n"
+		   "                  [--domid N] [--type pv|pvh] [--uuid UUID] KERNEL\n"
 		   "       xenkvm-vmm --probe\n");
 }
 
@@ -68,6 +68,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 		{ "cmdline", required_argument, NULL, 'l' },
 		{ "module", required_argument, NULL, 'M' },
 		{ "console-log", required_argument, NULL, 'o' },
+		{ "console-input", required_argument, NULL, 'i' },
 		{ "domid", required_argument, NULL, 'd' },
 		{ "dom0-fd", required_argument, NULL, 'f' },
 		{ "type", required_argument, NULL, 't' },
@@ -112,6 +113,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 			o->pv = !strcmp(optarg, "pv");
 			break;
 		case 'o': o->console_log = optarg; break;
+		case 'i': o->console_input = optarg; break;
 		case 'u':
 			if (parse_uuid(optarg, o->handle)) {
 				fprintf(stderr, "xenkvm-vmm: --uuid: '%s' is not a UUID\n", optarg);
@@ -256,6 +258,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (vmm_start_timers(&vm) || vmm_dom0_link_start(&vm) ||
 	    (vm.opt.pv ? boot_pv_vcpu0(&vm) : boot_vcpu0(&vm)))
+		return 1;
+	if (vm.opt.console_input && vmm_console_input_start(&vm, vm.opt.console_input))
 		return 1;
 	vmm_trace_start(&vm);
 	pthread_mutex_lock(&vm.exit_lock);

@@ -20,6 +20,7 @@ struct vmm_options {
 	const char *modules[VMM_MAX_MODULES];
 	unsigned nr_modules;
 	const char *console_log;
+	const char *console_input;	/* --console-input FIFO */
 	int dom0_fd;		/* --dom0-fd: link to xenkvmd, or -1 */
 	bool pv;		/* --type pv: 64-bit PV kernel under the PV runtime */
 	uint8_t handle[16];	/* --uuid */
@@ -121,6 +122,9 @@ void vmm_trace_start(struct vmm *vm);
 void vmm_trace_sample(struct vmm_vcpu *vc);
 void vmm_trace_stack(struct vmm_vcpu *vc, uint64_t rsp);
 void vmm_trace_hypercall(struct xk_vcpu *v, unsigned nr, const uint64_t a[6], long ret);
+
+/* console-input.c: a FIFO's bytes into the guest's console ring */
+int vmm_console_input_start(struct vmm *vm, const char *path);
 
 /* probe.c */
 int vmm_probe(void);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Debian's own cloud kernel as a PV DomU under xenkvmd: it reaches /init on
-# hvc0, sees Xen and its xenstore nodes (uuid, memory target), and `xl
+# hvc0, sees Xen and its xenstore nodes (uuid, memory target), reads what
+# is typed at `xl console`, and `xl
 # shutdown` powers it off through control/shutdown (the guest's poweroff).
 BUILD=$(cd "${BUILD:-build}" && pwd)
 XL="$BUILD/xl"
@@ -55,6 +56,15 @@ grep -q "xenkvm-init: uuid: $uuid" "$log" || fail "guest uuid differs from xenst
 target=$(XENSTORED_PATH="$dir/xenstored.sock" xenstore-read /local/domain/1/memory/target)
 grep -q "xenkvm-init: memory target kB: $target" "$log" ||
 	fail "guest memory target differs from xenstore's $target"
+# Keystrokes through xl console reach the guest's console ring and its tty,
+# which echoes them.
+printf 'ping-from-xl\r' | timeout 20 "$XL" console deb > "$dir/console.out" 2>&1 ||
+	fail "xl console with piped input"
+for i in $(seq 1 60); do
+	grep -q '^ping-from-xl' "$log" && break
+	sleep 1
+done
+grep -q '^ping-from-xl' "$log" || fail "console input did not reach the guest"
 timeout 120 "$XL" shutdown -w deb || fail "xl shutdown -w did not end within 120 s"
 grep -q 'xenkvm-init: powering off' "$log" || fail "the guest did not run its poweroff"
 grep -Eq 'reboot: (Power down|System halted)' "$log" || fail "the kernel did not stop"
