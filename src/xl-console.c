@@ -67,8 +67,12 @@ static int open_input(const char *log_path)
 	return open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 }
 
-/* Keystrokes to the guest; false when the user detached (Ctrl-]). */
-static bool forward_input(int in_fd, int *warned)
+/*
+ * Keystrokes to the guest; false when the user detached (Ctrl-]). The FIFO
+ * opens only once the VMM holds it, which may be just after `xl create -c`
+ * attached, so it is opened when the first keys come.
+ */
+static bool forward_input(const char *log_path, int *in_fd, int *warned)
 {
 	char buf[256];
 	ssize_t n = read(0, buf, sizeof(buf));
@@ -78,7 +82,9 @@ static bool forward_input(int in_fd, int *warned)
 	for (ssize_t i = 0; i < n; i++)
 		if (buf[i] == CTRL_RBRACKET)
 			return false;
-	if (in_fd >= 0 && write(in_fd, buf, (size_t)n) == n)
+	if (*in_fd < 0)
+		*in_fd = open_input(log_path);
+	if (*in_fd >= 0 && write(*in_fd, buf, (size_t)n) == n)
 		return true;
 	if (!(*warned)++) {
 		restore_stdin();
@@ -91,7 +97,7 @@ static bool forward_input(int in_fd, int *warned)
 
 int xl_console_attach(const char *log_path, const char *domain)
 {
-	int fd = -1, warned = 0, ticks = 0, in_fd;
+	int fd = -1, warned = 0, ticks = 0, in_fd = -1;
 	off_t end;
 
 	/* The log may not exist for a moment after create. */
@@ -106,13 +112,12 @@ int xl_console_attach(const char *log_path, const char *domain)
 	}
 	end = lseek(fd, 0, SEEK_END);
 	lseek(fd, end > REPLAY_BYTES ? end - REPLAY_BYTES : 0, SEEK_SET);
-	in_fd = open_input(log_path);
 	raw_stdin();
 	for (;;) {
 		struct pollfd p = { .fd = 0, .events = POLLIN };
 
 		pump(fd);
-		if (poll(&p, 1, 100) > 0 && !forward_input(in_fd, &warned))
+		if (poll(&p, 1, 100) > 0 && !forward_input(log_path, &in_fd, &warned))
 			break;
 		/* Stop following once the domain is gone, after a last read. */
 		if (++ticks % 10 == 0 && !domain_alive(domain)) {
