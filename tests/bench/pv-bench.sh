@@ -8,16 +8,7 @@ if [ ! -r /dev/kvm ]; then
 	exit 0
 fi
 cache=$(sh scripts/fetch-assets.sh) || { echo "PV guest bench: cannot fetch Debian's kernel"; exit 1; }
-XENKVM_RUNDIR=$(mktemp -d)
-export XENKVM_RUNDIR
-dir=$XENKVM_RUNDIR
-cleanup() {
-	pid=$(sed -n 's/.*xenkvmd started (pid \([0-9]*\)).*/\1/p' "$dir/xenkvmd.log" 2>/dev/null | tail -n 1)
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	sleep 0.2
-	rm -rf "$dir"
-}
-trap cleanup EXIT
+. tests/integration/xenkvmd-rundir.sh
 sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" "$BUILD/pv-ops" >/dev/null || exit 1
 cat > "$dir/bench.cfg" <<CFG
 name = "bench"

@@ -13,16 +13,7 @@ cache=$(sh scripts/fetch-assets.sh) || {
 	echo "skipped: cannot fetch Debian's kernel and busybox-static (apt-get download failed)"
 	exit 77
 }
-XENKVM_RUNDIR=$(mktemp -d)
-export XENKVM_RUNDIR
-dir=$XENKVM_RUNDIR
-cleanup() {
-	pid=$(sed -n 's/.*xenkvmd started (pid \([0-9]*\)).*/\1/p' "$dir/xenkvmd.log" 2>/dev/null | tail -n 1)
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	sleep 0.2
-	rm -rf "$dir"
-}
-trap cleanup EXIT
+. tests/integration/xenkvmd-rundir.sh
 fail() { echo "FAIL: $*"; tail -n 40 "$dir/console/1.log"; "$XL" dmesg | tail -n 20; exit 1; }
 sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" >/dev/null || fail "mkinitramfs"
 cat > "$dir/deb.cfg" <<CFG

@@ -8,16 +8,7 @@ if [ ! -r /dev/kvm ]; then
 	echo "skipped: /dev/kvm is not available here"
 	exit 77
 fi
-XENKVM_RUNDIR=$(mktemp -d)
-export XENKVM_RUNDIR
-dir=$XENKVM_RUNDIR
-cleanup() {
-	pid=$(sed -n 's/.*xenkvmd started (pid \([0-9]*\)).*/\1/p' "$dir/xenkvmd.log" 2>/dev/null | tail -n 1)
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null
-	sleep 0.2
-	rm -rf "$dir"
-}
-trap cleanup EXIT
+. tests/integration/xenkvmd-rundir.sh
 fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
 
 for n in one two three; do
