@@ -153,6 +153,9 @@ static long vcpu_initialise(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t 
 	struct vcpu_hvm_context ctx;
 	long rc;
 
+	/* A PV guest passes a vcpu_guest_context: not taken yet, and said so. */
+	if (v->dom->pv)
+		return xk_log_unimplemented(v->dom, XEN_HC_vcpu_op, VCPUOP_initialise);
 	if (xk_copy_from_guest(caller, &ctx, arg, sizeof(ctx)))
 		return -XEN_EFAULT;
 	if (ctx.mode != VCPU_HVM_MODE_32B && ctx.mode != VCPU_HVM_MODE_64B)

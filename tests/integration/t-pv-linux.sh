@@ -25,6 +25,9 @@ memory = 256
 vcpus = 1
 extra = "console=hvc0 xenkvm.test=shutdown"
 CFG
+sed 's/^vcpus = 1/vcpus = 2/' "$dir/deb.cfg" > "$dir/smp.cfg"
+"$XL" create "$dir/smp.cfg" > "$dir/smp.out" 2>&1 && fail "a 2-vCPU PV guest was started"
+grep -q 'PV guests have one vCPU for now' "$dir/smp.out" || fail "no clear refusal: $(cat "$dir/smp.out")"
 start=$(date +%s)
 "$XL" create "$dir/deb.cfg" || fail "xl create"
 log="$dir/console/1.log"

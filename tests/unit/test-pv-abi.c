@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include "tests/unit/fake-domain.h"
 #include "xen-abi/abi-pv.h"
+#include "xen-abi/abi-sched.h"
 #include "xen-abi/abi-version.h"
 
 #define PHYSDEVOP_set_iopl 6
@@ -78,6 +79,19 @@ Test(pv_abi, set_iopl_checks_its_level)
 	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iopl,
 				    0xfff0000000ull, 0), -XEN_EFAULT);
 	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, 99, 0x2000, 0), -XEN_ENOSYS);
+}
+
+/* The PV form is refused before anything is read as an HVM context. */
+Test(pv_abi, pv_vcpu_initialise_is_not_taken_for_an_hvm_context)
+{
+	struct fake_domain *two = fake_domain_new(2);
+
+	cr_assert_eq(fake_hypercall(two, 0, XEN_HC_vcpu_op, VCPUOP_initialise, 1,
+				    0xfff0000000ull), -XEN_EFAULT);
+	two->d.pv = true;
+	cr_assert_eq(fake_hypercall(two, 0, XEN_HC_vcpu_op, VCPUOP_initialise, 1,
+				    0xfff0000000ull), -XEN_ENOSYS);
+	fake_domain_free(two);
 }
 
 Test(pv_abi, guest_handle_is_the_domain_uuid)
