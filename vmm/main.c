@@ -256,12 +256,12 @@ int main(int argc, char **argv)
 	/* The PV builder places the xenstore ring: before Dom0 hears where it is. */
 	if (vm.opt.pv && (pvrt_setup(&vm) || pv_build(&vm)))
 		return 1;
+	vmm_trace_start(&vm);	/* before the first vCPU, so its first hypercalls show */
 	if (vmm_start_timers(&vm) || vmm_dom0_link_start(&vm) ||
 	    (vm.opt.pv ? boot_pv_vcpu0(&vm) : boot_vcpu0(&vm)))
 		return 1;
 	if (vm.opt.console_input && vmm_console_input_start(&vm, vm.opt.console_input))
 		return 1;
-	vmm_trace_start(&vm);
 	pthread_mutex_lock(&vm.exit_lock);
 	while (!vm.exiting)
 		pthread_cond_wait(&vm.exit_cond, &vm.exit_lock);

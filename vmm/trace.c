@@ -11,7 +11,7 @@
 #include "vmm/vmm.h"
 
 static unsigned trace_ms;
-static int trace_hc = -1;	/* XENKVM_TRACE_HC set: log every dispatched hypercall */
+static bool trace_hc;	/* XENKVM_TRACE_HC set: log every dispatched hypercall */
 
 static void *trace_thread(void *arg)
 {
@@ -32,8 +32,6 @@ static void *trace_thread(void *arg)
 
 void vmm_trace_hypercall(struct xk_vcpu *v, unsigned nr, const uint64_t a[6], long ret)
 {
-	if (trace_hc < 0)
-		trace_hc = getenv("XENKVM_TRACE_HC") != NULL;
 	if (trace_hc)
 		fprintf(stderr, "trace: vcpu %u hypercall %u (%#llx, %#llx, %#llx) = %ld\n", v->id,
 			nr, (unsigned long long)a[0], (unsigned long long)a[1],
@@ -45,6 +43,7 @@ void vmm_trace_start(struct vmm *vm)
 	const char *s = getenv("XENKVM_TRACE_MS");
 	pthread_t t;
 
+	trace_hc = getenv("XENKVM_TRACE_HC") != NULL;
 	if (!s || !(trace_ms = (unsigned)atoi(s)))
 		return;
 	if (pthread_create(&t, NULL, trace_thread, vm) == 0)

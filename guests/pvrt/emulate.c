@@ -9,7 +9,6 @@
 
 #define CR0_TS 8ull
 #define GUEST_CR0 0x8005003bull		/* PG AM WP NE ET TS MP PE, TS per the guest */
-#define GUEST_CR4 0x620ull		/* OSXMMEXCPT OSFXSR PAE */
 
 /* General register n (ModRM/REX numbering) in the saved frame. */
 uint64_t *rt_frame_gpr(struct pvrt_frame *f, unsigned n)
