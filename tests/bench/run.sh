@@ -16,6 +16,15 @@ hypercall_bench() {	# bits
 	verdict=$(awk -v r="$ratio" 'BEGIN { print (r <= 1.2) ? "ok" : "over 1.2" }')
 	printf '%-34s %8s cycles   baseline port-I/O exit %8s cycles   ratio %s (%s)\n' \
 		"null hypercall, $1-bit PVH guest:" "$hc" "$port" "$ratio" "$verdict"
+	# What the PV runtime's ring-0 code costs, against the same exit.
+	insn=$(echo "$out" | sed -n 's/^bench: ring0_insn_cycles //p')
+	cr3=$(echo "$out" | sed -n 's/^bench: cr3_write_cycles //p')
+	if [ -n "$insn" ] && [ -n "$cr3" ]; then
+		printf '%-34s %8s cycles   one exit = %s of them\n' "ring-0 instruction, $1-bit:" \
+			"$insn" "$(awk -v a="$port" -v b="$insn" 'BEGIN { printf "%.0f", a / b }')"
+		printf '%-34s %8s cycles   ratio to the exit %s\n' "CR3 write in ring 0, $1-bit:" \
+			"$cr3" "$(awk -v a="$cr3" -v b="$port" 'BEGIN { printf "%.2f", a / b }')"
+	fi
 }
 
 if [ -r /dev/kvm ]; then
