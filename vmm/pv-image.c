@@ -97,8 +97,9 @@ static int load_elf(const uint8_t *buf, size_t len, struct pv_image *img, char *
 		return fail(err, errlen, "ELF program headers out of bounds");
 	const Elf64_Phdr *ph = (const void *)(buf + eh->e_phoff);
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		/* A note segment is read from the file only: its memsz may be 0. */
 		if (ph[i].p_offset > len || ph[i].p_filesz > len - ph[i].p_offset ||
-		    ph[i].p_filesz > ph[i].p_memsz)
+		    (ph[i].p_type == PT_LOAD && ph[i].p_filesz > ph[i].p_memsz))
 			return fail(err, errlen, "ELF segment %u out of bounds", i);
 		if (ph[i].p_type == PT_NOTE)
 			read_notes(img, buf + ph[i].p_offset, ph[i].p_filesz);
@@ -111,8 +112,9 @@ static int load_elf(const uint8_t *buf, size_t len, struct pv_image *img, char *
 	}
 	if (strcmp(img->guest_os, "") == 0 || strncmp(img->xen_version, "xen-3.0", 7))
 		return fail(err, errlen, "not a Xen PV kernel (no Xen ELF notes)");
-	if (!img->virt_base || hi <= lo || hi - lo > MAX_EXTENT)
-		return fail(err, errlen, "Xen PV kernel without VIRT_BASE or loadable segments");
+	/* VIRT_BASE may be 0 (PV-GRUB runs at the bottom of the address space). */
+	if (hi <= lo || hi - lo > MAX_EXTENT)
+		return fail(err, errlen, "Xen PV kernel without loadable segments");
 	if (!img->entry)
 		img->entry = eh->e_entry;
 	img->paddr_start = lo & ~0xfffull;

@@ -1,5 +1,6 @@
 /* The PV kernel loader: LZ4 legacy payloads, ELF notes, and bad input. */
 #include <criterion/criterion.h>
+#include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +76,53 @@ Test(pv_image, debian_cloud_kernel_notes)
 		  img.entry < img.virt_base + img.paddr_end);
 	cr_assert_neq(img.bytes[img.entry - img.virt_base - img.paddr_start], 0);
 	pv_image_free(&img);
+}
+
+/* A Xen note: "Xen" name, a type, a descriptor padded to 4 bytes. */
+static size_t put_note(uint8_t *p, uint32_t type, const void *desc, uint32_t descsz)
+{
+	uint32_t hdr[3] = { 4, descsz, type };
+
+	memcpy(p, hdr, 12);
+	memcpy(p + 12, "Xen", 4);
+	memcpy(p + 16, desc, descsz);
+	return 16 + ((descsz + 3u) & ~3u);
+}
+
+/* Shaped like PV-GRUB's image: loaded at 0, VIRT_BASE 0, notes with memsz 0. */
+Test(pv_image, virt_base_zero_and_unloaded_note_segment)
+{
+	static uint8_t elf[0x3000];
+	Elf64_Ehdr *eh = (void *)elf;
+	Elf64_Phdr *ph = (void *)(elf + sizeof(*eh));
+	uint64_t zero = 0;
+	size_t n = 0;
+	struct pv_image img;
+	char err[128];
+
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_machine = EM_X86_64;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 2;
+	ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = 0x1000, .p_filesz = 0x100,
+			      .p_memsz = 0x5000 };
+	memset(elf + 0x1000, 0xc3, 0x100);
+	n += put_note(elf + 0x2000 + n, 6, "GRUB", 5);		/* GUEST_OS */
+	n += put_note(elf + 0x2000 + n, 5, "xen-3.0", 8);	/* XEN_VERSION */
+	n += put_note(elf + 0x2000 + n, 3, &zero, 8);		/* VIRT_BASE */
+	n += put_note(elf + 0x2000 + n, 1, &zero, 8);		/* ENTRY */
+	ph[1] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_offset = 0x2000, .p_filesz = n };
+	cr_assert_eq(pv_image_from_buffer(elf, sizeof(elf), &img, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(img.guest_os, "GRUB");
+	cr_assert_eq(img.virt_base, 0);
+	cr_assert_eq(img.paddr_start, 0);
+	cr_assert_eq(img.paddr_end, 0x5000);
+	cr_assert_eq(img.bytes[0xff], 0xc3);
+	cr_assert_eq(img.bytes[0x100], 0, "the part past filesz is zero");
+	pv_image_free(&img);
+	/* A loadable segment claiming more file than memory is still refused. */
+	ph[0].p_filesz = 0x6000;
+	cr_assert_eq(pv_image_from_buffer(elf, sizeof(elf), &img, err, sizeof(err)), -1);
 }
