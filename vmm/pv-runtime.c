@@ -200,6 +200,7 @@ int pvrt_setup(struct vmm *vm)
 	vm->dom.pv = true;
 	vm->dom.m2p_va = PVRT_M2P_VA;
 	vm->dom.m2p_entries = PVRT_M2P_SIZE / 8;
+	vm->dom.xpages_mfn = PVRT_XPAGES_GPA >> 12;
 	return kvm_sync_memslots(vm);
 }
 

@@ -130,6 +130,7 @@ struct xk_domain {
 	bool pv;
 	uint64_t m2p_va;	/* XENMEM_machphys_mapping v_start */
 	uint64_t m2p_entries;	/* frames the M2P covers */
+	uint64_t xpages_mfn;	/* machine frame of xen_pages[0] */
 	uint64_t tsc_khz;
 
 	bool shutting_down;

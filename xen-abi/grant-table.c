@@ -118,9 +118,13 @@ static long setup_table(struct xk_vcpu *v, uint64_t arg)
 		op.status = GNTST_okay;
 		if (op.nr_frames > d->grant.nr_frames)
 			d->grant.nr_frames = op.nr_frames;
-		/* Translated guests get the frames' gfns (~0 where not mapped yet). */
+		/*
+		 * Translated guests get the frames' gfns (~0 where not mapped yet);
+		 * PV guests the machine frames, which they map themselves.
+		 */
 		for (uint32_t i = 0; i < op.nr_frames; i++) {
-			uint64_t gfn = d->grant.frame_gfn[i];
+			uint64_t gfn = d->pv ? d->xpages_mfn + XK_XPAGE_GRANT_FIRST + i
+					     : d->grant.frame_gfn[i];
 			if (xk_copy_to_guest(v, list + i * (v->compat ? 4 : 8), &gfn,
 					     v->compat ? 4 : 8))
 				return -XEN_EFAULT;

@@ -1,6 +1,7 @@
 /* What a 64-bit PV guest is told that an HVM/PVH guest is not. */
 #include <criterion/criterion.h>
 #include "tests/unit/fake-domain.h"
+#include "xen-abi/abi-grant.h"
 #include "xen-abi/abi-pv.h"
 #include "xen-abi/abi-sched.h"
 #include "xen-abi/abi-version.h"
@@ -92,6 +93,22 @@ Test(pv_abi, pv_vcpu_initialise_is_not_taken_for_an_hvm_context)
 	cr_assert_eq(fake_hypercall(two, 0, XEN_HC_vcpu_op, VCPUOP_initialise, 1,
 				    0xfff0000000ull), -XEN_ENOSYS);
 	fake_domain_free(two);
+}
+
+/* A PV guest maps its grant frames itself, so it is told their machine frames. */
+Test(pv_abi, grant_setup_table_gives_machine_frames)
+{
+	struct gnttab_setup_table64 *op = fake_gva(fd, 0x2000);
+	uint64_t *frames = fake_gva(fd, 0x3000);
+
+	make_pv();
+	fd->d.xpages_mfn = 0xf0000;
+	*op = (struct gnttab_setup_table64){ .dom = XEN_DOMID_SELF, .nr_frames = 2,
+					     .frame_list = 0x3000 };
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_grant_table_op, 2 /* setup_table */, 0x2000, 1), 0);
+	cr_assert_eq(op->status, 0);
+	cr_assert_eq(frames[0], 0xf0000 + XK_XPAGE_GRANT_FIRST);
+	cr_assert_eq(frames[1], 0xf0000 + XK_XPAGE_GRANT_FIRST + 1);
 }
 
 Test(pv_abi, guest_handle_is_the_domain_uuid)
