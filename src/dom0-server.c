@@ -223,6 +223,28 @@ static bool domain_still_listed(struct dom0 *z, struct domain *d)
 	return false;
 }
 
+/*
+ * Like Xen's own xenstored, look at the rings themselves, not only at their
+ * events: after RING_CHECK_MS with nothing to do, a ring that still holds
+ * requests lost its event somewhere (logged once per domain, since that is
+ * a bug) and is served anyway.
+ */
+#define RING_CHECK_MS 250
+
+static void check_rings(struct dom0 *z)
+{
+	for (struct domain *d = z->doms.head; d; d = d->next) {
+		if (!d->ram || !xsd_ring_has_requests(z->xs, d->domid))
+			continue;
+		if (!d->ring_stall_logged) {
+			d->ring_stall_logged = true;
+			dom0_log(z, "domain %u: xenstore requests waiting with no event "
+				 "(served anyway)", d->domid);
+		}
+		xsd_ring_kick(z->xs, d->domid);
+	}
+}
+
 void dom0_run(struct dom0 *z)
 {
 	while (!z->quit) {
@@ -250,11 +272,17 @@ void dom0_run(struct dom0 *z)
 			linked[nlinks++] = d;
 			pfd[n++] = (struct pollfd){ .fd = d->link_fd, .events = POLLIN };
 		}
-		if (poll(pfd, n, -1) < 0) {
+		int ready = poll(pfd, n, RING_CHECK_MS);
+
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			dom0_log(z, "poll: %s", strerror(errno));
 			break;
+		}
+		if (ready == 0) {
+			check_rings(z);	/* idle for a while: nothing should be waiting */
+			continue;
 		}
 		if (pfd[1].revents)
 			read_signals(z);

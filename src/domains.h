@@ -42,6 +42,7 @@ struct domain {
 	uint8_t uuid[16];
 	enum dom_state state;
 	int shutdown_reason;		/* -1 while running */
+	bool ring_stall_logged;		/* dom0-server.c: said once that an event was lost */
 	pid_t vmm_pid;			/* 0 once reaped */
 	uint64_t start_ns;		/* CLOCK_MONOTONIC at creation */
 	unsigned memory_mb;

@@ -113,6 +113,12 @@ static int write_responses(struct xs_conn *c)
 	return done;
 }
 
+bool xs_ring_has_requests(const struct xs_conn *c)
+{
+	return c->ring && !c->dead && !c->broken &&
+	       load(&c->ring->req_prod) != load(&c->ring->req_cons);
+}
+
 bool xs_ring_process(struct xs_conn *c)
 {
 	bool moved = false;

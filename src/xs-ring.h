@@ -12,5 +12,7 @@
  * says how, and the connection is ignored until the domain asks for a
  * reconnect (connection field set to XS_RING_RECONNECT). */
 bool xs_ring_process(struct xs_conn *c);
+/* Requests the guest has published that were not read yet. */
+bool xs_ring_has_requests(const struct xs_conn *c);
 
 #endif

@@ -199,6 +199,13 @@ void xsd_ring_kick(struct xsd *d, uint32_t domid)
 	xsd_reap(d);
 }
 
+bool xsd_ring_has_requests(struct xsd *d, uint32_t domid)
+{
+	struct xs_domain *dom = xs_domain_find(d->domains, domid);
+
+	return dom && dom->conn && xs_ring_has_requests(dom->conn);
+}
+
 static void forget_domain(struct xsd *d, uint32_t domid)
 {
 	struct xs_view v = { &d->store, NULL };

@@ -45,6 +45,8 @@ int xsd_attach_ring(struct xsd *d, uint32_t domid, struct xs_ring_page *page,
 /* Call when domid signalled its xenstore event channel. A ring the domain
  * broke (see the page's error field) is not served any more. */
 void xsd_ring_kick(struct xsd *d, uint32_t domid);
+/* The domain's ring holds requests not yet read (whatever the events said). */
+bool xsd_ring_has_requests(struct xsd *d, uint32_t domid);
 /* Marks the domain gone: fires @releaseDomain, drops its connection. */
 void xsd_domain_gone(struct xsd *d, uint32_t domid);
 

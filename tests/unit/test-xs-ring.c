@@ -323,3 +323,14 @@ Test(xs_ring, introduce_hands_the_ring_to_the_embedder)
 	d = NULL;
 	free(page4);
 }
+
+/* xenkvmd's idle check: published requests are seen without their event. */
+Test(xs_ring, unread_requests_are_visible_without_an_event)
+{
+	cr_assert_not(xsd_ring_has_requests(d, 3));
+	cr_assert_not(xsd_ring_has_requests(d, 9), "no such domain");
+	guest_send(XS_GET_DOMAIN_PATH, 5, "3", 2);
+	cr_assert(xsd_ring_has_requests(d, 3));
+	xsd_ring_kick(d, 3);
+	cr_assert_not(xsd_ring_has_requests(d, 3));
+}
