@@ -5,6 +5,7 @@
 set -eu
 CACHE=${XENKVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xenkvm}
 mkdir -p "$CACHE/debs"
+. "$(dirname "$0")/debs.sh"
 cd "$CACHE/debs"
 
 kpkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
@@ -13,15 +14,7 @@ if [ -z "$kpkg" ]; then
 	echo "fetch-assets: cannot resolve linux-image-cloud-amd64; run apt-get update" >&2
 	exit 1
 fi
-for p in "$kpkg" busybox-static; do
-	if ! ls "${p}"_*.deb >/dev/null 2>&1; then
-		# apt's sandbox user cannot write into a root-owned cache; that is fine.
-		apt-get download -q "$p" >/dev/null 2>&1 || {
-			echo "fetch-assets: apt-get download $p failed" >&2
-			exit 1
-		}
-	fi
-done
+fetch_debs "$kpkg" busybox-static || exit 1
 rm -rf "$CACHE/root" && mkdir -p "$CACHE/root"
 for d in "${kpkg}"_*.deb busybox-static_*.deb; do
 	dpkg -x "$d" "$CACHE/root"

@@ -6,15 +6,9 @@ set -eu
 OUT=$1
 CACHE=${XENKVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xenkvm}
 mkdir -p "$CACHE/debs"
+. "$(dirname "$0")/debs.sh"
 cd "$CACHE/debs"
-for p in grub-xen-bin grub-common; do
-	if ! ls "${p}"_*.deb >/dev/null 2>&1; then
-		apt-get download -q "$p" >/dev/null 2>&1 || {
-			echo "mkpvgrub: apt-get download $p failed" >&2
-			exit 1
-		}
-	fi
-done
+fetch_debs grub-xen-bin grub-common || exit 1
 rm -rf "$CACHE/grub" && mkdir -p "$CACHE/grub"
 for d in grub-xen-bin_*.deb grub-common_*.deb; do
 	dpkg -x "$d" "$CACHE/grub"
