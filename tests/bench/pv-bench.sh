@@ -8,7 +8,7 @@ if [ ! -r /dev/kvm ]; then
 	exit 0
 fi
 cache=$(sh scripts/fetch-assets.sh) || { echo "PV guest bench: cannot fetch Debian's kernel"; exit 1; }
-. tests/integration/xenkvmd-rundir.sh
+. tests/integration/xl-test-env.sh
 sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" "$BUILD/pv-ops" >/dev/null || exit 1
 cat > "$dir/bench.cfg" <<CFG
 name = "bench"

@@ -1,13 +1,7 @@
 #!/bin/sh
 # Debian's PV-GRUB (grub-xen-bin, x86_64-xen) as a PV guest under xl: it
 # reaches its prompt on the console and runs a command typed at xl console.
-BUILD=$(cd "${BUILD:-build}" && pwd)
-XL="$BUILD/xl"
-if [ ! -r /dev/kvm ]; then
-	echo "skipped: /dev/kvm is not available here"
-	exit 77
-fi
-. tests/integration/xenkvmd-rundir.sh
+. tests/integration/xl-test-env.sh
 fail() { echo "FAIL: $*"; tail -c 2000 "$dir/console/1.log" | cat -v; "$XL" dmesg | tail -n 20; exit 1; }
 sh scripts/mkpvgrub.sh "$dir/pvgrub.elf" >/dev/null || {
 	echo "skipped: cannot fetch Debian's grub-xen-bin and grub-common (apt-get download failed)"

@@ -1,19 +1,13 @@
 #!/bin/sh
 # Debian's own cloud kernel as a PV DomU under xenkvmd: it reaches /init on
-# hvc0, sees Xen and its xenstore nodes (uuid, memory target), reads what
-# is typed at `xl console`, and `xl
-# shutdown` powers it off through control/shutdown (the guest's poweroff).
-BUILD=$(cd "${BUILD:-build}" && pwd)
-XL="$BUILD/xl"
-if [ ! -r /dev/kvm ]; then
-	echo "skipped: /dev/kvm is not available here"
-	exit 77
-fi
+# hvc0, sees Xen and its xenstore nodes (uuid, memory target), reads what is
+# typed at `xl console`, and `xl shutdown` powers it off through
+# control/shutdown (the guest's poweroff). A 2-vCPU PV guest is refused.
+. tests/integration/xl-test-env.sh
 cache=$(sh scripts/fetch-assets.sh) || {
 	echo "skipped: cannot fetch Debian's kernel and busybox-static (apt-get download failed)"
 	exit 77
 }
-. tests/integration/xenkvmd-rundir.sh
 fail() { echo "FAIL: $*"; tail -n 40 "$dir/console/1.log"; "$XL" dmesg | tail -n 20; exit 1; }
 sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" >/dev/null || fail "mkinitramfs"
 cat > "$dir/deb.cfg" <<CFG

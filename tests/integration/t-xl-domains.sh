@@ -2,13 +2,7 @@
 # xl and xenkvmd over several domains: create, list, xenstore nodes, pause,
 # destroy, a VMM killed under a domain shows as crashed while the others keep
 # running, and a clean shutdown through control/shutdown.
-BUILD=$(cd "${BUILD:-build}" && pwd)
-XL="$BUILD/xl"
-if [ ! -r /dev/kvm ]; then
-	echo "skipped: /dev/kvm is not available here"
-	exit 77
-fi
-. tests/integration/xenkvmd-rundir.sh
+. tests/integration/xl-test-env.sh
 fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
 
 for n in one two three; do

@@ -1,0 +1,20 @@
+# Sourced by the scripts that run domains under xl: $BUILD and $XL, a skip
+# (exit 77) where /dev/kvm is absent, a private RUNDIR ($dir) for the
+# xenkvmd that xl starts, and that xenkvmd stopped and the directory
+# removed when the script exits.
+BUILD=$(cd "${BUILD:-build}" && pwd)
+XL="$BUILD/xl"
+if [ ! -r /dev/kvm ]; then
+	echo "skipped: /dev/kvm is not available here"
+	exit 77
+fi
+XENKVM_RUNDIR=$(mktemp -d)
+export XENKVM_RUNDIR
+dir=$XENKVM_RUNDIR
+xenkvmd_cleanup() {
+	pid=$(sed -n 's/.*xenkvmd started (pid \([0-9]*\)).*/\1/p' "$dir/xenkvmd.log" 2>/dev/null | tail -n 1)
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	sleep 0.2
+	rm -rf "$dir"
+}
+trap xenkvmd_cleanup EXIT
