@@ -95,7 +95,7 @@ static bool read_cr(struct pvrt_vcpu *c, unsigned cr, uint64_t *v)
 		*v = (GUEST_CR0 & ~CR0_TS) | (read_cr0() & CR0_TS);
 		return true;
 	case 2:
-		*v = *(volatile uint64_t *)((uint8_t *)c->vcpu_info + 16);
+		*v = *vcpu_info_cr2(c);
 		return true;
 	case 3:
 		*v = c->in_kernel ? c->cr3_kernel : c->cr3_user;
@@ -115,7 +115,7 @@ static bool write_cr(struct pvrt_vcpu *c, unsigned cr, uint64_t v)
 		write_cr0((read_cr0() & ~CR0_TS) | (v & CR0_TS));
 		return true;
 	case 2:
-		*(volatile uint64_t *)((uint8_t *)c->vcpu_info + 16) = v;
+		*vcpu_info_cr2(c) = v;
 		return true;
 	case 3:
 		return rt_new_baseptr(c, (v & PTE_ADDR) >> 12) == 0;
@@ -213,7 +213,7 @@ bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f)
 	switch (insn[i]) {
 	case 0xfa: case 0xfb:
 		/* cli/sti from the guest kernel: Xen turns them into the event mask. */
-		((volatile uint8_t *)c->vcpu_info)[1] = insn[i] == 0xfa;
+		((volatile uint8_t *)c->vcpu_info)[VCPU_INFO_MASK] = insn[i] == 0xfa;
 		len = 1;
 		break;
 	case 0x0f:

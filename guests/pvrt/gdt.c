@@ -10,7 +10,7 @@
 #define DESC_DPL3    (3ull << 45)
 #define ENTRIES_PER_FRAME 512
 
-static uint64_t *vcpu_gdt(unsigned id)
+uint64_t *rt_vcpu_gdt(unsigned id)
 {
 	return (uint64_t *)(PVRT_VA + PVRT_VCPU_OFF + (uint64_t)id * PVRT_VCPU_SIZE +
 			    PVRT_VCPU_GDT);
@@ -29,7 +29,7 @@ static int check_descriptor(uint64_t *d)
 
 long rt_set_gdt(struct pvrt_vcpu *c, uint64_t list, uint64_t entries)
 {
-	uint64_t frames[PVRT_GDT_FRAMES], *gdt = vcpu_gdt(c->id);
+	uint64_t frames[PVRT_GDT_FRAMES], *gdt = rt_vcpu_gdt(c->id);
 	unsigned n = (unsigned)((entries + ENTRIES_PER_FRAME - 1) / ENTRIES_PER_FRAME);
 
 	if (entries > XEN_FIRST_RESERVED_GDT_ENTRY)
@@ -77,7 +77,7 @@ long rt_update_descriptor(uint64_t maddr, uint64_t desc)
 			unsigned idx = j * ENTRIES_PER_FRAME + slot;
 
 			if (c->gdt_frames[j] == mfn && idx < c->gdt_entries)
-				vcpu_gdt(v)[idx] = desc;
+				rt_vcpu_gdt(v)[idx] = desc;
 		}
 	}
 	return 0;

@@ -26,7 +26,7 @@ static long do_iret(struct pvrt_vcpu *c, struct pvrt_frame *f)
 		f->r11 = ctx.r11;
 		f->rcx = ctx.rcx;
 	}
-	vi[1] = !(ctx.rflags & RFLAGS_IF);
+	vi[VCPU_INFO_MASK] = !(ctx.rflags & RFLAGS_IF);
 	return (long)ctx.rax;
 }
 
@@ -37,19 +37,17 @@ static long do_iret(struct pvrt_vcpu *c, struct pvrt_frame *f)
  */
 static long load_user_gs(struct pvrt_vcpu *c, uint16_t sel)
 {
-	uint64_t *gdt = (uint64_t *)(PVRT_VA + PVRT_VCPU_OFF + (uint64_t)c->id * PVRT_VCPU_SIZE +
-				     PVRT_VCPU_GDT);
 	uint64_t d = 0;
 
 	sel |= 3;
 	if ((sel & 0xfffc) && !(sel & 4) && (sel >> 3) < c->gdt_entries)
-		d = gdt[sel >> 3];
+		d = rt_vcpu_gdt(c->id)[sel >> 3];
 	else
 		sel = 0;
-	if (sel && rt_load_gs(sel))
-		sel = 0, d = 0, rt_load_gs(0);
-	else if (!sel)
+	if (rt_load_gs(sel)) {	/* the null selector always loads */
 		rt_load_gs(0);
+		d = 0;
+	}
 	wrmsr(MSR_GS_BASE, c->self);	/* loading %gs replaced ours */
 	c->gs_base_user = ((d >> 16) & 0xffffff) | ((d >> 32) & 0xff000000);
 	if (!c->in_kernel)

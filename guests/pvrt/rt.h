@@ -27,6 +27,16 @@
 #define PTE_PS  0x80ull
 #define PTE_ADDR 0x000ffffffffff000ull
 
+/* Byte offsets in a 64-bit vcpu_info (evtchn_upcall_pending, _mask, arch.cr2). */
+#define VCPU_INFO_PENDING 0
+#define VCPU_INFO_MASK    1
+#define VCPU_INFO_CR2     16
+
+static inline volatile uint64_t *vcpu_info_cr2(struct pvrt_vcpu *c)
+{
+	return (volatile uint64_t *)((uint8_t *)c->vcpu_info + VCPU_INFO_CR2);
+}
+
 static inline struct pvrt_vcpu *this_vcpu(void)
 {
 	struct pvrt_vcpu *c;
@@ -131,6 +141,7 @@ long rt_mmuext_op(struct pvrt_vcpu *c, uint64_t ops, uint64_t count, uint64_t do
 		  uint64_t domid);
 long rt_update_va_mapping(struct pvrt_vcpu *c, uint64_t va, uint64_t val, uint64_t flags);
 long rt_set_gdt(struct pvrt_vcpu *c, uint64_t frames, uint64_t entries);
+uint64_t *rt_vcpu_gdt(unsigned id);	/* vCPU id's GDT, as its CPU reads it */
 long rt_update_descriptor(uint64_t maddr, uint64_t desc);
 void rt_install_l4_slots(uint64_t l4_maddr);
 long rt_new_baseptr(struct pvrt_vcpu *c, uint64_t mfn);

@@ -4,10 +4,6 @@
  */
 #include "guests/pvrt/rt.h"
 
-#define VCPU_INFO_PENDING 0
-#define VCPU_INFO_MASK    1
-#define VCPU_INFO_CR2     16
-
 void pvrt_trap(struct pvrt_frame *f);
 void pvrt_syscall(struct pvrt_frame *f);
 
@@ -104,7 +100,7 @@ static void guest_exception(struct pvrt_vcpu *c, struct pvrt_frame *f)
 	if (!t->address)
 		rt_crash("guest exception with no handler in its trap table", f);
 	if (f->vector == 14)
-		*(volatile uint64_t *)((uint8_t *)c->vcpu_info + VCPU_INFO_CR2) = read_cr2();
+		*vcpu_info_cr2(c) = read_cr2();
 	if (rt_global()->trace_traps == 1)
 		rt_vmm_op(PVRT_OP_TRACE, (uint64_t)f, f->vector == 14 ? read_cr2() : 0);
 	rt_bounce(c, f, t->address, t->flags & XEN_TI_MASK_EVENTS,
