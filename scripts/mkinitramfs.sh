@@ -2,7 +2,9 @@
 # Build a small initramfs: busybox, the Xen frontend modules, and an /init
 # that reports what the guest sees (for the demo and the integration tests).
 # usage: mkinitramfs.sh CACHE_DIR OUTPUT.cpio.gz [PROGRAM...]
-# Each PROGRAM (a static binary) is put in /bin.
+# Each PROGRAM is put in /bin; a dynamically linked one (the host's, e.g.
+# mke2fs: the host and the kernel are both Debian 12) brings the shared
+# libraries ldd names, and mke2fs its /etc/mke2fs.conf.
 set -eu
 CACHE=$1
 OUT=$2
@@ -17,6 +19,13 @@ mkdir -p "$work/bin" "$work/sbin" "$work/proc" "$work/sys" "$work/dev" \
 cp "$CACHE/root/bin/busybox" "$work/bin/busybox"
 for prog in "$@"; do
 	cp "$prog" "$work/bin/"
+	for lib in $(ldd "$prog" 2>/dev/null | sed -n 's,.*[[:space:]]\(/[^ ]*\) (0x.*,\1,p'); do
+		mkdir -p "$work$(dirname "$lib")"
+		cp -L "$lib" "$work$lib"
+	done
+	case $(basename "$prog") in
+	mke2fs|mkfs.ext4) mkdir -p "$work/etc" && cp /etc/mke2fs.conf "$work/etc/" ;;
+	esac
 done
 for m in block/xen-blkfront.ko net/xen-netfront.ko; do
 	[ -f "$mods/$m" ] && cp "$mods/$m" "$work/lib/modules/"
@@ -40,6 +49,31 @@ if grep -q 'xenkvm.bench' /proc/cmdline; then
 	pv-ops getpid 2000
 	pv-ops forkexec 20
 	poweroff -f
+fi
+if grep -q 'xenkvm.test=vbd' /proc/cmdline; then
+	# The disk test: an ext4 file system made and filled by the guest on
+	# xvda; a second disk attached and detached while the guest runs.
+	i=0
+	while [ ! -b /dev/xvda ] && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
+	echo "xenkvm-init: xvda sectors: $(cat /sys/block/xvda/size)"
+	/bin/mke2fs -q -t ext4 -F /dev/xvda && echo "xenkvm-init: mkfs done"
+	mount -t ext4 /dev/xvda /mnt && echo "xenkvm-init: mounted"
+	echo "written by the guest" > /mnt/hello.txt
+	dd if=/dev/urandom of=/mnt/blob bs=64k count=64 2>/dev/null
+	sync
+	echo "xenkvm-init: blob md5 $(md5sum /mnt/blob)"
+	echo "xenkvm-init: synced"
+	while [ ! -b /dev/xvdb ]; do sleep 1; done
+	echo "xenkvm-init: xvdb sectors: $(cat /sys/block/xvdb/size)"
+	echo "xenkvm-init: xvdb md5 $(dd if=/dev/xvdb bs=64k count=16 2>/dev/null | md5sum)"
+	if echo x | dd of=/dev/xvdb conv=fsync 2>/dev/null; then
+		echo "xenkvm-init: xvdb write allowed"
+	else
+		echo "xenkvm-init: xvdb write refused"
+	fi
+	while [ -b /dev/xvdb ]; do sleep 1; done
+	echo "xenkvm-init: xvdb gone"
+	while :; do sleep 1 & wait $!; done
 fi
 # xl shutdown: the kernel runs /sbin/poweroff, which signals PID 1 (us).
 # The power-off itself goes through sysrq from the shell, with no new

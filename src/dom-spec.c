@@ -65,6 +65,11 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 				   .nr_disks = dc->nr_disks, .nr_vifs = dc->nr_vifs };
 	strcpy(spec->type, domain_type_name(dc->type));
 	join_warnings(dc, spec);
+	if (dc->nr_disks > DOM_SPEC_MAX_DISKS)
+		return bad(cfg, "disk", err, errlen, "%u disks given; xenkvm takes at most %u",
+			   dc->nr_disks, DOM_SPEC_MAX_DISKS);
+	for (unsigned i = 0; i < dc->nr_disks; i++)
+		spec->disks[i] = dc->disks[i];
 	if (!dc->kernel && dc->type != DOMAIN_HVM)
 		return bad(cfg, "bootloader", err, errlen,
 			   "'bootloader' is not supported by xenkvm yet: give 'kernel'");

@@ -2,9 +2,11 @@
 #ifndef XENKVM_DOM_SPEC_H
 #define XENKVM_DOM_SPEC_H
 
+#include "src/disk-spec.h"
 #include "src/domains.h"
 
 #define DOM_SPEC_MAX_MODULES 4
+#define DOM_SPEC_MAX_DISKS 16
 
 struct dom_spec {
 	char name[DOM_NAME_MAX];
@@ -16,6 +18,7 @@ struct dom_spec {
 	char cmdline[1024];
 	enum dom_action on_poweroff, on_reboot, on_crash;
 	unsigned nr_disks;		/* validated disk= entries */
+	struct disk_spec disks[DOM_SPEC_MAX_DISKS];
 	unsigned nr_vifs;		/* validated vif= entries */
 	char warnings[2048];		/* "file:line: warning: ...\n" each */
 };

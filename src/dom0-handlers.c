@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "src/dom0.h"
+#include "src/dom0-vbd.h"
 #include "src/dom0-xenstore.h"
 
 void ctl_reply_error(struct ctl_msg *rep, const char *err, const char *fmt, ...)
@@ -254,6 +255,63 @@ static void do_create(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg 
 	dom0_create(z, req->field[1], req->field[2], req, 4, !strcmp(req->field[3], "1"), rep);
 }
 
+/* block-attach <domain> <disk spec> */
+static void do_block_attach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = want_domain(z, req, rep);
+	struct disk_spec ds;
+	char err[600];
+
+	if (!d)
+		return;
+	if (!ctl_arg(req, 2)) {
+		ctl_reply_error(rep, "EINVAL", "block-attach needs a disk specification");
+		return;
+	}
+	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED) {
+		ctl_reply_error(rep, "EINVAL", "domain %u is not running", d->domid);
+		return;
+	}
+	if (disk_spec_parse(ctl_arg(req, 2), &ds, err, sizeof(err))) {
+		ctl_reply_error(rep, "EINVAL", "disk spec '%s': %s", ctl_arg(req, 2), err);
+		return;
+	}
+	if (dom0_vbd_attach(z, d, &ds, err, sizeof(err)))
+		ctl_reply_error(rep, "EINVAL", "%s", err);
+	else
+		ctl_reply_ok(rep);
+}
+
+/* block-detach <domain> <vdev or number> [force] */
+static void do_block_detach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = want_domain(z, req, rep);
+	const char *force = ctl_arg(req, 3);
+	char err[256];
+
+	if (!d)
+		return;
+	if (!ctl_arg(req, 2)) {
+		ctl_reply_error(rep, "EINVAL", "block-detach needs a device");
+		return;
+	}
+	if (dom0_vbd_detach(z, d, ctl_arg(req, 2), force && !strcmp(force, "force"), err,
+			    sizeof(err)))
+		ctl_reply_error(rep, "ENOENT", "%s", err);
+	else
+		ctl_reply_ok(rep);
+}
+
+static void do_block_list(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = want_domain(z, req, rep);
+
+	if (!d)
+		return;
+	ctl_reply_ok(rep);
+	dom0_vbd_list(z, d, rep);
+}
+
 void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
 	const char *verb = ctl_arg(req, 0);
@@ -282,6 +340,12 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_info(z, req, rep);
 	} else if (!strcmp(verb, "dmesg")) {
 		do_dmesg(z, req, rep);
+	} else if (!strcmp(verb, "block-attach")) {
+		do_block_attach(z, req, rep);
+	} else if (!strcmp(verb, "block-detach")) {
+		do_block_detach(z, req, rep);
+	} else if (!strcmp(verb, "block-list")) {
+		do_block_list(z, req, rep);
 	} else {
 		ctl_reply_error(rep, "ENOSYS", "unknown request '%s'", verb);
 	}

@@ -6,52 +6,88 @@
 #include <unistd.h>
 #include "src/dom0-link.h"
 #include "src/dom0.h"
+#include "src/dom0-vbd.h"
 #include "src/xs-server.h"
+#include "xen-abi/domain.h"
+
+int dom0_link_send(int link_fd, uint32_t type, uint32_t port, uint32_t cookie, int pass_fd)
+{
+	struct dom0_link_msg m = { type, port, 0, cookie };
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &m, sizeof(m) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (link_fd < 0)
+		return -1;
+	if (pass_fd >= 0) {
+		struct cmsghdr *c;
+
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+	}
+	return sendmsg(link_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(m) ? 0 : -1;
+}
 
 /* The store ring's doorbell: ask the VMM to raise the guest's store port. */
 static void notify_guest(void *arg)
 {
 	struct domain *d = arg;
-	uint32_t port = d->store_port;
 
-	if (d->link_fd >= 0)
-		send(d->link_fd, &port, sizeof(port), MSG_NOSIGNAL | MSG_DONTWAIT);
+	dom0_link_send(d->link_fd, LINK_RAISE, d->store_port, 0, -1);
+}
+
+static void *map_fd(int fd, uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static bool hello_ok(const struct domain *d, const struct dom0_link_hello *h, const int fds[2])
+{
+	return fds[0] >= 0 && fds[1] >= 0 && h->magic == DOM0_LINK_MAGIC &&
+	       h->domid == d->domid && h->store_pfn < h->ram_size / 4096 &&
+	       h->ram_size <= (1ull << 40) && h->xen_pages == XK_XPAGE_COUNT;
 }
 
 static int receive_hello(struct dom0 *z, struct domain *d)
 {
 	struct dom0_link_hello h;
-	char cbuf[CMSG_SPACE(sizeof(int))];
+	int fds[2] = { -1, -1 };
+	char cbuf[CMSG_SPACE(sizeof(fds))];
 	struct iovec iov = { &h, sizeof(h) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *c;
-	int fd = -1;
-	void *ram;
 
 	if (recvmsg(d->link_fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT) != sizeof(h))
 		return -1;
 	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+	    c->cmsg_len == CMSG_LEN(sizeof(fds)))
+		memcpy(fds, CMSG_DATA(c), sizeof(fds));
 	/* The VMM is ours, but a bad hello must still not take Dom0 down. */
-	if (fd < 0 || h.magic != DOM0_LINK_MAGIC || h.domid != d->domid ||
-	    h.store_pfn >= h.ram_size / 4096 || h.ram_size > (1ull << 40)) {
+	if (!hello_ok(d, &h, fds)) {
 		dom0_log(z, "domain %u: malformed hello from its VMM", d->domid);
-		if (fd >= 0)
-			close(fd);
-		return -1;
+		goto fail;
 	}
-	ram = mmap(NULL, h.ram_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (ram == MAP_FAILED) {
-		dom0_log(z, "domain %u: cannot map its memory: %s", d->domid, strerror(errno));
-		return -1;
-	}
-	d->ram = ram;
 	d->ram_size = h.ram_size;
+	d->xen_pages_size = h.xen_pages * 4096;
+	d->ram = map_fd(fds[0], h.ram_size);
+	d->xen_pages = map_fd(fds[1], h.xen_pages * 4096);
+	if (!d->ram || !d->xen_pages) {
+		dom0_log(z, "domain %u: cannot map its memory: %s", d->domid, strerror(errno));
+		goto fail;
+	}
+	d->ram_fd = fds[0];
+	close(fds[1]);
 	d->store_port = h.store_port;
-	if (xsd_attach_ring(z->xs, d->domid, (struct xs_ring_page *)((char *)ram + h.store_pfn * 4096),
+	if (xsd_attach_ring(z->xs, d->domid, (struct xs_ring_page *)((char *)d->ram + h.store_pfn * 4096),
 			    notify_guest, d)) {
 		dom0_log(z, "domain %u: cannot attach its xenstore ring", d->domid);
 		return -1;
@@ -59,11 +95,32 @@ static int receive_hello(struct dom0 *z, struct domain *d)
 	dom0_log(z, "domain %u: xenstore ring at pfn %#llx, port %u", d->domid,
 		 (unsigned long long)h.store_pfn, h.store_port);
 	return 0;
+fail:
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return -1;
+}
+
+static void handle(struct dom0 *z, struct domain *d, const struct dom0_link_msg *m)
+{
+	switch (m->type) {
+	case LINK_NOTIFY:
+		if (m->port == d->store_port)
+			xsd_ring_kick(z->xs, d->domid);
+		break;
+	case LINK_BIND_REPLY:
+		dom0_vbd_bind_reply(z, d, m->port, m->cookie, m->status);
+		break;
+	default:
+		dom0_log(z, "domain %u: VMM sent link message type %u; ignored", d->domid,
+			 m->type);
+	}
 }
 
 void dom0_link_readable(struct dom0 *z, struct domain *d)
 {
-	uint32_t port;
+	struct dom0_link_msg m;
 	ssize_t n;
 
 	if (!d->ram) {
@@ -71,13 +128,13 @@ void dom0_link_readable(struct dom0 *z, struct domain *d)
 			dom0_link_close(d);
 		return;
 	}
-	n = recv(d->link_fd, &port, sizeof(port), MSG_DONTWAIT);
+	n = recv(d->link_fd, &m, sizeof(m), MSG_DONTWAIT);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		dom0_link_close(d);
 		return;
 	}
-	if (n == sizeof(port) && port == d->store_port)
-		xsd_ring_kick(z->xs, d->domid);
+	if (n == sizeof(m))
+		handle(z, d, &m);
 }
 
 void dom0_link_close(struct domain *d)
@@ -92,5 +149,10 @@ void dom0_link_unmap(struct domain *d)
 	dom0_link_close(d);
 	if (d->ram)
 		munmap(d->ram, d->ram_size);
-	d->ram = NULL;
+	if (d->xen_pages)
+		munmap(d->xen_pages, d->xen_pages_size);
+	if (d->ram_fd >= 0)
+		close(d->ram_fd);
+	d->ram = d->xen_pages = NULL;
+	d->ram_fd = -1;
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "src/dom0.h"
 #include "src/dom0-server.h"
+#include "src/dom0-vbd.h"
 #include "src/xs-server.h"
 
 #define MAX_CLIENTS 64
@@ -282,6 +283,7 @@ void dom0_run(struct dom0 *z)
 		}
 		if (ready == 0) {
 			check_rings(z);	/* idle for a while: nothing should be waiting */
+			dom0_vbd_run(z);
 			continue;
 		}
 		if (pfd[1].revents)
@@ -297,5 +299,6 @@ void dom0_run(struct dom0 *z)
 			if (pfd[links_first + i].revents && domain_still_listed(z, linked[i]) &&
 			    linked[i]->link_fd == pfd[links_first + i].fd)
 				dom0_link_readable(z, linked[i]);
+		dom0_vbd_run(z);
 	}
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "src/dom0-vbd.h"
 #include "src/dom0-xenstore.h"
 #include "src/xs-server.h"
 #include "src/xs-tree.h"
@@ -19,6 +20,8 @@ int dom0_xs_start(struct dom0 *z)
 	z->xs = xsd_create();
 	if (!z->xs)
 		return -1;
+	z->xs->changed = dom0_vbd_path_changed;
+	z->xs->changed_arg = z;
 	dom0_path(z, path, sizeof(path), "xenstored.sock");
 	if (xsd_listen(z->xs, path) < 0) {
 		fprintf(stderr, "xenkvmd: cannot start xenstored at %s\n", path);
@@ -35,12 +38,36 @@ int dom0_xs_write(struct dom0 *z, const char *path, const char *value)
 	return xs_tree_write(&v, &dom0_who, path, value, (uint32_t)strlen(value), &sink);
 }
 
+static void rm_node(struct dom0 *z, const char *path);
+
 static int set_perms(struct dom0 *z, const char *path, const struct xs_perm *p, uint32_t n)
 {
 	struct xs_view v = { &z->xs->store, NULL };
 	struct xs_event_sink sink = xs_watch_sink(z->xs, NULL);
 
 	return xs_tree_set_perms(&v, &dom0_who, path, p, n, &sink);
+}
+
+int dom0_xs_read(struct dom0 *z, const char *path, char *buf, size_t size)
+{
+	struct xs_view v = { &z->xs->store, NULL };
+	const struct xs_node *n;
+
+	if (xs_tree_lookup(&v, &dom0_who, path, XS_PERM_READ, &n) || n->datalen >= size)
+		return -1;
+	memcpy(buf, n->data, n->datalen);
+	buf[n->datalen] = 0;
+	return 0;
+}
+
+int dom0_xs_set_perms(struct dom0 *z, const char *path, const struct xs_perm *p, uint32_t n)
+{
+	return set_perms(z, path, p, n);
+}
+
+void dom0_xs_rm(struct dom0 *z, const char *path)
+{
+	rm_node(z, path);
 }
 
 static void rm_node(struct dom0 *z, const char *path)

@@ -2,6 +2,7 @@
 #define XENKVM_DOM0_XENSTORE_H
 
 #include "src/dom0.h"
+#include "src/xs-node.h"
 
 /* Start the embedded xenstored on RUNDIR/xenstored.sock. */
 int dom0_xs_start(struct dom0 *z);
@@ -9,6 +10,10 @@ int dom0_xs_start(struct dom0 *z);
 int dom0_xs_domain_created(struct dom0 *z, const struct domain *d);
 /* Write one node as Dom0; 0 or an errno value. */
 int dom0_xs_write(struct dom0 *z, const char *path, const char *value);
+/* Read a node as Dom0 into buf (nul-terminated); 0, or -1 if absent or too long. */
+int dom0_xs_read(struct dom0 *z, const char *path, char *buf, size_t size);
+int dom0_xs_set_perms(struct dom0 *z, const char *path, const struct xs_perm *p, uint32_t n);
+void dom0_xs_rm(struct dom0 *z, const char *path);
 /* Remove its nodes and fire @releaseDomain. */
 void dom0_xs_domain_gone(struct dom0 *z, const struct domain *d);
 

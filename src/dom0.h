@@ -8,6 +8,7 @@
 #include "src/domains.h"
 
 struct xsd;
+struct vbd;
 
 struct dom0 {
 	char rundir[200];
@@ -18,6 +19,7 @@ struct dom0 {
 	int sig_fd;
 	bool quit;
 	struct xsd *xs;		/* the embedded xenstored */
+	struct vbd *vbds;	/* block backends of every domain (dom0-vbd.c) */
 };
 
 /* Daemon log (the "dmesg" xl shows): timestamped lines. */
@@ -42,6 +44,8 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus);
 void dom0_link_readable(struct dom0 *z, struct domain *d);
 void dom0_link_close(struct domain *d);
 void dom0_link_unmap(struct domain *d);
+/* One message (dom0-link.h) to a VMM, with an fd passed along when >= 0. */
+int dom0_link_send(int link_fd, uint32_t type, uint32_t port, uint32_t cookie, int pass_fd);
 
 /* Paths under the run directory. */
 void dom0_path(const struct dom0 *z, char *out, size_t size, const char *fmt, ...)

@@ -53,6 +53,9 @@ struct domain {
 	int link_fd;			/* to its VMM, -1 when none */
 	void *ram;			/* its RAM, once the VMM said hello */
 	uint64_t ram_size;
+	int ram_fd;			/* the RAM memfd, for mapping granted rings */
+	void *xen_pages;		/* its Xen pages (shared_info, grant frames) */
+	uint64_t xen_pages_size;
 	uint32_t store_port;
 	struct domain *next;
 };

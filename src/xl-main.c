@@ -23,6 +23,9 @@ static const struct verb verbs[] = {
 	{ "domid", xl_cmd_domid, "<DomainName>  Convert a domain name to domain id" },
 	{ "domname", xl_cmd_domname, "<DomainId>  Convert a domain id to domain name" },
 	{ "uptime", xl_cmd_uptime, "[-s] [Domain...]  Print uptime for all/some domains" },
+	{ "block-attach", xl_cmd_block_attach, "<Domain> <disk-spec-component(s)>...  Create a new virtual block device" },
+	{ "block-detach", xl_cmd_block_detach, "[-f] <Domain> <DevId>  Destroy a domain's virtual block device" },
+	{ "block-list", xl_cmd_block_list, "<Domain(s)>  List virtual block devices for a domain" },
 	{ "dmesg", xl_cmd_dmesg, "  Read the xenkvmd daemon log" },
 };
 

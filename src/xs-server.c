@@ -347,6 +347,11 @@ void xsd_handle(struct xsd *d, const struct pollfd *fds, int n)
 			socket_read(c);
 	}
 	/* Replies and events from this round go out without another poll. */
+	xsd_flush(d);
+}
+
+void xsd_flush(struct xsd *d)
+{
 	for (struct xs_conn *c = d->conns; c; c = c->next)
 		if (c->fd >= 0 && !c->dead && xs_conn_has_output(c))
 			socket_write(c);

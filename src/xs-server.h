@@ -26,6 +26,11 @@ struct xsd {
 	void *introduce_arg;
 	/* Called when RELEASE drops a ring the embedder attached. */
 	void (*release)(void *arg, uint32_t domid);
+	/* Called for each committed change of a node, as a watch would fire;
+	 * the embedder's own backends watch this way (it may not write the
+	 * store from inside the call). */
+	void (*changed)(void *arg, const char *path);
+	void *changed_arg;
 };
 
 struct xsd *xsd_create(void);
@@ -54,6 +59,8 @@ void xsd_domain_gone(struct xsd *d, uint32_t domid);
 int xsd_pollfds(struct xsd *d, struct pollfd *fds, int max);
 /* Handles what poll reported on fds from xsd_pollfds, then reaps. */
 void xsd_handle(struct xsd *d, const struct pollfd *fds, int n);
+/* Sends what changes made outside xsd_handle queued (replies, watch events). */
+void xsd_flush(struct xsd *d);
 /* Runs the loop until stop is nonzero or poll fails. */
 int xsd_run(struct xsd *d, volatile int *stop);
 

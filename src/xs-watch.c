@@ -123,6 +123,8 @@ static bool matches(const struct xs_watch *w, const char *path,
 void xs_watch_fire(struct xsd *d, const char *path, enum xs_match match,
 		   const struct xs_perm *perms, uint32_t nperms)
 {
+	if (d->changed && (match == XS_MATCH_EXACT || match == XS_MATCH_SUBTREE))
+		d->changed(d->changed_arg, path);
 	for (struct xs_conn *c = d->conns; c; c = c->next) {
 		if (c->dead || c->broken || !c->watches ||
 		    !may_see(d, c, path, perms, nperms))

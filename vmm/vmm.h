@@ -10,6 +10,7 @@
 #include "xen-abi/domain.h"
 
 #define VMM_MAX_MODULES 4
+#define VMM_MAX_DOORBELLS 64
 
 struct vmm_options {
 	uint64_t memory_mb;
@@ -61,6 +62,9 @@ struct vmm {
 	uint32_t console_port;
 	uint32_t store_port;
 	int dom0_fd;
+	/* Dom0-bound ports whose sends go to an eventfd (dom0-link.c). */
+	struct { uint32_t port; int fd; } doorbell[VMM_MAX_DOORBELLS];
+	pthread_mutex_t doorbell_lock;
 
 	/* Timer thread. */
 	pthread_t timer_thread;

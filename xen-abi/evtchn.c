@@ -155,6 +155,48 @@ int xk_evtchn_alloc_unbound_for(struct xk_domain *d, uint16_t remote_dom)
 	return (int)p;
 }
 
+/*
+ * A remote domain binds the guest's unbound port (EVTCHNOP_bind_interdomain
+ * done by Dom0's backend): only a port left unbound for exactly that domain.
+ */
+int xk_evtchn_bind_remote(struct xk_domain *d, uint32_t port, uint16_t remote_dom)
+{
+	struct xk_evtchn_port *c;
+	int rc = -XEN_EINVAL;
+
+	if (!port_ok(d, port))
+		return -XEN_EINVAL;
+	pthread_mutex_lock(&d->lock);
+	c = chn(d, port);
+	if (c->state == EVTCHNSTAT_unbound && c->remote_dom == remote_dom) {
+		c->state = EVTCHNSTAT_interdomain;
+		c->remote_port = port;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return rc;
+}
+
+/* The remote end closed its port: ours waits for a new bind, as on Xen. */
+int xk_evtchn_unbind_remote(struct xk_domain *d, uint32_t port, uint16_t remote_dom)
+{
+	struct xk_evtchn_port *c;
+	int rc = -XEN_EINVAL;
+
+	if (!port_ok(d, port))
+		return -XEN_EINVAL;
+	pthread_mutex_lock(&d->lock);
+	c = chn(d, port);
+	if (c->state == EVTCHNSTAT_interdomain && c->remote_dom == remote_dom &&
+	    remote_dom != d->domid) {
+		c->state = EVTCHNSTAT_unbound;
+		c->remote_port = 0;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return rc;
+}
+
 /* Caller holds d->lock. */
 static long close_port(struct xk_domain *d, uint32_t port)
 {

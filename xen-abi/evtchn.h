@@ -53,6 +53,13 @@ bool xk_evtchn_upcall_pending(struct xk_vcpu *v);
  * Sends on it reach ops->evtchn_remote_send. Returns the port or -errno.
  */
 int xk_evtchn_alloc_unbound_for(struct xk_domain *d, uint16_t remote_dom);
+/*
+ * Dom0's side of a guest-allocated channel: bind the guest's port that is
+ * unbound for remote_dom (0, -EINVAL), and unbind it again when the remote
+ * end closes (the port goes back to unbound, as on Xen).
+ */
+int xk_evtchn_bind_remote(struct xk_domain *d, uint32_t port, uint16_t remote_dom);
+int xk_evtchn_unbind_remote(struct xk_domain *d, uint32_t port, uint16_t remote_dom);
 /* vCPU v's vcpu_info moved (VCPUOP_register_vcpu_info): make the guest rescan. */
 void xk_evtchn_vcpu_info_moved(struct xk_vcpu *v);
 

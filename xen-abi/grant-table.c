@@ -40,52 +40,23 @@ void xk_grant_frame_mapped(struct xk_domain *d, unsigned idx, uint64_t gfn)
 	d->grant.frame_gfn[idx] = gfn;
 }
 
-static uint32_t *entry_word(struct xk_domain *d, uint32_t gref)
-{
-	unsigned frame = gref / GRANT_ENTRIES_PER_FRAME;
-	struct grant_entry_v1 *e;
-
-	if (frame >= d->grant.nr_frames)
-		return NULL;
-	e = (struct grant_entry_v1 *)xk_grant_frame(d, frame) + gref % GRANT_ENTRIES_PER_FRAME;
-	return (uint32_t *)e;	/* flags in the low half, domid in the high half */
-}
-
 void *xk_grant_get_page(struct xk_domain *d, uint32_t gref, uint16_t peer, bool writable)
 {
-	uint32_t *w = entry_word(d, gref), old, new;
-	uint16_t busy = writable ? GTF_writing : GTF_reading;
-	struct grant_entry_v1 *e;
-	void *page;
+	int64_t frame = xk_grant_claim(xk_grant_frame(d, 0), d->grant.nr_frames, gref, peer,
+				       writable);
+	uint64_t gpa = (uint64_t)frame << XEN_PAGE_SHIFT;
 
-	if (!w)
+	if (frame < 0)
 		return NULL;
-	e = (struct grant_entry_v1 *)w;
-	/* Set the busy bit only if type, peer and permission still hold. */
-	old = __atomic_load_n(w, __ATOMIC_ACQUIRE);
-	do {
-		uint16_t flags = (uint16_t)old, domid = (uint16_t)(old >> 16);
-
-		if ((flags & GTF_type_mask) != GTF_permit_access || domid != peer ||
-		    (writable && (flags & GTF_readonly)) || (flags & GTF_sub_page))
-			return NULL;
-		new = old | busy;
-	} while (!__atomic_compare_exchange_n(w, &old, new, false, __ATOMIC_ACQ_REL,
-					      __ATOMIC_ACQUIRE));
-	page = gmem_is_ram(&d->mem, (uint64_t)e->frame << XEN_PAGE_SHIFT, XEN_PAGE_SIZE) ?
-	       gmem_ptr(&d->mem, (uint64_t)e->frame << XEN_PAGE_SHIFT) : NULL;
-	if (!page)
-		__atomic_fetch_and(w, ~(uint32_t)busy, __ATOMIC_RELEASE);
-	return page;
+	if (gmem_is_ram(&d->mem, gpa, XEN_PAGE_SIZE))
+		return gmem_ptr(&d->mem, gpa);
+	xk_grant_put_page(d, gref, writable);
+	return NULL;
 }
 
 void xk_grant_put_page(struct xk_domain *d, uint32_t gref, bool writable)
 {
-	uint32_t *w = entry_word(d, gref);
-
-	if (w)
-		__atomic_fetch_and(w, ~(uint32_t)(writable ? GTF_writing : GTF_reading),
-				   __ATOMIC_RELEASE);
+	xk_grant_release(xk_grant_frame(d, 0), d->grant.nr_frames, gref, writable);
 }
 
 static bool is_self(struct xk_domain *d, uint16_t domid)

@@ -31,4 +31,12 @@ void xk_grant_frame_mapped(struct xk_domain *d, unsigned idx, uint64_t gfn);
 void *xk_grant_get_page(struct xk_domain *d, uint32_t gref, uint16_t peer, bool writable);
 void xk_grant_put_page(struct xk_domain *d, uint32_t gref, bool writable);
 
+/*
+ * The claim itself, over v1 entries at frames (nr_frames pages): the
+ * granted frame number with the busy bit set, or -1. (grant-entry.c)
+ */
+int64_t xk_grant_claim(void *frames, unsigned nr_frames, uint32_t gref, uint16_t peer,
+		       bool writable);
+void xk_grant_release(void *frames, unsigned nr_frames, uint32_t gref, bool writable);
+
 #endif

@@ -1,0 +1,21 @@
+/*
+ * Dom0's grant mappings of a domain's pages, as a Xen backend gets them
+ * from GNTTABOP_map_grant_ref: only frames the domain granted to Dom0 in
+ * its own grant table, with the entry marked in use until released.
+ */
+#ifndef XENKVM_DOM0_GRANT_H
+#define XENKVM_DOM0_GRANT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "src/domains.h"
+
+/* The granted page in Dom0's view of the domain's RAM, or NULL. */
+void *dom0_gnt_get(struct domain *d, uint32_t gref, bool writable);
+void dom0_gnt_put(struct domain *d, uint32_t gref, bool writable);
+
+/* n granted pages (a multi-page ring), writable, mapped side by side; NULL if any is bad. */
+void *dom0_gnt_map_ring(struct domain *d, const uint32_t *grefs, unsigned n);
+void dom0_gnt_unmap_ring(struct domain *d, void *ring, const uint32_t *grefs, unsigned n);
+
+#endif

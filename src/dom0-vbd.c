@@ -1,0 +1,622 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "devices/blkif.h"
+#include "devices/vbd-queue.h"
+#include "src/dom0-grant.h"
+#include "src/dom0-link.h"
+#include "src/dom0-vbd.h"
+#include "src/dom0-xenstore.h"
+#include "src/xs-server.h"
+
+#define VBD_MAX_QUEUES 4
+#define VBD_MAX_RING_ORDER 4
+#define VBD_MAX_INDIRECT 256
+
+struct vbd_q {
+	struct vbd_queue q;
+	struct vbd *v;
+	uint32_t port;
+	uint32_t grefs[1u << VBD_MAX_RING_ORDER];
+	unsigned nr_grefs;
+	void *ring;
+	int kick_fd;		/* the VMM signals the frontend's sends here */
+	int link_fd;		/* our own copy of the VMM link, for the thread */
+	bool bind_pending, bound;
+};
+
+struct vbd {
+	struct vbd *next;
+	struct domain *dom;
+	uint32_t domid, devid;
+	struct disk_spec spec;
+	char fe[96], be[96];
+	enum xenbus_state state;	/* the backend's */
+	struct vbd_disk disk;
+	unsigned nr_queues;
+	struct vbd_q q[VBD_MAX_QUEUES];
+	bool dirty;		/* a frontend node changed */
+	bool detaching;
+};
+
+static void vlog(struct dom0 *z, const struct vbd *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void vlog(struct dom0 *z, const struct vbd *v, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	dom0_log(z, "domain %u vbd %s: %s", v->domid, v->spec.vdev, msg);
+}
+
+/* --- xenstore ------------------------------------------------------------ */
+
+static int putf(struct dom0 *z, const char *dir, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int putf(struct dom0 *z, const char *dir, const char *key, const char *fmt, ...)
+{
+	char path[160], value[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	return dom0_xs_write(z, path, value);
+}
+
+/* An unsigned frontend node; def when absent, -1 when not a number. */
+static long long read_uint(struct dom0 *z, const char *dir, const char *key, long long def)
+{
+	char path[200], buf[32], *end;
+	unsigned long long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	if (dom0_xs_read(z, path, buf, sizeof(buf)))
+		return def;
+	errno = 0;
+	n = strtoull(buf, &end, 10);
+	if (errno || end == buf || *end || buf[0] == '-' || n > UINT32_MAX)
+		return -1;
+	return (long long)n;
+}
+
+static void set_state(struct dom0 *z, struct vbd *v, enum xenbus_state s)
+{
+	v->state = s;
+	putf(z, v->be, "state", "%d", s);
+}
+
+/* The toolstack's part: both directories, as libxl writes them. */
+static int write_device_nodes(struct dom0 *z, struct vbd *v)
+{
+	struct xs_perm fe_perms[2] = { { v->domid, XS_PERM_NONE }, { 0, XS_PERM_READ } };
+	struct xs_perm be_perms[2] = { { 0, XS_PERM_NONE }, { v->domid, XS_PERM_READ } };
+	const char *type = v->spec.cdrom ? "cdrom" : "disk";
+	int rc = 0;
+
+	rc |= dom0_xs_write(z, v->be, "");
+	rc |= dom0_xs_set_perms(z, v->be, be_perms, 2);
+	rc |= putf(z, v->be, "frontend", "%s", v->fe);
+	rc |= putf(z, v->be, "frontend-id", "%u", v->domid);
+	rc |= putf(z, v->be, "online", "1");
+	rc |= putf(z, v->be, "removable", "%d", v->spec.cdrom);
+	rc |= putf(z, v->be, "bootable", "1");
+	rc |= putf(z, v->be, "state", "%d", XenbusStateInitialising);
+	rc |= putf(z, v->be, "dev", "%s", v->spec.vdev);
+	rc |= putf(z, v->be, "type", "file");
+	rc |= putf(z, v->be, "params", "%s", v->spec.target);
+	rc |= putf(z, v->be, "mode", "%s", v->spec.readonly ? "r" : "w");
+	rc |= putf(z, v->be, "device-type", "%s", type);
+	rc |= putf(z, v->be, "discard-enable", "%d", v->disk.discard);
+	rc |= dom0_xs_write(z, v->fe, "");
+	rc |= dom0_xs_set_perms(z, v->fe, fe_perms, 2);
+	rc |= putf(z, v->fe, "backend", "%s", v->be);
+	rc |= putf(z, v->fe, "backend-id", "0");
+	rc |= putf(z, v->fe, "state", "%d", XenbusStateInitialising);
+	rc |= putf(z, v->fe, "virtual-device", "%u", v->devid);
+	rc |= putf(z, v->fe, "device-type", "%s", type);
+	return rc ? -1 : 0;
+}
+
+/* The backend driver's probe: what the frontend reads before it sets up rings. */
+static void probe(struct dom0 *z, struct vbd *v)
+{
+	putf(z, v->be, "max-ring-page-order", "%u", VBD_MAX_RING_ORDER);
+	putf(z, v->be, "multi-queue-max-queues", "%u", VBD_MAX_QUEUES);
+	putf(z, v->be, "feature-persistent", "1");
+	set_state(z, v, XenbusStateInitWait);
+}
+
+static void write_connect_nodes(struct dom0 *z, struct vbd *v)
+{
+	unsigned info = (v->spec.readonly ? VDISK_READONLY : 0) | (v->spec.cdrom ? VDISK_CDROM : 0);
+
+	putf(z, v->be, "sectors", "%llu", (unsigned long long)v->disk.sectors);
+	putf(z, v->be, "info", "%u", info);
+	putf(z, v->be, "sector-size", "%u", BLKIF_SECTOR_SIZE);
+	putf(z, v->be, "physical-sector-size", "%u", BLKIF_SECTOR_SIZE);
+	putf(z, v->be, "feature-flush-cache", "1");
+	putf(z, v->be, "feature-max-indirect-segments", "%u", VBD_MAX_INDIRECT);
+	putf(z, v->be, "feature-discard", "%d", v->disk.discard);
+	if (v->disk.discard) {
+		putf(z, v->be, "discard-granularity", "%u", XEN_PAGE_SIZE);
+		putf(z, v->be, "discard-alignment", "0");
+		putf(z, v->be, "discard-secure", "0");
+	}
+}
+
+/* --- the image ------------------------------------------------------------ */
+
+static int open_image(const struct disk_spec *ds, struct vbd_disk *disk, char *err,
+		      size_t errlen)
+{
+	struct stat st;
+	uint64_t bytes = 0;
+	int fd;
+
+	if (ds->format[0] && strcmp(ds->format, "raw")) {
+		snprintf(err, errlen, "disk %s: format '%s' is not supported (only raw images)",
+			 ds->vdev, ds->format);
+		return -1;
+	}
+	if (!ds->target[0]) {
+		snprintf(err, errlen, "disk %s: an empty drive is not supported", ds->vdev);
+		return -1;
+	}
+	if (ds->target[0] != '/') {
+		snprintf(err, errlen, "disk %s: target '%s' must be an absolute path",
+			 ds->vdev, ds->target);
+		return -1;
+	}
+	fd = open(ds->target, (ds->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "disk %s: cannot open %s: %s", ds->vdev, ds->target,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode))
+		bytes = (uint64_t)st.st_size;
+	else if (!S_ISBLK(st.st_mode) || ioctl(fd, BLKGETSIZE64, &bytes) < 0)
+		bytes = 0;
+	if (bytes < BLKIF_SECTOR_SIZE) {
+		snprintf(err, errlen, "disk %s: %s is not a disk image of at least one sector",
+			 ds->vdev, ds->target);
+		close(fd);
+		return -1;
+	}
+	*disk = (struct vbd_disk){ .fd = fd, .sectors = bytes / BLKIF_SECTOR_SIZE,
+				   .readonly = ds->readonly,
+				   .discard = S_ISREG(st.st_mode) && !ds->readonly,
+				   .max_indirect = VBD_MAX_INDIRECT };
+	return 0;
+}
+
+int dom0_vbd_check(const struct disk_spec *ds, char *err, size_t errlen)
+{
+	struct vbd_disk disk;
+
+	if (open_image(ds, &disk, err, errlen))
+		return -1;
+	close(disk.fd);
+	return 0;
+}
+
+/* --- rings and threads ------------------------------------------------------ */
+
+static void *grant_get(void *arg, uint32_t gref, bool writable)
+{
+	return dom0_gnt_get(arg, gref, writable);
+}
+
+static void grant_put(void *arg, uint32_t gref, bool writable)
+{
+	dom0_gnt_put(arg, gref, writable);
+}
+
+static void queue_notify(void *arg)
+{
+	struct vbd_q *q = arg;
+
+	dom0_link_send(q->link_fd, LINK_RAISE, q->port, 0, -1);
+}
+
+static void queue_broken(void *arg, const char *why)
+{
+	struct vbd_q *q = arg;
+
+	fprintf(stderr, "xenkvmd: domain %u vbd %s: ring stopped: %s\n", q->v->domid,
+		q->v->spec.vdev, why);
+}
+
+static void release_queue(struct vbd *v, struct vbd_q *q)
+{
+	vbd_queue_stop(&q->q);
+	if (q->bound || q->bind_pending)
+		dom0_link_send(v->dom->link_fd, LINK_UNBIND, q->port, 0, -1);
+	if (q->ring)
+		dom0_gnt_unmap_ring(v->dom, q->ring, q->grefs, q->nr_grefs);
+	if (q->kick_fd >= 0)
+		close(q->kick_fd);
+	if (q->link_fd >= 0)
+		close(q->link_fd);
+	*q = (struct vbd_q){ .kick_fd = -1, .link_fd = -1 };
+}
+
+static void disconnect(struct vbd *v)
+{
+	for (unsigned i = 0; i < VBD_MAX_QUEUES; i++)
+		release_queue(v, &v->q[i]);
+	v->nr_queues = 0;
+}
+
+/* Give up on this frontend's setup, as xenbus_dev_fatal does. */
+static void fail(struct dom0 *z, struct vbd *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct dom0 *z, struct vbd *v, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vlog(z, v, "%s", msg);
+	putf(z, v->be, "error", "%s", msg);
+	disconnect(v);
+	set_state(z, v, XenbusStateClosing);
+}
+
+static int read_ring_refs(struct dom0 *z, struct vbd *v, const char *dir, unsigned order,
+			  struct vbd_q *q)
+{
+	q->nr_grefs = 1u << order;
+	for (unsigned i = 0; i < q->nr_grefs; i++) {
+		char key[24];
+		long long ref;
+
+		if (order == 0)
+			snprintf(key, sizeof(key), "ring-ref");
+		else
+			snprintf(key, sizeof(key), "ring-ref%u", i);
+		ref = read_uint(z, dir, key, -1);
+		if (ref < 0) {
+			fail(z, v, "%s/%s is missing or not a number", dir, key);
+			return -1;
+		}
+		q->grefs[i] = (uint32_t)ref;
+	}
+	return 0;
+}
+
+static int setup_queue(struct dom0 *z, struct vbd *v, unsigned i, unsigned order)
+{
+	struct vbd_q *q = &v->q[i];
+	char dir[128];
+	long long port;
+
+	if (v->nr_queues == 1)
+		snprintf(dir, sizeof(dir), "%s", v->fe);
+	else
+		snprintf(dir, sizeof(dir), "%s/queue-%u", v->fe, i);
+	if (read_ring_refs(z, v, dir, order, q))
+		return -1;
+	port = read_uint(z, dir, "event-channel", -1);
+	if (port <= 0) {
+		fail(z, v, "%s/event-channel is missing or not a port", dir);
+		return -1;
+	}
+	q->v = v;
+	q->port = (uint32_t)port;
+	q->ring = dom0_gnt_map_ring(v->dom, q->grefs, q->nr_grefs);
+	if (!q->ring) {
+		q->nr_grefs = 0;
+		fail(z, v, "cannot map the ring: grant %u of %s is not a page granted to Dom0",
+		     q->grefs[0], dir);
+		return -1;
+	}
+	vbd_ring_init(&q->q.ring, q->ring, (size_t)q->nr_grefs * XEN_PAGE_SIZE);
+	q->kick_fd = eventfd(0, EFD_CLOEXEC);
+	q->link_fd = fcntl(v->dom->link_fd, F_DUPFD_CLOEXEC, 0);
+	if (q->kick_fd < 0 || q->link_fd < 0 ||
+	    dom0_link_send(v->dom->link_fd, LINK_BIND, q->port, i, q->kick_fd)) {
+		fail(z, v, "cannot bind event channel %u: %s", q->port, strerror(errno));
+		return -1;
+	}
+	q->bind_pending = true;
+	return 0;
+}
+
+/* The frontend published its rings (Initialised): map them, bind the channels. */
+static void connect_begin(struct dom0 *z, struct vbd *v)
+{
+	char proto[32], path[160];
+	long long nq = read_uint(z, v->fe, "multi-queue-num-queues", 1);
+	long long order = read_uint(z, v->fe, "ring-page-order", 0);
+
+	snprintf(path, sizeof(path), "%s/protocol", v->fe);
+	if (!dom0_xs_read(z, path, proto, sizeof(proto)) && strcmp(proto, "x86_64-abi")) {
+		fail(z, v, "frontend protocol '%s' is not supported (x86_64-abi only)", proto);
+		return;
+	}
+	if (nq < 1 || nq > VBD_MAX_QUEUES) {
+		fail(z, v, "multi-queue-num-queues %lld is not 1..%u", nq, VBD_MAX_QUEUES);
+		return;
+	}
+	if (order < 0 || order > VBD_MAX_RING_ORDER) {
+		fail(z, v, "ring-page-order %lld is not 0..%u", order, VBD_MAX_RING_ORDER);
+		return;
+	}
+	if (!v->dom->ram || v->dom->link_fd < 0) {
+		fail(z, v, "the domain's VMM is not linked to xenkvmd");
+		return;
+	}
+	v->nr_queues = (unsigned)nq;
+	for (unsigned i = 0; i < v->nr_queues; i++)
+		if (setup_queue(z, v, i, (unsigned)order))
+			return;
+}
+
+static void connect_finish(struct dom0 *z, struct vbd *v)
+{
+	for (unsigned i = 0; i < v->nr_queues; i++) {
+		struct vbd_q *q = &v->q[i];
+
+		q->q.disk = &v->disk;
+		q->q.grants = (struct vbd_grants){ grant_get, grant_put, v->dom };
+		q->q.kick_fd = q->kick_fd;
+		q->q.notify = queue_notify;
+		q->q.broken = queue_broken;
+		q->q.arg = q;
+		if (vbd_queue_start(&q->q)) {
+			fail(z, v, "cannot start an I/O thread: %s", strerror(errno));
+			return;
+		}
+	}
+	write_connect_nodes(z, v);
+	set_state(z, v, XenbusStateConnected);
+	vlog(z, v, "connected: %u queue(s) of %u-page rings, %llu sectors%s", v->nr_queues,
+	     v->q[0].nr_grefs, (unsigned long long)v->disk.sectors,
+	     v->disk.readonly ? ", read-only" : "");
+}
+
+void dom0_vbd_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,
+			 int status)
+{
+	for (struct vbd *v = z->vbds; v; v = v->next) {
+		struct vbd_q *q;
+		bool all = true;
+
+		if (v->dom != d || cookie >= v->nr_queues || !v->q[cookie].bind_pending ||
+		    v->q[cookie].port != port)
+			continue;
+		q = &v->q[cookie];
+		q->bind_pending = false;
+		if (status) {
+			fail(z, v, "cannot bind event channel %u: it is not a port the frontend "
+			     "left unbound for Dom0 (Xen error %d)", port, status);
+			return;
+		}
+		q->bound = true;
+		for (unsigned i = 0; i < v->nr_queues; i++)
+			all &= v->q[i].bound;
+		if (all)
+			connect_finish(z, v);
+		return;
+	}
+}
+
+/* --- the handshake ----------------------------------------------------------- */
+
+static void free_vbd(struct dom0 *z, struct vbd *v)
+{
+	struct vbd **pp;
+
+	disconnect(v);
+	for (pp = &z->vbds; *pp && *pp != v; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = v->next;
+	close(v->disk.fd);
+	free(v);
+}
+
+static void remove_device(struct dom0 *z, struct vbd *v)
+{
+	vlog(z, v, "removed");
+	dom0_xs_rm(z, v->fe);
+	dom0_xs_rm(z, v->be);
+	free_vbd(z, v);
+}
+
+/* Returns false when v is gone. */
+static bool frontend_changed(struct dom0 *z, struct vbd *v)
+{
+	long long fe = read_uint(z, v->fe, "state", -1);
+
+	switch (fe) {
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (v->state == XenbusStateInitWait && !v->nr_queues)
+			connect_begin(z, v);
+		break;
+	case XenbusStateClosing:
+		disconnect(v);
+		if (v->state != XenbusStateClosing)
+			set_state(z, v, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+		disconnect(v);
+		if (v->detaching) {
+			remove_device(z, v);
+			return false;
+		}
+		if (v->state != XenbusStateClosed)
+			set_state(z, v, XenbusStateClosed);
+		break;
+	case XenbusStateInitialising:
+		/* A frontend starting over (reloaded driver, new kernel). */
+		if (v->state == XenbusStateClosed || v->state == XenbusStateClosing) {
+			disconnect(v);
+			set_state(z, v, XenbusStateInitWait);
+		}
+		break;
+	case -1:
+		if (v->detaching) {
+			remove_device(z, v);
+			return false;
+		}
+		break;
+	}
+	return true;
+}
+
+void dom0_vbd_path_changed(void *arg, const char *path)
+{
+	struct dom0 *z = arg;
+
+	for (struct vbd *v = z->vbds; v; v = v->next) {
+		size_t n = strlen(v->fe);
+
+		if (!strncmp(path, v->fe, n) && (path[n] == '/' || path[n] == 0))
+			v->dirty = true;
+	}
+}
+
+void dom0_vbd_run(struct dom0 *z)
+{
+	bool again = true;
+
+	/* Our own writes may mark devices dirty again; a list change restarts. */
+	while (again) {
+		again = false;
+		for (struct vbd *v = z->vbds; v; v = v->next) {
+			if (!v->dirty)
+				continue;
+			v->dirty = false;
+			if (!frontend_changed(z, v)) {
+				again = true;
+				break;
+			}
+		}
+	}
+	xsd_flush(z->xs);
+}
+
+/* --- attach, detach, list ------------------------------------------------------ */
+
+static struct vbd *find(struct dom0 *z, uint32_t domid, uint32_t devid)
+{
+	for (struct vbd *v = z->vbds; v; v = v->next)
+		if (v->domid == domid && v->devid == devid)
+			return v;
+	return NULL;
+}
+
+int dom0_vbd_attach(struct dom0 *z, struct domain *d, const struct disk_spec *ds,
+		    char *err, size_t errlen)
+{
+	struct vbd *v;
+
+	if (find(z, d->domid, ds->devnum)) {
+		snprintf(err, errlen, "domain %u already has a disk at %s", d->domid, ds->vdev);
+		return -1;
+	}
+	v = calloc(1, sizeof(*v));
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (open_image(ds, &v->disk, err, errlen)) {
+		free(v);
+		return -1;
+	}
+	v->dom = d;
+	v->domid = d->domid;
+	v->devid = ds->devnum;
+	v->spec = *ds;
+	for (unsigned i = 0; i < VBD_MAX_QUEUES; i++)
+		v->q[i] = (struct vbd_q){ .kick_fd = -1, .link_fd = -1 };
+	snprintf(v->fe, sizeof(v->fe), "/local/domain/%u/device/vbd/%u", v->domid, v->devid);
+	snprintf(v->be, sizeof(v->be), "/local/domain/0/backend/vbd/%u/%u", v->domid, v->devid);
+	v->next = z->vbds;
+	z->vbds = v;
+	if (write_device_nodes(z, v)) {
+		snprintf(err, errlen, "disk %s: cannot write its xenstore nodes", ds->vdev);
+		remove_device(z, v);
+		return -1;
+	}
+	probe(z, v);
+	vlog(z, v, "%s (%llu sectors%s)", ds->target, (unsigned long long)v->disk.sectors,
+	     ds->readonly ? ", read-only" : "");
+	xsd_flush(z->xs);
+	return 0;
+}
+
+int dom0_vbd_detach(struct dom0 *z, struct domain *d, const char *vdev, bool force,
+		    char *err, size_t errlen)
+{
+	int64_t devid = vdev_to_devnum(vdev);
+	struct vbd *v = devid < 0 ? NULL : find(z, d->domid, (uint32_t)devid);
+
+	if (!v) {
+		snprintf(err, errlen, "domain %u has no disk %s", d->domid, vdev);
+		return -1;
+	}
+	if (force || read_uint(z, v->fe, "state", -1) != XenbusStateConnected) {
+		remove_device(z, v);
+	} else {
+		v->detaching = true;
+		putf(z, v->be, "online", "0");
+		set_state(z, v, XenbusStateClosing);
+		vlog(z, v, "detaching: asked the frontend to close");
+	}
+	xsd_flush(z->xs);
+	return 0;
+}
+
+void dom0_vbd_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep)
+{
+	for (struct vbd *v = z->vbds; v; v = v->next) {
+		if (v->dom != d)
+			continue;
+		ctl_msg_addf(rep, "%u 0 %u %d %d %d %s %s", v->devid, v->devid, v->state,
+			     v->nr_queues ? (int)v->q[0].port : -1,
+			     v->nr_queues ? (int)v->q[0].grefs[0] : -1, v->be, v->spec.vdev);
+	}
+}
+
+void dom0_vbd_domain_gone(struct dom0 *z, struct domain *d)
+{
+	char path[96];
+	struct vbd *v, *next;
+	bool any = false;
+
+	for (v = z->vbds; v; v = next) {
+		next = v->next;
+		if (v->dom == d) {
+			free_vbd(z, v);
+			any = true;
+		}
+	}
+	if (any) {
+		snprintf(path, sizeof(path), "/local/domain/0/backend/vbd/%u", d->domid);
+		dom0_xs_rm(z, path);
+	}
+}
