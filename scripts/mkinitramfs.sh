@@ -44,6 +44,15 @@ echo "xenkvm-init: cpus online: $(cat /sys/devices/system/cpu/online)"
 [ -r /sys/hypervisor/uuid ] && echo "xenkvm-init: uuid: $(cat /sys/hypervisor/uuid)"
 t=/sys/devices/system/xen_memory/xen_memory0/target_kb
 [ -r $t ] && echo "xenkvm-init: memory target kB: $(cat $t)"
+if grep -q 'xenkvm.bench=vbd' /proc/cmdline; then
+	i=0
+	while [ ! -b /dev/xvda ] && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
+	echo "xenkvm-init: bench start"
+	disk-ops seqwrite /dev/xvda 128 direct
+	disk-ops seqread /dev/xvda 128 direct
+	disk-ops randread /dev/xvda 128 direct
+	poweroff -f
+fi
 if grep -q 'xenkvm.bench' /proc/cmdline; then
 	echo "xenkvm-init: bench start"
 	pv-ops getpid 2000

@@ -38,4 +38,6 @@ echo
 sh tests/bench/xs-bench.sh || status=1
 echo
 sh tests/bench/pv-bench.sh || status=1
+echo
+sh tests/bench/vbd-bench.sh || status=1
 exit $status

@@ -1,0 +1,43 @@
+#!/bin/sh
+# The PV block path: the guest's sequential 1 MiB writes and reads and 4 KiB
+# random reads on /dev/xvda (O_DIRECT in the guest, so each one reaches the
+# backend), beside the same program run by the host on the same image file
+# in the same run (buffered, as the backend does; writes end with fdatasync).
+BUILD=$(cd "${BUILD:-build}" && pwd)
+if [ ! -r /dev/kvm ]; then
+	echo "vbd bench skipped: /dev/kvm is not available"
+	exit 0
+fi
+cache=$(sh scripts/fetch-assets.sh) || { echo "vbd bench: cannot fetch Debian's kernel"; exit 1; }
+. tests/integration/xl-test-env.sh
+sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" "$BUILD/disk-ops" >/dev/null || exit 1
+truncate -s 128M "$dir/disk.img"
+cat > "$dir/bench.cfg" <<CFG
+name = "vbdbench"
+type = "pv"
+kernel = "$cache/vmlinuz"
+ramdisk = "$dir/initrd.gz"
+memory = 256
+extra = "console=hvc0 xenkvm.bench=vbd"
+disk = [ "$dir/disk.img,raw,xvda,rw" ]
+CFG
+log="$dir/console/1.log"
+"$XL" create "$dir/bench.cfg" >/dev/null 2>&1 || { echo "vbd bench: xl create failed"; exit 1; }
+while "$XL" list 2>/dev/null | grep -q '^vbdbench '; do sleep 0.5; done
+status=0
+for op in seqwrite seqread randread; do
+	unit=mibps
+	[ $op = randread ] && unit=iops
+	g=$(tr -d '\r' < "$log" | sed -n "s/^bench: ${op}_$unit //p")
+	h=$("$BUILD/disk-ops" $op "$dir/disk.img" 128 | sed -n "s/^bench: ${op}_$unit //p")
+	if [ -z "$g" ] || [ -z "$h" ]; then
+		echo "vbd bench: no $op figure:"; tail -n 20 "$log"
+		status=1
+		continue
+	fi
+	awk -v op="$op" -v g="$g" -v h="$h" -v u="$unit" 'BEGIN {
+		r = g / h
+		v = (op == "randread") ? "" : (r >= 0.8 ? " (ok)" : " (under 0.8)")
+		printf "%-34s %9.1f %s   host %9.1f %s   ratio %.2f%s\n", "PV guest xvda " op ":", g, u, h, u, r, v }'
+done
+exit $status
