@@ -13,7 +13,7 @@
 struct vbd_queue {
 	struct vbd_ring ring;
 	const struct vbd_disk *disk;
-	struct vbd_grants grants;
+	struct dev_grants grants;
 	int kick_fd;				/* eventfd */
 	void (*notify)(void *arg);		/* raise the frontend's port */
 	void (*broken)(void *arg, const char *why);	/* once, from the thread */

@@ -16,7 +16,7 @@ void vbd_ring_init(struct vbd_ring *r, void *ring, size_t bytes)
 
 /* The granted pages of one request, and the iovecs over them. */
 struct xfer {
-	const struct vbd_grants *g;
+	const struct dev_grants *g;
 	bool to_guest;		/* a read: the pages are written */
 	unsigned n;
 	uint32_t gref[MAX_SEGS];
@@ -81,7 +81,7 @@ static int16_t do_io(const struct vbd_disk *disk, struct xfer *x, uint64_t secto
 	return BLKIF_RSP_OKAY;
 }
 
-static int16_t rw_segments(const struct vbd_disk *disk, const struct vbd_grants *g,
+static int16_t rw_segments(const struct vbd_disk *disk, const struct dev_grants *g,
 			   uint8_t op, uint64_t sector, const struct blkif_segment *segs,
 			   unsigned n)
 {
@@ -100,7 +100,7 @@ out:
 	return st;
 }
 
-static int16_t do_rw(const struct vbd_disk *disk, const struct vbd_grants *g,
+static int16_t do_rw(const struct vbd_disk *disk, const struct dev_grants *g,
 		     const struct blkif_request_rw *rq)
 {
 	if (rq->nr_segments == 0 || rq->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
@@ -109,7 +109,7 @@ static int16_t do_rw(const struct vbd_disk *disk, const struct vbd_grants *g,
 }
 
 /* The segment lists sit in granted pages: copy them out before use. */
-static int16_t do_indirect(const struct vbd_disk *disk, const struct vbd_grants *g,
+static int16_t do_indirect(const struct vbd_disk *disk, const struct dev_grants *g,
 			   const struct blkif_request_indirect *rq)
 {
 	static __thread struct blkif_segment segs[MAX_SEGS];
@@ -148,7 +148,7 @@ static int16_t do_discard(const struct vbd_disk *disk, const struct blkif_reques
 	return errno == EOPNOTSUPP ? BLKIF_RSP_EOPNOTSUPP : BLKIF_RSP_ERROR;
 }
 
-static int16_t perform(const struct vbd_disk *disk, const struct vbd_grants *g,
+static int16_t perform(const struct vbd_disk *disk, const struct dev_grants *g,
 		       const union blkif_request *rq)
 {
 	switch (rq->operation) {
@@ -202,7 +202,7 @@ static int push_responses(struct vbd_ring *r)
 }
 
 int vbd_ring_service(struct vbd_ring *r, const struct vbd_disk *disk,
-		     const struct vbd_grants *g, char *err, size_t errlen)
+		     const struct dev_grants *g, char *err, size_t errlen)
 {
 	int notify = 0;
 

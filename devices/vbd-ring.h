@@ -12,13 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "devices/blkif.h"
+#include "devices/grant-ops.h"
 
-/* How the backend reaches pages the frontend granted it. */
-struct vbd_grants {
-	void *(*get)(void *arg, uint32_t gref, bool writable);	/* page or NULL */
-	void (*put)(void *arg, uint32_t gref, bool writable);
-	void *arg;
-};
 
 struct vbd_disk {
 	int fd;
@@ -43,6 +38,6 @@ void vbd_ring_init(struct vbd_ring *r, void *ring, size_t bytes);
  * broken (err says why; it stays broken).
  */
 int vbd_ring_service(struct vbd_ring *r, const struct vbd_disk *disk,
-		     const struct vbd_grants *g, char *err, size_t errlen);
+		     const struct dev_grants *g, char *err, size_t errlen);
 
 #endif

@@ -84,6 +84,39 @@ if grep -q 'xenkvm.test=vbd' /proc/cmdline; then
 	echo "xenkvm-init: xvdb gone"
 	while :; do sleep 1 & wait $!; done
 fi
+if grep -q 'xenkvm.test=vif' /proc/cmdline; then
+	# The network test: address from the command line (xenkvm.ip=),
+	# ping each xenkvm.ping= peer, and with xenkvm.nc=HOST take a file
+	# from HOST on port 5000 and send it back to HOST's port 5001.
+	# No pipelines: see the known bug about processes started side by side.
+	read -r cmdline < /proc/cmdline
+	arg() { for w in $cmdline; do case $w in "xenkvm.$1="*) echo "${w#*=}" ;; esac; done; }
+	i=0
+	while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
+	ifconfig eth0 "$(arg ip)" netmask 255.255.255.0 up
+	echo "xenkvm-init: eth0 $(cat /sys/class/net/eth0/address) is $(arg ip)"
+	peers=$(arg ping)
+	for peer in ${peers//,/ }; do
+		i=0
+		until ping -c 1 -W 2 "$peer" >/dev/null 2>&1 || [ $i -ge 60 ]; do i=$((i + 1)); done
+		if [ $i -lt 60 ]; then
+			echo "xenkvm-init: ping $peer ok"
+		else
+			echo "xenkvm-init: ping $peer failed"
+		fi
+	done
+	host=$(arg nc)
+	if [ -n "$host" ]; then
+		echo "xenkvm-init: listening on 5000"
+		# stdin stays the console: nc half-closes when its input ends.
+		nc -l -p 5000 > /tmp/in
+		echo "xenkvm-init: received $(stat -c %s /tmp/in) bytes"
+		echo "xenkvm-init: received md5 $(md5sum < /tmp/in)"
+		nc "$host" 5001 < /tmp/in && echo "xenkvm-init: sent back"
+	fi
+	echo "xenkvm-init: network test done"
+	while :; do sleep 1 & wait $!; done
+fi
 # xl shutdown: the kernel runs /sbin/poweroff, which signals PID 1 (us).
 # The power-off itself goes through sysrq from the shell, with no new
 # process: an exec'd program right after the signal has been seen to start

@@ -70,6 +70,11 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 			   dc->nr_disks, DOM_SPEC_MAX_DISKS);
 	for (unsigned i = 0; i < dc->nr_disks; i++)
 		spec->disks[i] = dc->disks[i];
+	if (dc->nr_vifs > DOM_SPEC_MAX_VIFS)
+		return bad(cfg, "vif", err, errlen, "%u vifs given; xenkvm takes at most %u",
+			   dc->nr_vifs, DOM_SPEC_MAX_VIFS);
+	for (unsigned i = 0; i < dc->nr_vifs; i++)
+		spec->vifs[i] = dc->vifs[i];
 	if (!dc->kernel && dc->type != DOMAIN_HVM)
 		return bad(cfg, "bootloader", err, errlen,
 			   "'bootloader' is not supported by xenkvm yet: give 'kernel'");

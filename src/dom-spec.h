@@ -4,9 +4,11 @@
 
 #include "src/disk-spec.h"
 #include "src/domains.h"
+#include "src/vif-spec.h"
 
 #define DOM_SPEC_MAX_MODULES 4
 #define DOM_SPEC_MAX_DISKS 16
+#define DOM_SPEC_MAX_VIFS 8
 
 struct dom_spec {
 	char name[DOM_NAME_MAX];
@@ -20,6 +22,7 @@ struct dom_spec {
 	unsigned nr_disks;		/* validated disk= entries */
 	struct disk_spec disks[DOM_SPEC_MAX_DISKS];
 	unsigned nr_vifs;		/* validated vif= entries */
+	struct vif_spec vifs[DOM_SPEC_MAX_VIFS];
 	char warnings[2048];		/* "file:line: warning: ...\n" each */
 };
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "src/dom0.h"
 #include "src/dom0-vbd.h"
+#include "src/dom0-vif.h"
 #include "src/dom0-xenstore.h"
 
 void ctl_reply_error(struct ctl_msg *rep, const char *err, const char *fmt, ...)
@@ -312,6 +313,63 @@ static void do_block_list(struct dom0 *z, const struct ctl_msg *req, struct ctl_
 	dom0_vbd_list(z, d, rep);
 }
 
+/* network-attach <domain> <vif spec> */
+static void do_network_attach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = want_domain(z, req, rep);
+	struct vif_spec vs;
+	char err[600];
+
+	if (!d)
+		return;
+	if (!ctl_arg(req, 2)) {
+		ctl_reply_error(rep, "EINVAL", "network-attach needs a vif specification");
+		return;
+	}
+	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED) {
+		ctl_reply_error(rep, "EINVAL", "domain %u is not running", d->domid);
+		return;
+	}
+	if (vif_spec_parse(ctl_arg(req, 2), &vs, err, sizeof(err))) {
+		ctl_reply_error(rep, "EINVAL", "vif spec '%s': %s", ctl_arg(req, 2), err);
+		return;
+	}
+	if (dom0_vif_attach(z, d, &vs, err, sizeof(err)))
+		ctl_reply_error(rep, "EINVAL", "%s", err);
+	else
+		ctl_reply_ok(rep);
+}
+
+/* network-detach <domain> <devid or mac> [force] */
+static void do_network_detach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = want_domain(z, req, rep);
+	const char *force = ctl_arg(req, 3);
+	char err[256];
+
+	if (!d)
+		return;
+	if (!ctl_arg(req, 2)) {
+		ctl_reply_error(rep, "EINVAL", "network-detach needs a device");
+		return;
+	}
+	if (dom0_vif_detach(z, d, ctl_arg(req, 2), force && !strcmp(force, "force"), err,
+			    sizeof(err)))
+		ctl_reply_error(rep, "ENOENT", "%s", err);
+	else
+		ctl_reply_ok(rep);
+}
+
+static void do_network_list(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = want_domain(z, req, rep);
+
+	if (!d)
+		return;
+	ctl_reply_ok(rep);
+	dom0_vif_list(z, d, rep);
+}
+
 void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
 	const char *verb = ctl_arg(req, 0);
@@ -346,6 +404,12 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_block_detach(z, req, rep);
 	} else if (!strcmp(verb, "block-list")) {
 		do_block_list(z, req, rep);
+	} else if (!strcmp(verb, "network-attach")) {
+		do_network_attach(z, req, rep);
+	} else if (!strcmp(verb, "network-detach")) {
+		do_network_detach(z, req, rep);
+	} else if (!strcmp(verb, "network-list")) {
+		do_network_list(z, req, rep);
 	} else {
 		ctl_reply_error(rep, "ENOSYS", "unknown request '%s'", verb);
 	}

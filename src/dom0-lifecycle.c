@@ -12,6 +12,7 @@
 #include "src/dom-spec.h"
 #include "src/dom0.h"
 #include "src/dom0-vbd.h"
+#include "src/dom0-vif.h"
 #include "src/dom0-xenstore.h"
 
 /* Exit statuses of xenkvm-vmm (see vmm/main.c and man/xenkvmd.8). */
@@ -29,6 +30,7 @@
 static void forget(struct dom0 *z, struct domain *d)
 {
 	dom0_vbd_domain_gone(z, d);
+	dom0_vif_domain_gone(z, d);
 	dom0_xs_domain_gone(z, d);
 	dom0_link_unmap(d);
 	domains_remove(&z->doms, d);
@@ -124,11 +126,14 @@ static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec 
 	return 0;
 }
 
-/* The domain's disks get their backends as it starts, as libxl adds devices. */
-static int attach_disks(struct dom0 *z, struct domain *d, char *err, size_t errlen)
+/* The domain's disks and vifs get their backends as it starts, as libxl adds devices. */
+static int attach_devices(struct dom0 *z, struct domain *d, char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < d->spec->nr_disks; i++)
 		if (dom0_vbd_attach(z, d, &d->spec->disks[i], err, errlen))
+			return -1;
+	for (unsigned i = 0; i < d->spec->nr_vifs; i++)
+		if (dom0_vif_attach(z, d, &d->spec->vifs[i], err, errlen))
 			return -1;
 	return 0;
 }
@@ -156,7 +161,7 @@ static void restart_domain(struct dom0 *z, struct domain *old, bool rename)
 		return;
 	}
 	dom0_xs_domain_created(z, d);
-	if (attach_disks(z, d, err, sizeof(err)))
+	if (attach_devices(z, d, err, sizeof(err)))
 		dom0_log(z, "domain %u: %s", d->domid, err);
 	dom0_log(z, "domain %s restarted as domain %u", spec.name, d->domid);
 }
@@ -189,11 +194,6 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		return -1;
 	}
 	/* Refuse rather than start a guest without the devices it was given. */
-	if (spec.nr_vifs) {
-		ctl_reply_error(rep, "EOPNOTSUPP", "%s: vif devices are not supported yet "
-				"(no network backend)", cfg_name);
-		return -1;
-	}
 	for (unsigned i = 0; i < spec.nr_disks; i++) {
 		if (dom0_vbd_check(&spec.disks[i], err, sizeof(err))) {
 			ctl_reply_error(rep, "EINVAL", "%s: %s", cfg_name, err);
@@ -219,7 +219,7 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 	}
 	if (dom0_xs_domain_created(z, d))
 		dom0_log(z, "domain %u: could not write its xenstore nodes", d->domid);
-	if (attach_disks(z, d, err, sizeof(err))) {
+	if (attach_devices(z, d, err, sizeof(err))) {
 		ctl_reply_error(rep, "EIO", "%s: %s", cfg_name, err);
 		dom0_destroy(z, d);
 		return -1;
@@ -277,6 +277,7 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 	describe_exit(why, sizeof(why), wstatus);
 	d->vmm_pid = 0;
 	dom0_vbd_domain_gone(z, d);
+	dom0_vif_domain_gone(z, d);
 	d->shutdown_reason = reason;
 	if (reason == DOM_SHUTDOWN_CRASH) {
 		d->state = DOM_CRASHED;

@@ -7,6 +7,7 @@
 #include "src/dom0-link.h"
 #include "src/dom0.h"
 #include "src/dom0-vbd.h"
+#include "src/dom0-vif.h"
 #include "src/xs-server.h"
 #include "xen-abi/domain.h"
 
@@ -111,6 +112,7 @@ static void handle(struct dom0 *z, struct domain *d, const struct dom0_link_msg 
 		break;
 	case LINK_BIND_REPLY:
 		dom0_vbd_bind_reply(z, d, m->port, m->cookie, m->status);
+		dom0_vif_bind_reply(z, d, m->port, m->cookie, m->status);
 		break;
 	default:
 		dom0_log(z, "domain %u: VMM sent link message type %u; ignored", d->domid,

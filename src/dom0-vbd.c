@@ -14,6 +14,7 @@
 #include "src/dom0-grant.h"
 #include "src/dom0-link.h"
 #include "src/dom0-vbd.h"
+#include "src/dom0-xenbus.h"
 #include "src/dom0-xenstore.h"
 #include "src/xs-server.h"
 
@@ -35,6 +36,7 @@ struct vbd_q {
 
 struct vbd {
 	struct vbd *next;
+	struct dom0 *z;
 	struct domain *dom;
 	uint32_t domid, devid;
 	struct disk_spec spec;
@@ -63,81 +65,44 @@ static void vlog(struct dom0 *z, const struct vbd *v, const char *fmt, ...)
 
 /* --- xenstore ------------------------------------------------------------ */
 
-static int putf(struct dom0 *z, const char *dir, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int putf(struct dom0 *z, const char *dir, const char *key, const char *fmt, ...)
-{
-	char path[160], value[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(value, sizeof(value), fmt, ap);
-	va_end(ap);
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	return dom0_xs_write(z, path, value);
-}
-
-/* An unsigned frontend node; def when absent, -1 when not a number. */
-static long long read_uint(struct dom0 *z, const char *dir, const char *key, long long def)
-{
-	char path[200], buf[32], *end;
-	unsigned long long n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, key);
-	if (dom0_xs_read(z, path, buf, sizeof(buf)))
-		return def;
-	errno = 0;
-	n = strtoull(buf, &end, 10);
-	if (errno || end == buf || *end || buf[0] == '-' || n > UINT32_MAX)
-		return -1;
-	return (long long)n;
-}
-
 static void set_state(struct dom0 *z, struct vbd *v, enum xenbus_state s)
 {
 	v->state = s;
-	putf(z, v->be, "state", "%d", s);
+	xb_printf(z, v->be, "state", "%d", s);
 }
 
 /* The toolstack's part: both directories, as libxl writes them. */
 static int write_device_nodes(struct dom0 *z, struct vbd *v)
 {
-	struct xs_perm fe_perms[2] = { { v->domid, XS_PERM_NONE }, { 0, XS_PERM_READ } };
-	struct xs_perm be_perms[2] = { { 0, XS_PERM_NONE }, { v->domid, XS_PERM_READ } };
 	const char *type = v->spec.cdrom ? "cdrom" : "disk";
-	int rc = 0;
+	int rc = xb_make_dirs(z, v->domid, v->fe, v->be);
 
-	rc |= dom0_xs_write(z, v->be, "");
-	rc |= dom0_xs_set_perms(z, v->be, be_perms, 2);
-	rc |= putf(z, v->be, "frontend", "%s", v->fe);
-	rc |= putf(z, v->be, "frontend-id", "%u", v->domid);
-	rc |= putf(z, v->be, "online", "1");
-	rc |= putf(z, v->be, "removable", "%d", v->spec.cdrom);
-	rc |= putf(z, v->be, "bootable", "1");
-	rc |= putf(z, v->be, "state", "%d", XenbusStateInitialising);
-	rc |= putf(z, v->be, "dev", "%s", v->spec.vdev);
-	rc |= putf(z, v->be, "type", "file");
-	rc |= putf(z, v->be, "params", "%s", v->spec.target);
-	rc |= putf(z, v->be, "mode", "%s", v->spec.readonly ? "r" : "w");
-	rc |= putf(z, v->be, "device-type", "%s", type);
-	rc |= putf(z, v->be, "discard-enable", "%d", v->disk.discard);
-	rc |= dom0_xs_write(z, v->fe, "");
-	rc |= dom0_xs_set_perms(z, v->fe, fe_perms, 2);
-	rc |= putf(z, v->fe, "backend", "%s", v->be);
-	rc |= putf(z, v->fe, "backend-id", "0");
-	rc |= putf(z, v->fe, "state", "%d", XenbusStateInitialising);
-	rc |= putf(z, v->fe, "virtual-device", "%u", v->devid);
-	rc |= putf(z, v->fe, "device-type", "%s", type);
+	rc |= xb_printf(z, v->be, "frontend", "%s", v->fe);
+	rc |= xb_printf(z, v->be, "frontend-id", "%u", v->domid);
+	rc |= xb_printf(z, v->be, "online", "1");
+	rc |= xb_printf(z, v->be, "removable", "%d", v->spec.cdrom);
+	rc |= xb_printf(z, v->be, "bootable", "1");
+	rc |= xb_printf(z, v->be, "state", "%d", XenbusStateInitialising);
+	rc |= xb_printf(z, v->be, "dev", "%s", v->spec.vdev);
+	rc |= xb_printf(z, v->be, "type", "file");
+	rc |= xb_printf(z, v->be, "params", "%s", v->spec.target);
+	rc |= xb_printf(z, v->be, "mode", "%s", v->spec.readonly ? "r" : "w");
+	rc |= xb_printf(z, v->be, "device-type", "%s", type);
+	rc |= xb_printf(z, v->be, "discard-enable", "%d", v->disk.discard);
+	rc |= xb_printf(z, v->fe, "backend", "%s", v->be);
+	rc |= xb_printf(z, v->fe, "backend-id", "0");
+	rc |= xb_printf(z, v->fe, "state", "%d", XenbusStateInitialising);
+	rc |= xb_printf(z, v->fe, "virtual-device", "%u", v->devid);
+	rc |= xb_printf(z, v->fe, "device-type", "%s", type);
 	return rc ? -1 : 0;
 }
 
 /* The backend driver's probe: what the frontend reads before it sets up rings. */
 static void probe(struct dom0 *z, struct vbd *v)
 {
-	putf(z, v->be, "max-ring-page-order", "%u", VBD_MAX_RING_ORDER);
-	putf(z, v->be, "multi-queue-max-queues", "%u", VBD_MAX_QUEUES);
-	putf(z, v->be, "feature-persistent", "1");
+	xb_printf(z, v->be, "max-ring-page-order", "%u", VBD_MAX_RING_ORDER);
+	xb_printf(z, v->be, "multi-queue-max-queues", "%u", VBD_MAX_QUEUES);
+	xb_printf(z, v->be, "feature-persistent", "1");
 	set_state(z, v, XenbusStateInitWait);
 }
 
@@ -145,17 +110,17 @@ static void write_connect_nodes(struct dom0 *z, struct vbd *v)
 {
 	unsigned info = (v->spec.readonly ? VDISK_READONLY : 0) | (v->spec.cdrom ? VDISK_CDROM : 0);
 
-	putf(z, v->be, "sectors", "%llu", (unsigned long long)v->disk.sectors);
-	putf(z, v->be, "info", "%u", info);
-	putf(z, v->be, "sector-size", "%u", BLKIF_SECTOR_SIZE);
-	putf(z, v->be, "physical-sector-size", "%u", BLKIF_SECTOR_SIZE);
-	putf(z, v->be, "feature-flush-cache", "1");
-	putf(z, v->be, "feature-max-indirect-segments", "%u", VBD_MAX_INDIRECT);
-	putf(z, v->be, "feature-discard", "%d", v->disk.discard);
+	xb_printf(z, v->be, "sectors", "%llu", (unsigned long long)v->disk.sectors);
+	xb_printf(z, v->be, "info", "%u", info);
+	xb_printf(z, v->be, "sector-size", "%u", BLKIF_SECTOR_SIZE);
+	xb_printf(z, v->be, "physical-sector-size", "%u", BLKIF_SECTOR_SIZE);
+	xb_printf(z, v->be, "feature-flush-cache", "1");
+	xb_printf(z, v->be, "feature-max-indirect-segments", "%u", VBD_MAX_INDIRECT);
+	xb_printf(z, v->be, "feature-discard", "%d", v->disk.discard);
 	if (v->disk.discard) {
-		putf(z, v->be, "discard-granularity", "%u", XEN_PAGE_SIZE);
-		putf(z, v->be, "discard-alignment", "0");
-		putf(z, v->be, "discard-secure", "0");
+		xb_printf(z, v->be, "discard-granularity", "%u", XEN_PAGE_SIZE);
+		xb_printf(z, v->be, "discard-alignment", "0");
+		xb_printf(z, v->be, "discard-secure", "0");
 	}
 }
 
@@ -240,8 +205,7 @@ static void queue_broken(void *arg, const char *why)
 {
 	struct vbd_q *q = arg;
 
-	fprintf(stderr, "xenkvmd: domain %u vbd %s: ring stopped: %s\n", q->v->domid,
-		q->v->spec.vdev, why);
+	vlog(q->v->z, q->v, "ring stopped: %s", why);
 }
 
 static void release_queue(struct vbd *v, struct vbd_q *q)
@@ -278,7 +242,7 @@ static void fail(struct dom0 *z, struct vbd *v, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	vlog(z, v, "%s", msg);
-	putf(z, v->be, "error", "%s", msg);
+	xb_printf(z, v->be, "error", "%s", msg);
 	disconnect(v);
 	set_state(z, v, XenbusStateClosing);
 }
@@ -295,7 +259,7 @@ static int read_ring_refs(struct dom0 *z, struct vbd *v, const char *dir, unsign
 			snprintf(key, sizeof(key), "ring-ref");
 		else
 			snprintf(key, sizeof(key), "ring-ref%u", i);
-		ref = read_uint(z, dir, key, -1);
+		ref = xb_read_uint(z, dir, key, -1);
 		if (ref < 0) {
 			fail(z, v, "%s/%s is missing or not a number", dir, key);
 			return -1;
@@ -317,7 +281,7 @@ static int setup_queue(struct dom0 *z, struct vbd *v, unsigned i, unsigned order
 		snprintf(dir, sizeof(dir), "%s/queue-%u", v->fe, i);
 	if (read_ring_refs(z, v, dir, order, q))
 		return -1;
-	port = read_uint(z, dir, "event-channel", -1);
+	port = xb_read_uint(z, dir, "event-channel", -1);
 	if (port <= 0) {
 		fail(z, v, "%s/event-channel is missing or not a port", dir);
 		return -1;
@@ -347,8 +311,8 @@ static int setup_queue(struct dom0 *z, struct vbd *v, unsigned i, unsigned order
 static void connect_begin(struct dom0 *z, struct vbd *v)
 {
 	char proto[32], path[160];
-	long long nq = read_uint(z, v->fe, "multi-queue-num-queues", 1);
-	long long order = read_uint(z, v->fe, "ring-page-order", 0);
+	long long nq = xb_read_uint(z, v->fe, "multi-queue-num-queues", 1);
+	long long order = xb_read_uint(z, v->fe, "ring-page-order", 0);
 
 	snprintf(path, sizeof(path), "%s/protocol", v->fe);
 	if (!dom0_xs_read(z, path, proto, sizeof(proto)) && strcmp(proto, "x86_64-abi")) {
@@ -379,7 +343,7 @@ static void connect_finish(struct dom0 *z, struct vbd *v)
 		struct vbd_q *q = &v->q[i];
 
 		q->q.disk = &v->disk;
-		q->q.grants = (struct vbd_grants){ grant_get, grant_put, v->dom };
+		q->q.grants = (struct dev_grants){ grant_get, grant_put, v->dom };
 		q->q.kick_fd = q->kick_fd;
 		q->q.notify = queue_notify;
 		q->q.broken = queue_broken;
@@ -448,7 +412,7 @@ static void remove_device(struct dom0 *z, struct vbd *v)
 /* Returns false when v is gone. */
 static bool frontend_changed(struct dom0 *z, struct vbd *v)
 {
-	long long fe = read_uint(z, v->fe, "state", -1);
+	long long fe = xb_read_uint(z, v->fe, "state", -1);
 
 	switch (fe) {
 	case XenbusStateInitialised:
@@ -547,6 +511,7 @@ int dom0_vbd_attach(struct dom0 *z, struct domain *d, const struct disk_spec *ds
 		free(v);
 		return -1;
 	}
+	v->z = z;
 	v->dom = d;
 	v->domid = d->domid;
 	v->devid = ds->devnum;
@@ -579,11 +544,11 @@ int dom0_vbd_detach(struct dom0 *z, struct domain *d, const char *vdev, bool for
 		snprintf(err, errlen, "domain %u has no disk %s", d->domid, vdev);
 		return -1;
 	}
-	if (force || read_uint(z, v->fe, "state", -1) != XenbusStateConnected) {
+	if (force || xb_read_uint(z, v->fe, "state", -1) != XenbusStateConnected) {
 		remove_device(z, v);
 	} else {
 		v->detaching = true;
-		putf(z, v->be, "online", "0");
+		xb_printf(z, v->be, "online", "0");
 		set_state(z, v, XenbusStateClosing);
 		vlog(z, v, "detaching: asked the frontend to close");
 	}

@@ -26,6 +26,9 @@ static const struct verb verbs[] = {
 	{ "block-attach", xl_cmd_block_attach, "<Domain> <disk-spec-component(s)>...  Create a new virtual block device" },
 	{ "block-detach", xl_cmd_block_detach, "[-f] <Domain> <DevId>  Destroy a domain's virtual block device" },
 	{ "block-list", xl_cmd_block_list, "<Domain(s)>  List virtual block devices for a domain" },
+	{ "network-attach", xl_cmd_network_attach, "<Domain> <vif-spec-component(s)>...  Create a new virtual network device" },
+	{ "network-detach", xl_cmd_network_detach, "<Domain> <DevId|mac>  Destroy a domain's virtual network device" },
+	{ "network-list", xl_cmd_network_list, "<Domain(s)>  List virtual network interfaces for a domain" },
 	{ "dmesg", xl_cmd_dmesg, "  Read the xenkvmd daemon log" },
 };
 

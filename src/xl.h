@@ -30,6 +30,9 @@ int xl_cmd_console(int argc, char **argv);
 int xl_cmd_block_attach(int argc, char **argv);
 int xl_cmd_block_detach(int argc, char **argv);
 int xl_cmd_block_list(int argc, char **argv);
+int xl_cmd_network_attach(int argc, char **argv);
+int xl_cmd_network_detach(int argc, char **argv);
+int xl_cmd_network_list(int argc, char **argv);
 
 /* Attach to a console log until Ctrl-] (used by create -c too). */
 int xl_console_attach(const char *log_path, const char *domain);

@@ -35,7 +35,7 @@ static void put(void *arg, uint32_t gref, bool writable)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int fd = -1;
-	const struct vbd_grants g = { get, put, NULL };
+	const struct dev_grants g = { get, put, NULL };
 	struct vbd_disk disk;
 	struct vbd_ring r;
 	char err[160];

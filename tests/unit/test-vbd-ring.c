@@ -36,7 +36,7 @@ static void put(void *arg, uint32_t gref, bool writable)
 	claimed--;
 }
 
-static const struct vbd_grants grants = { get, put, NULL };
+static const struct dev_grants grants = { get, put, NULL };
 
 static void setup(void)
 {

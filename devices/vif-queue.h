@@ -1,0 +1,30 @@
+/*
+ * One queue of a network backend served by its own thread: it waits for
+ * the frontend's event (eventfd from the VMM) and for frames from the
+ * network fd, moves packets both ways and notifies the frontend.
+ */
+#ifndef XENKVM_VIF_QUEUE_H
+#define XENKVM_VIF_QUEUE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include "devices/vif-ring.h"
+
+struct vif_queue {
+	struct vif_rings rings;
+	struct dev_grants grants;
+	struct vif_net net;
+	int kick_fd;				/* eventfd */
+	int net_fd;				/* readable when a frame waits */
+	void (*notify)(void *arg);		/* raise the frontend's port */
+	void (*broken)(void *arg, const char *why);	/* once, from the thread */
+	void *arg;
+	pthread_t thread;
+	bool running;
+	bool stop;
+};
+
+int vif_queue_start(struct vif_queue *q);
+void vif_queue_stop(struct vif_queue *q);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * The network backend's ring service: packets the frontend queued on its
+ * transmit ring go to the network; packets from the network are copied into
+ * the buffers it posted on its receive ring (rx-copy). Every slot, size,
+ * offset and grant is the frontend's and is checked: a bad packet is
+ * dropped with an error response, a bad ring index stops the rings.
+ */
+#ifndef XENKVM_VIF_RING_H
+#define XENKVM_VIF_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "devices/grant-ops.h"
+#include "devices/netif.h"
+
+#define VIF_MAX_FRAME 65536
+
+/* Where packets go and come from (a TAP device, a test). */
+struct vif_net {
+	int (*send)(void *arg, const void *frame, size_t len);
+	/* One frame into buf, its length, or -1 when none is waiting. */
+	ssize_t (*recv)(void *arg, void *buf, size_t size);
+	void *arg;
+};
+
+struct vif_rings {
+	struct netif_tx_sring *tx;
+	struct netif_rx_sring *rx;
+	unsigned tx_size, rx_size;
+	uint32_t tx_cons, tx_rsp, rx_cons, rx_rsp;
+	bool broken;
+	uint64_t tx_packets, tx_errors, rx_packets, rx_dropped;
+};
+
+void vif_rings_init(struct vif_rings *r, void *tx_page, void *rx_page);
+/* 1 when the frontend should be notified, 0 when not, -1 when broken (err). */
+int vif_tx_service(struct vif_rings *r, const struct dev_grants *g, const struct vif_net *n,
+		   char *err, size_t errlen);
+/*
+ * Moves frames from the network while the frontend has buffers posted.
+ * *starved says it ran out of buffers (the caller stops reading the
+ * network until the frontend posts more and notifies).
+ */
+int vif_rx_service(struct vif_rings *r, const struct dev_grants *g, const struct vif_net *n,
+		   bool *starved, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,103 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "src/dom0-tap.h"
+
+static int set_up(const char *ifname)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
+
+	if (s < 0)
+		return -1;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP;
+		rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	close(s);
+	return rc;
+}
+
+int tap_create(const char *ifname, char *err, size_t errlen)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open /dev/net/tun: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		snprintf(err, errlen, "cannot create TAP device %s: %s%s", ifname, strerror(errno),
+			 errno == EPERM ? " (a vif needs root or CAP_NET_ADMIN; user-mode "
+			 "networking is not available yet)" : "");
+		close(fd);
+		return -1;
+	}
+	if (set_up(ifname) < 0) {
+		snprintf(err, errlen, "cannot bring %s up: %s", ifname, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int tap_join_bridge(const char *ifname, const char *bridge, char *err, size_t errlen)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc, idx;
+
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	if (s < 0 || ioctl(s, SIOCGIFINDEX, &ifr) < 0) {
+		snprintf(err, errlen, "no interface %s", ifname);
+		if (s >= 0)
+			close(s);
+		return -1;
+	}
+	idx = ifr.ifr_ifindex;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", bridge);
+	ifr.ifr_ifindex = idx;
+	rc = ioctl(s, SIOCBRADDIF, &ifr);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot add %s to bridge %s: %s", ifname, bridge,
+			 strerror(errno));
+	close(s);
+	return rc;
+}
+
+int tap_run_script(const char *script, const char *ifname, const char *bridge,
+		   const char *xenbus_path, char *err, size_t errlen)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		setenv("vif", ifname, 1);
+		setenv("bridge", bridge, 1);
+		setenv("XENBUS_PATH", xenbus_path, 1);
+		execl(script, script, "online", (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		snprintf(err, errlen, "cannot run %s: %s", script, strerror(errno));
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		snprintf(err, errlen, "%s online %s failed (status %d)", script, ifname,
+			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return -1;
+	}
+	return 0;
+}

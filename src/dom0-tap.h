@@ -1,0 +1,17 @@
+/* The host side of a vif: a TAP device named as Xen names it (vifD.N),
+ * brought up and added to a bridge, as Xen's vif-bridge script does. */
+#ifndef XENKVM_DOM0_TAP_H
+#define XENKVM_DOM0_TAP_H
+
+#include <stddef.h>
+
+/* A non-blocking TAP fd for ifname (IFNAMSIZ), up; -1 with a message in err. */
+int tap_create(const char *ifname, char *err, size_t errlen);
+/* Adds ifname to bridge; 0 or -1 with a message. */
+int tap_join_bridge(const char *ifname, const char *bridge, char *err, size_t errlen);
+/* Runs script with Xen's hotplug environment (vif, bridge, XENBUS_PATH) and
+ * "online"; 0 when it exits 0, -1 with a message otherwise. */
+int tap_run_script(const char *script, const char *ifname, const char *bridge,
+		   const char *xenbus_path, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,489 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+#include "devices/blkif.h"
+#include "devices/vif-queue.h"
+#include "src/dom0-grant.h"
+#include "src/dom0-link.h"
+#include "src/dom0-tap.h"
+#include "src/dom0-vif.h"
+#include "src/dom0-xenbus.h"
+#include "src/dom0-xenstore.h"
+#include "src/xs-server.h"
+
+#define VIF_COOKIE 0x100u	/* tells our LINK_BIND replies from the vbd's */
+
+struct vif {
+	struct vif *next;
+	struct dom0 *z;
+	struct domain *dom;
+	uint32_t domid, devid;
+	struct vif_spec spec;
+	char ifname[16], mac[18];
+	char fe[96], be[96];
+	enum xenbus_state state;
+	int tap_fd;
+	uint32_t refs[2];	/* tx, rx */
+	void *rings[2];
+	uint32_t port;
+	int kick_fd, link_fd;
+	bool bind_pending, bound;
+	struct vif_queue q;
+	bool dirty, detaching;
+};
+
+static struct vif *vifs;
+
+static void vlog(struct dom0 *z, const struct vif *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void vlog(struct dom0 *z, const struct vif *v, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	dom0_log(z, "domain %u vif %u (%s): %s", v->domid, v->devid, v->ifname, msg);
+}
+
+static void set_state(struct dom0 *z, struct vif *v, enum xenbus_state s)
+{
+	v->state = s;
+	xb_printf(z, v->be, "state", "%d", s);
+}
+
+static int write_device_nodes(struct dom0 *z, struct vif *v)
+{
+	int rc = xb_make_dirs(z, v->domid, v->fe, v->be);
+
+	rc |= xb_printf(z, v->be, "frontend", "%s", v->fe);
+	rc |= xb_printf(z, v->be, "frontend-id", "%u", v->domid);
+	rc |= xb_printf(z, v->be, "online", "1");
+	rc |= xb_printf(z, v->be, "state", "%d", XenbusStateInitialising);
+	rc |= xb_printf(z, v->be, "handle", "%u", v->devid);
+	rc |= xb_printf(z, v->be, "mac", "%s", v->mac);
+	rc |= xb_printf(z, v->be, "type", "vif");
+	rc |= xb_printf(z, v->be, "vifname", "%s", v->ifname);
+	if (v->spec.bridge[0])
+		rc |= xb_printf(z, v->be, "bridge", "%s", v->spec.bridge);
+	if (v->spec.script[0])
+		rc |= xb_printf(z, v->be, "script", "%s", v->spec.script);
+	if (v->spec.ip[0])
+		rc |= xb_printf(z, v->be, "ip", "%s", v->spec.ip);
+	rc |= xb_printf(z, v->fe, "backend", "%s", v->be);
+	rc |= xb_printf(z, v->fe, "backend-id", "0");
+	rc |= xb_printf(z, v->fe, "state", "%d", XenbusStateInitialising);
+	rc |= xb_printf(z, v->fe, "handle", "%u", v->devid);
+	rc |= xb_printf(z, v->fe, "mac", "%s", v->mac);
+	return rc ? -1 : 0;
+}
+
+/* What netback offers before the frontend sets up: rx-copy, scatter-gather
+ * on transmit, checksums left blank; no GSO, one queue, one event channel. */
+static void probe(struct dom0 *z, struct vif *v)
+{
+	xb_printf(z, v->be, "feature-rx-copy", "1");
+	xb_printf(z, v->be, "feature-rx-flip", "0");
+	xb_printf(z, v->be, "feature-sg", "1");
+	xb_printf(z, v->be, "feature-ipv6-csum-offload", "1");
+	xb_printf(z, v->be, "feature-gso-tcpv4", "0");
+	xb_printf(z, v->be, "feature-gso-tcpv6", "0");
+	xb_printf(z, v->be, "hotplug-status", "connected");
+	set_state(z, v, XenbusStateInitWait);
+}
+
+/* --- the packet path ----------------------------------------------------------------- */
+
+static void *grant_get(void *arg, uint32_t gref, bool writable)
+{
+	return dom0_gnt_get(arg, gref, writable);
+}
+
+static void grant_put(void *arg, uint32_t gref, bool writable)
+{
+	dom0_gnt_put(arg, gref, writable);
+}
+
+/* A full TAP queue drops the frame, as a full NIC queue would. */
+static int tap_send(void *arg, const void *frame, size_t len)
+{
+	struct vif *v = arg;
+
+	return write(v->tap_fd, frame, len) == (ssize_t)len ? 0 : -1;
+}
+
+static ssize_t tap_recv(void *arg, void *buf, size_t size)
+{
+	struct vif *v = arg;
+	ssize_t n = read(v->tap_fd, buf, size);
+
+	return n > 0 ? n : -1;
+}
+
+static void queue_notify(void *arg)
+{
+	struct vif *v = arg;
+
+	dom0_link_send(v->link_fd, LINK_RAISE, v->port, 0, -1);
+}
+
+static void queue_broken(void *arg, const char *why)
+{
+	struct vif *v = arg;
+
+	vlog(v->z, v, "rings stopped: %s", why);
+}
+
+static void disconnect(struct vif *v)
+{
+	vif_queue_stop(&v->q);
+	if (v->bound || v->bind_pending)
+		dom0_link_send(v->dom->link_fd, LINK_UNBIND, v->port, 0, -1);
+	for (int i = 0; i < 2; i++) {
+		if (v->rings[i])
+			dom0_gnt_unmap_ring(v->dom, v->rings[i], &v->refs[i], 1);
+		v->rings[i] = NULL;
+	}
+	if (v->kick_fd >= 0)
+		close(v->kick_fd);
+	if (v->link_fd >= 0)
+		close(v->link_fd);
+	v->kick_fd = v->link_fd = -1;
+	v->bind_pending = v->bound = false;
+	memset(&v->q, 0, sizeof(v->q));
+}
+
+static void fail(struct dom0 *z, struct vif *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail(struct dom0 *z, struct vif *v, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vlog(z, v, "%s", msg);
+	xb_printf(z, v->be, "error", "%s", msg);
+	disconnect(v);
+	set_state(z, v, XenbusStateClosing);
+}
+
+static void connect_begin(struct dom0 *z, struct vif *v)
+{
+	static const char *const keys[2] = { "tx-ring-ref", "rx-ring-ref" };
+	long long port = xb_read_uint(z, v->fe, "event-channel", -1);
+
+	if (xb_read_uint(z, v->fe, "request-rx-copy", 0) != 1) {
+		fail(z, v, "the frontend does not ask for rx-copy (page flipping is not supported)");
+		return;
+	}
+	if (xb_read_uint(z, v->fe, "multi-queue-num-queues", 1) != 1) {
+		fail(z, v, "the frontend asks for several queues; one is offered");
+		return;
+	}
+	if (port <= 0) {
+		fail(z, v, "%s/event-channel is missing or not a port", v->fe);
+		return;
+	}
+	v->port = (uint32_t)port;
+	for (int i = 0; i < 2; i++) {
+		long long ref = xb_read_uint(z, v->fe, keys[i], -1);
+
+		if (ref < 0) {
+			fail(z, v, "%s/%s is missing or not a number", v->fe, keys[i]);
+			return;
+		}
+		v->refs[i] = (uint32_t)ref;
+		v->rings[i] = dom0_gnt_map_ring(v->dom, &v->refs[i], 1);
+		if (!v->rings[i]) {
+			fail(z, v, "cannot map the %s: grant %u is not a page granted to Dom0",
+			     keys[i], v->refs[i]);
+			return;
+		}
+	}
+	v->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	v->link_fd = v->dom->link_fd < 0 ? -1 : fcntl(v->dom->link_fd, F_DUPFD_CLOEXEC, 0);
+	if (v->kick_fd < 0 || v->link_fd < 0 ||
+	    dom0_link_send(v->dom->link_fd, LINK_BIND, v->port, VIF_COOKIE, v->kick_fd)) {
+		fail(z, v, "cannot bind event channel %u: %s", v->port, strerror(errno));
+		return;
+	}
+	v->bind_pending = true;
+}
+
+static void connect_finish(struct dom0 *z, struct vif *v)
+{
+	vif_rings_init(&v->q.rings, v->rings[0], v->rings[1]);
+	v->q.grants = (struct dev_grants){ grant_get, grant_put, v->dom };
+	v->q.net = (struct vif_net){ tap_send, tap_recv, v };
+	v->q.kick_fd = v->kick_fd;
+	v->q.net_fd = v->tap_fd;
+	v->q.notify = queue_notify;
+	v->q.broken = queue_broken;
+	v->q.arg = v;
+	if (vif_queue_start(&v->q)) {
+		fail(z, v, "cannot start its thread: %s", strerror(errno));
+		return;
+	}
+	set_state(z, v, XenbusStateConnected);
+	vlog(z, v, "connected, mac %s, event channel %u", v->mac, v->port);
+}
+
+void dom0_vif_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,
+			 int status)
+{
+	for (struct vif *v = vifs; v; v = v->next) {
+		if (v->dom != d || cookie != VIF_COOKIE || !v->bind_pending || v->port != port)
+			continue;
+		v->bind_pending = false;
+		if (status) {
+			fail(z, v, "cannot bind event channel %u: it is not a port the frontend "
+			     "left unbound for Dom0 (Xen error %d)", port, status);
+			return;
+		}
+		v->bound = true;
+		connect_finish(z, v);
+		return;
+	}
+}
+
+/* --- the handshake -------------------------------------------------------------- */
+
+static void free_vif(struct vif *v)
+{
+	struct vif **pp;
+
+	disconnect(v);
+	for (pp = &vifs; *pp && *pp != v; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = v->next;
+	if (v->tap_fd >= 0)
+		close(v->tap_fd);
+	free(v);
+}
+
+static void remove_device(struct dom0 *z, struct vif *v)
+{
+	vlog(z, v, "removed");
+	dom0_xs_rm(z, v->fe);
+	dom0_xs_rm(z, v->be);
+	free_vif(v);
+}
+
+static bool frontend_changed(struct dom0 *z, struct vif *v)
+{
+	long long fe = xb_read_uint(z, v->fe, "state", -1);
+
+	switch (fe) {
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (v->state == XenbusStateInitWait && !v->bind_pending && !v->bound)
+			connect_begin(z, v);
+		break;
+	case XenbusStateClosing:
+		disconnect(v);
+		if (v->state != XenbusStateClosing)
+			set_state(z, v, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+		disconnect(v);
+		if (v->detaching) {
+			remove_device(z, v);
+			return false;
+		}
+		if (v->state != XenbusStateClosed)
+			set_state(z, v, XenbusStateClosed);
+		break;
+	case XenbusStateInitialising:
+		if (v->state == XenbusStateClosed || v->state == XenbusStateClosing) {
+			disconnect(v);
+			set_state(z, v, XenbusStateInitWait);
+		}
+		break;
+	case -1:
+		if (v->detaching) {
+			remove_device(z, v);
+			return false;
+		}
+		break;
+	}
+	return true;
+}
+
+void dom0_vif_path_changed(struct dom0 *z, const char *path)
+{
+	(void)z;
+	for (struct vif *v = vifs; v; v = v->next) {
+		size_t n = strlen(v->fe);
+
+		if (!strncmp(path, v->fe, n) && (path[n] == '/' || path[n] == 0))
+			v->dirty = true;
+	}
+}
+
+void dom0_vif_run(struct dom0 *z)
+{
+	bool again = true;
+
+	while (again) {
+		again = false;
+		for (struct vif *v = vifs; v; v = v->next) {
+			if (!v->dirty)
+				continue;
+			v->dirty = false;
+			if (!frontend_changed(z, v)) {
+				again = true;
+				break;
+			}
+		}
+	}
+}
+
+/* --- attach, detach, list ------------------------------------------------------ */
+
+static struct vif *find(uint32_t domid, uint32_t devid)
+{
+	for (struct vif *v = vifs; v; v = v->next)
+		if (v->domid == domid && v->devid == devid)
+			return v;
+	return NULL;
+}
+
+static int plug_in(struct vif *v, char *err, size_t errlen)
+{
+	v->tap_fd = tap_create(v->ifname, err, errlen);
+	if (v->tap_fd < 0)
+		return -1;
+	if (v->spec.script[0] && strcmp(v->spec.script, "vif-bridge"))
+		return tap_run_script(v->spec.script, v->ifname, v->spec.bridge, v->be, err,
+				      errlen);
+	if (v->spec.bridge[0])
+		return tap_join_bridge(v->ifname, v->spec.bridge, err, errlen);
+	return 0;
+}
+
+int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
+		    char *err, size_t errlen)
+{
+	struct vif *v;
+	uint32_t devid = vs->devid < 0 ? 0 : (uint32_t)vs->devid;
+	const uint8_t *m;
+
+	while (vs->devid < 0 && find(d->domid, devid))
+		devid++;
+	if (find(d->domid, devid)) {
+		snprintf(err, errlen, "domain %u already has vif %u", d->domid, devid);
+		return -1;
+	}
+	v = calloc(1, sizeof(*v));
+	if (!v) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	v->z = z, v->dom = d, v->domid = d->domid, v->devid = devid, v->spec = *vs;
+	v->tap_fd = v->kick_fd = v->link_fd = -1;
+	if (!vs->mac_given)
+		vif_random_mac(v->spec.mac);
+	m = v->spec.mac;
+	snprintf(v->mac, sizeof(v->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+		 m[4], m[5]);
+	if (vs->vifname[0])
+		snprintf(v->ifname, sizeof(v->ifname), "%.15s", vs->vifname);
+	else
+		snprintf(v->ifname, sizeof(v->ifname), "vif%u.%u", v->domid, devid);
+	snprintf(v->fe, sizeof(v->fe), "/local/domain/%u/device/vif/%u", v->domid, devid);
+	snprintf(v->be, sizeof(v->be), "/local/domain/0/backend/vif/%u/%u", v->domid, devid);
+	if (plug_in(v, err, errlen)) {
+		free_vif(v);
+		return -1;
+	}
+	v->next = vifs;
+	vifs = v;
+	if (write_device_nodes(z, v)) {
+		snprintf(err, errlen, "vif %u: cannot write its xenstore nodes", devid);
+		remove_device(z, v);
+		return -1;
+	}
+	probe(z, v);
+	vlog(z, v, "mac %s%s%s", v->mac, v->spec.bridge[0] ? ", bridge " : "", v->spec.bridge);
+	xsd_flush(z->xs);
+	return 0;
+}
+
+static struct vif *lookup(uint32_t domid, const char *which)
+{
+	uint8_t mac[6];
+	char *end;
+	unsigned long id = strtoul(which, &end, 10);
+
+	if (*which && !*end)
+		return find(domid, (uint32_t)id);
+	if (vif_parse_mac(which, mac))
+		return NULL;
+	for (struct vif *v = vifs; v; v = v->next)
+		if (v->domid == domid && !memcmp(v->spec.mac, mac, 6))
+			return v;
+	return NULL;
+}
+
+int dom0_vif_detach(struct dom0 *z, struct domain *d, const char *which, bool force,
+		    char *err, size_t errlen)
+{
+	struct vif *v = lookup(d->domid, which);
+
+	if (!v) {
+		snprintf(err, errlen, "domain %u has no vif %s", d->domid, which);
+		return -1;
+	}
+	if (force || xb_read_uint(z, v->fe, "state", -1) != XenbusStateConnected) {
+		remove_device(z, v);
+	} else {
+		v->detaching = true;
+		xb_printf(z, v->be, "online", "0");
+		set_state(z, v, XenbusStateClosing);
+		vlog(z, v, "detaching: asked the frontend to close");
+	}
+	xsd_flush(z->xs);
+	return 0;
+}
+
+void dom0_vif_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep)
+{
+	(void)z;
+	for (struct vif *v = vifs; v; v = v->next) {
+		if (v->dom != d)
+			continue;
+		ctl_msg_addf(rep, "%u 0 %s %u %d %d %d %d %s", v->devid, v->mac, v->devid, v->state,
+			     v->bound ? (int)v->port : -1, v->rings[0] ? (int)v->refs[0] : -1,
+			     v->rings[1] ? (int)v->refs[1] : -1, v->be);
+	}
+}
+
+void dom0_vif_domain_gone(struct dom0 *z, struct domain *d)
+{
+	char path[96];
+	struct vif *v, *next;
+	bool any = false;
+
+	for (v = vifs; v; v = next) {
+		next = v->next;
+		if (v->dom == d) {
+			free_vif(v);
+			any = true;
+		}
+	}
+	if (any) {
+		snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u", d->domid);
+		dom0_xs_rm(z, path);
+	}
+}
