@@ -34,6 +34,10 @@ cat > "$work/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox mkdir -p /usr/bin /usr/sbin
 /bin/busybox --install -s
+# Waiting for a signal (xl shutdown) with as few new processes as possible:
+# one long sleep, not one a second (see the known bug about processes
+# exec'd while others start).
+idle() { while :; do sleep 100000 & wait $!; done; }
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs dev /dev 2>/dev/null
@@ -82,7 +86,7 @@ if grep -q 'xenkvm.test=vbd' /proc/cmdline; then
 	fi
 	while [ -b /dev/xvdb ]; do sleep 1; done
 	echo "xenkvm-init: xvdb gone"
-	while :; do sleep 1 & wait $!; done
+	idle
 fi
 if grep -q 'xenkvm.test=vif' /proc/cmdline; then
 	# The network test: address from the command line (xenkvm.ip=),
@@ -115,7 +119,7 @@ if grep -q 'xenkvm.test=vif' /proc/cmdline; then
 		nc "$host" 5001 < /tmp/in && echo "xenkvm-init: sent back"
 	fi
 	echo "xenkvm-init: network test done"
-	while :; do sleep 1 & wait $!; done
+	idle
 fi
 # xl shutdown: the kernel runs /sbin/poweroff, which signals PID 1 (us).
 # The power-off itself goes through sysrq from the shell, with no new
@@ -124,7 +128,7 @@ fi
 trap 'echo "xenkvm-init: powering off"; echo o > /proc/sysrq-trigger' USR2 TERM
 if grep -q 'xenkvm.test=shutdown' /proc/cmdline; then
 	echo "xenkvm-init: waiting for shutdown"
-	while :; do sleep 1 & wait $!; done
+	idle
 fi
 grep -q 'xenkvm.test' /proc/cmdline && { echo "xenkvm-init: done"; poweroff -f; }
 exec setsid cttyhack sh

@@ -1,0 +1,281 @@
+/*
+ * The network backend's ring service over a fake grant table and a fake
+ * network: frames netfront would send go out whole (multi-slot, checksums
+ * filled in), frames from the network land in posted buffers, and bad
+ * slots, sizes, grants and ring indices get errors without a grant left
+ * claimed.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "devices/net-csum.h"
+#include "devices/vif-ring.h"
+
+#define NPAGES 32
+
+static uint8_t pages[NPAGES][4096];
+static int claimed;
+static union { struct netif_tx_sring s; uint8_t b[4096]; } txp;
+static union { struct netif_rx_sring s; uint8_t b[4096]; } rxp;
+static struct vif_rings r;
+static uint8_t sent[8][2048];
+static size_t sent_len[8];
+static unsigned nsent, nwaiting;
+static uint8_t waiting[4][2048];
+static size_t waiting_len[4];
+
+static void *get(void *arg, uint32_t gref, bool writable)
+{
+	(void)arg, (void)writable;
+	if (gref >= NPAGES)
+		return NULL;
+	claimed++;
+	return pages[gref];
+}
+
+static void put(void *arg, uint32_t gref, bool writable)
+{
+	(void)arg, (void)gref, (void)writable;
+	claimed--;
+}
+
+static int net_send(void *arg, const void *frame, size_t len)
+{
+	(void)arg;
+	if (nsent == 8 || len > sizeof(sent[0]))
+		return -1;
+	memcpy(sent[nsent], frame, len);
+	sent_len[nsent++] = len;
+	return 0;
+}
+
+static ssize_t net_recv(void *arg, void *buf, size_t size)
+{
+	(void)arg;
+	if (!nwaiting || waiting_len[0] > size)
+		return -1;
+	memcpy(buf, waiting[0], waiting_len[0]);
+	size = waiting_len[0];
+	memmove(waiting, waiting + 1, sizeof(waiting[0]) * 3);
+	memmove(waiting_len, waiting_len + 1, sizeof(waiting_len[0]) * 3);
+	nwaiting--;
+	return (ssize_t)size;
+}
+
+static const struct dev_grants g = { get, put, NULL };
+static const struct vif_net net = { net_send, net_recv, NULL };
+
+static void setup(void)
+{
+	memset(pages, 0, sizeof(pages));
+	memset(&txp, 0, sizeof(txp));
+	memset(&rxp, 0, sizeof(rxp));
+	txp.s.req_event = txp.s.rsp_event = rxp.s.req_event = rxp.s.rsp_event = 1;
+	claimed = 0, nsent = 0, nwaiting = 0;
+	vif_rings_init(&r, &txp, &rxp);
+}
+
+static void teardown(void)
+{
+	cr_assert_eq(claimed, 0, "grants left claimed: %d", claimed);
+}
+
+TestSuite(vif_ring, .init = setup, .fini = teardown);
+
+static void tx(uint32_t gref, uint16_t off, uint16_t flags, uint16_t id, uint16_t size)
+{
+	struct netif_tx_request q = { gref, off, flags, id, size };
+
+	memcpy(&txp.s.ring[txp.s.req_prod++ % r.tx_size].req, &q, sizeof(q));
+}
+
+static int serve_tx(void)
+{
+	char err[160];
+
+	return vif_tx_service(&r, &g, &net, err, sizeof(err));
+}
+
+static struct netif_tx_response txr(unsigned i)
+{
+	return txp.s.ring[i % r.tx_size].rsp;
+}
+
+Test(vif_ring, sizes)
+{
+	cr_assert_eq(r.tx_size, 256);
+	cr_assert_eq(r.rx_size, 256);
+}
+
+Test(vif_ring, one_slot_frame)
+{
+	memset(pages[3] + 100, 0x42, 60);
+	tx(3, 100, 0, 9, 60);
+	cr_assert_eq(serve_tx(), 1);
+	cr_assert_eq(nsent, 1);
+	cr_assert_eq(sent_len[0], 60);
+	cr_assert_eq(sent[0][59], 0x42);
+	cr_assert_eq(txr(0).id, 9);
+	cr_assert_eq(txr(0).status, NETIF_RSP_OKAY);
+	cr_assert_eq(txp.s.req_event, 2);
+}
+
+Test(vif_ring, three_slot_frame_in_order)
+{
+	/* 1000 bytes: 600 in the first slot, then 300 and 100. */
+	memset(pages[1] + 3496, 1, 600);
+	memset(pages[2], 2, 300);
+	memset(pages[4] + 10, 3, 100);
+	tx(1, 3496, NETTXF_more_data, 1, 1000);
+	tx(2, 0, NETTXF_more_data, 2, 300);
+	tx(4, 10, 0, 3, 100);
+	serve_tx();
+	cr_assert_eq(nsent, 1);
+	cr_assert_eq(sent_len[0], 1000);
+	cr_assert_eq(sent[0][599], 1);
+	cr_assert_eq(sent[0][600], 2);
+	cr_assert_eq(sent[0][999], 3);
+	for (unsigned i = 0; i < 3; i++) {
+		cr_assert_eq(txr(i).status, NETIF_RSP_OKAY);
+		cr_assert_eq(txr(i).id, i + 1);
+	}
+}
+
+Test(vif_ring, bad_frames_get_errors_for_every_slot)
+{
+	tx(99, 0, 0, 1, 60);				/* not granted */
+	tx(1, 4000, 0, 2, 200);				/* past the page */
+	tx(1, 0, NETTXF_more_data, 3, 100);		/* the rest is larger than the whole */
+	tx(2, 0, 0, 4, 200);
+	tx(1, 0, 0, 5, 8);				/* shorter than an Ethernet header */
+	serve_tx();
+	cr_assert_eq(nsent, 0);
+	for (unsigned i = 0; i < 5; i++) {
+		cr_assert_eq(txr(i).status, NETIF_RSP_ERROR, "slot %u", i);
+		cr_assert_eq(txr(i).id, i + 1);
+	}
+}
+
+Test(vif_ring, too_many_slots)
+{
+	for (unsigned i = 0; i < 20; i++)
+		tx(1, 0, NETTXF_more_data, (uint16_t)i, 10);
+	tx(1, 0, 0, 20, 10);
+	serve_tx();
+	cr_assert_eq(nsent, 0);
+	cr_assert_eq(r.tx_cons, 21, "every slot consumed");
+	cr_assert_eq(txp.s.rsp_prod, 21, "and answered");
+	cr_assert_eq(txr(0).status, NETIF_RSP_ERROR);
+}
+
+Test(vif_ring, extra_info_slots_answered_null)
+{
+	struct netif_extra_info x = { .type = NETIF_EXTRA_TYPE_GSO };
+
+	tx(1, 0, NETTXF_extra_info, 1, 100);
+	memcpy(&txp.s.ring[txp.s.req_prod++ % r.tx_size].extra, &x, sizeof(x));
+	serve_tx();
+	cr_assert_eq(nsent, 0, "GSO is not offered: the frame is refused");
+	cr_assert_eq(txr(0).status, NETIF_RSP_ERROR);
+	cr_assert_eq(txr(1).status, NETIF_RSP_NULL);
+}
+
+Test(vif_ring, runaway_producer)
+{
+	char err[160];
+
+	txp.s.req_prod = 5000;
+	cr_assert_eq(vif_tx_service(&r, &g, &net, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "tx req_prod"));
+}
+
+static void rx_post(uint16_t id, uint32_t gref)
+{
+	struct netif_rx_request q = { .id = id, .gref = gref };
+
+	memcpy(&rxp.s.ring[rxp.s.req_prod++ % r.rx_size].req, &q, sizeof(q));
+}
+
+static void frame_waits(size_t len, uint8_t fill)
+{
+	memset(waiting[nwaiting], fill, len);
+	waiting_len[nwaiting++] = len;
+}
+
+Test(vif_ring, rx_fills_posted_buffers_then_starves)
+{
+	char err[160];
+	bool starved;
+	struct netif_rx_response a, b;
+
+	rx_post(7, 5);
+	rx_post(8, 6);
+	frame_waits(1514, 0xaa);
+	frame_waits(60, 0xbb);
+	frame_waits(60, 0xcc);
+	cr_assert_eq(vif_rx_service(&r, &g, &net, &starved, err, sizeof(err)), 1);
+	cr_assert(starved, "two buffers for three frames");
+	cr_assert_eq(nwaiting, 1, "the third frame stays in the network");
+	a = rxp.s.ring[0].rsp, b = rxp.s.ring[1].rsp;
+	cr_assert_eq(a.id, 7);
+	cr_assert_eq(a.status, 1514);
+	cr_assert_eq(a.offset, 0);
+	cr_assert_eq(pages[5][1513], 0xaa);
+	cr_assert_eq(b.id, 8);
+	cr_assert_eq(b.status, 60);
+	cr_assert_eq(rxp.s.req_event, 3, "asks for an event when buffers come");
+}
+
+Test(vif_ring, rx_bad_buffer_is_an_error)
+{
+	char err[160];
+	bool starved;
+
+	rx_post(1, 1000);
+	frame_waits(60, 1);
+	vif_rx_service(&r, &g, &net, &starved, err, sizeof(err));
+	cr_assert_eq(rxp.s.ring[0].rsp.status, NETIF_RSP_ERROR);
+	cr_assert_eq(r.rx_dropped, 1);
+}
+
+/* An IPv4/UDP frame: 14 Ethernet + 20 IP + 8 UDP + 4 payload. */
+static size_t udp_frame(uint8_t *f)
+{
+	static const uint8_t hdr[] = {
+		0, 0x16, 0x3e, 0, 0, 1, 0, 0x16, 0x3e, 0, 0, 2, 0x08, 0x00,
+		0x45, 0, 0, 32, 0, 1, 0x40, 0, 64, 17, 0, 0, 10, 9, 0, 2, 10, 9, 0, 1,
+		0x30, 0x39, 0x13, 0x89, 0, 12, 0, 0, 'p', 'i', 'n', 'g' };
+
+	memcpy(f, hdr, sizeof(hdr));
+	return sizeof(hdr);
+}
+
+Test(vif_ring, udp_checksum_filled)
+{
+	uint8_t f[64];
+	size_t len = udp_frame(f);
+	uint32_t sum = 0;
+
+	cr_assert(net_fill_csum(f, len));
+	/* Verify: pseudo-header + UDP segment sums to 0xffff. */
+	for (size_t i = 26; i < 34; i += 2)
+		sum += (uint32_t)f[i] << 8 | f[i + 1];
+	sum += 17 + 12;
+	for (size_t i = 34; i < len; i += 2)
+		sum += (uint32_t)f[i] << 8 | f[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	cr_assert_eq(sum, 0xffff);
+}
+
+Test(vif_ring, checksum_left_alone_on_odd_frames)
+{
+	uint8_t f[64];
+	size_t len = udp_frame(f);
+
+	cr_assert_not(net_fill_csum(f, 20), "truncated");
+	f[12] = 0x88, f[13] = 0xcc;	/* LLDP */
+	cr_assert_not(net_fill_csum(f, len));
+	f[12] = 0x08, f[13] = 0x00;
+	f[20] = 0x20;			/* more fragments */
+	cr_assert_not(net_fill_csum(f, len));
+}
