@@ -109,6 +109,16 @@ if grep -q 'xenkvm.test=vif' /proc/cmdline; then
 			echo "xenkvm-init: ping $peer failed"
 		fi
 	done
+	if [ -n "$(arg netbench)" ]; then
+		# TCP both ways with the host for make bench: receive on 5000 until
+		# the host closes, then send 64 MiB of zeros to the host's 5001.
+		nc -l -p 5000 > /dev/null
+		dd if=/dev/zero of=/tmp/z bs=1M count=64 2>/dev/null
+		echo "xenkvm-init: netbench sending"
+		nc "$(arg netbench)" 5001 < /tmp/z
+		echo "xenkvm-init: netbench done"
+		poweroff -f
+	fi
 	host=$(arg nc)
 	if [ -n "$host" ]; then
 		echo "xenkvm-init: listening on 5000"

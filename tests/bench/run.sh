@@ -40,4 +40,6 @@ echo
 sh tests/bench/pv-bench.sh || status=1
 echo
 sh tests/bench/vbd-bench.sh || status=1
+echo
+sh tests/bench/vif-bench.sh || status=1
 exit $status
