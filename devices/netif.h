@@ -27,6 +27,8 @@
 #define NETIF_RSP_NULL		1	/* the answer to an extra-info slot */
 
 #define NETIF_EXTRA_TYPE_GSO	1
+#define NETIF_GSO_TYPE_TCPV4	1
+#define NETIF_GSO_TYPE_TCPV6	2
 #define NETIF_EXTRA_FLAG_MORE	(1u << 0)
 
 /* Slots one packet may take (netback's XEN_NETBK_LEGACY_SLOTS_MAX). */
@@ -44,7 +46,10 @@ XEN_ABI_ASSERT_SIZE(struct netif_tx_request, 12);
 struct netif_extra_info {
 	uint8_t type;
 	uint8_t flags;
-	uint16_t data[3];
+	uint16_t gso_size;	/* type GSO: the MSS */
+	uint8_t gso_type;
+	uint8_t pad;
+	uint16_t gso_features;
 };
 XEN_ABI_ASSERT_SIZE(struct netif_extra_info, 8);
 

@@ -144,59 +144,122 @@ int vif_tx_service(struct vif_rings *r, const struct dev_grants *g, const struct
 
 /* --- receive --------------------------------------------------------------------- */
 
-static void rx_respond(struct vif_rings *r, uint16_t id, int16_t status)
+static void rx_respond(struct vif_rings *r, uint16_t id, uint16_t flags, int16_t status)
 {
-	struct netif_rx_response rsp = { .id = id, .offset = 0, .flags = 0, .status = status };
+	struct netif_rx_response rsp = { .id = id, .offset = 0, .flags = flags, .status = status };
 
 	memcpy(&r->rx->ring[r->rx_rsp++ & (r->rx_size - 1)].rsp, &rsp, sizeof(rsp));
 }
 
-/* Room for one more frame: a posted buffer, asking for an event if none. */
-static int rx_buffer(struct vif_rings *r, char *err, size_t errlen)
+/* Are need buffers posted? Asks for an event at the need-th if not. */
+static int rx_buffers(struct vif_rings *r, unsigned need, char *err, size_t errlen)
 {
 	uint32_t prod = __atomic_load_n(&r->rx->req_prod, __ATOMIC_ACQUIRE);
 
 	if (prod - r->rx_cons > r->rx_size)
 		return broken(r, err, errlen, "rx", prod, r->rx_cons, r->rx_size);
-	if (prod != r->rx_cons)
+	if (prod - r->rx_cons >= need)
 		return 1;
-	__atomic_store_n(&r->rx->req_event, r->rx_cons + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->rx->req_event, r->rx_cons + need, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return __atomic_load_n(&r->rx->req_prod, __ATOMIC_ACQUIRE) != r->rx_cons;
+	return __atomic_load_n(&r->rx->req_prod, __ATOMIC_ACQUIRE) - r->rx_cons >= need;
+}
+
+static struct netif_rx_request rx_take(struct vif_rings *r)
+{
+	struct netif_rx_request q;
+
+	memcpy(&q, &r->rx->ring[r->rx_cons++ & (r->rx_size - 1)].req, sizeof(q));
+	return q;
+}
+
+static uint16_t first_flags(const struct vif_rx_meta *m)
+{
+	if (m->csum_blank)
+		return NETRXF_csum_blank | NETRXF_data_validated;
+	return m->data_validated ? NETRXF_data_validated : 0;
+}
+
+/*
+ * The waiting frame into posted buffers, a page each, in ring order: the
+ * first data slot, then (GSO) the extra-info slot, then the rest, as
+ * netback lays them out.
+ */
+static void rx_deliver(struct vif_rings *r, const struct dev_grants *g)
+{
+	const struct vif_rx_meta *m = &r->rx_meta;
+	size_t off = 0;
+	bool gso = m->gso_size != 0, bad = false;
+
+	for (unsigned slot = 0; off < r->rx_len || (gso && slot == 1); slot++) {
+		struct netif_rx_request q = rx_take(r);
+		size_t chunk = r->rx_len - off < XEN_PAGE_SIZE ? r->rx_len - off : XEN_PAGE_SIZE;
+		uint16_t flags = slot == 0 ? first_flags(m) | (gso ? NETRXF_extra_info : 0) : 0;
+		uint8_t *page;
+
+		if (slot == 1 && gso) {
+			struct netif_extra_info x = { .type = NETIF_EXTRA_TYPE_GSO,
+						      .gso_size = m->gso_size,
+						      .gso_type = m->gso_type };
+			memcpy(&r->rx->ring[r->rx_rsp++ & (r->rx_size - 1)], &x, sizeof(x));
+			continue;
+		}
+		if (off + chunk < r->rx_len)
+			flags |= NETRXF_more_data;
+		page = g->get(g->arg, q.gref, true);
+		if (!page) {
+			bad = true;
+			rx_respond(r, q.id, flags, NETIF_RSP_ERROR);
+		} else {
+			memcpy(page, r->rx_frame + off, chunk);
+			g->put(g->arg, q.gref, true);
+			rx_respond(r, q.id, flags, (int16_t)chunk);
+		}
+		off += chunk;
+	}
+	if (bad)
+		r->rx_dropped++;
+	else
+		r->rx_packets++;
 }
 
 int vif_rx_service(struct vif_rings *r, const struct dev_grants *g, const struct vif_net *n,
 		   bool *starved, char *err, size_t errlen)
 {
-	static __thread uint8_t frame[VIF_MAX_FRAME];
-	int room, notify = 0;
+	int room = 1;
 
 	*starved = false;
 	if (r->broken)
 		return -1;
-	while ((room = rx_buffer(r, err, errlen)) > 0) {
-		struct netif_rx_request q;
-		ssize_t len = n->recv(n->arg, frame, sizeof(frame));
-		uint8_t *page;
+	for (;;) {
+		unsigned need;
 
-		if (len < 0)
-			break;
-		memcpy(&q, &r->rx->ring[r->rx_cons++ & (r->rx_size - 1)].req, sizeof(q));
-		/* One page per frame: larger ones need scatter-gather, not offered yet. */
-		page = (size_t)len <= XEN_PAGE_SIZE ? g->get(g->arg, q.gref, true) : NULL;
-		if (!page) {
+		if (!r->rx_have) {
+			ssize_t len;
+
+			r->rx_meta = (struct vif_rx_meta){ 0 };
+			len = n->recv(n->arg, r->rx_frame, sizeof(r->rx_frame), &r->rx_meta);
+			if (len < 0)
+				break;
+			r->rx_len = (size_t)len;
+			r->rx_have = true;
+		}
+		need = (unsigned)((r->rx_len + XEN_PAGE_SIZE - 1) / XEN_PAGE_SIZE);
+		if (r->rx_len == 0 || (need > 1 && !r->rx_sg) || need > NETIF_MAX_TX_SLOTS - 1) {
+			/* Nothing the frontend could take: drop it, as a NIC would. */
 			r->rx_dropped++;
-			rx_respond(r, q.id, NETIF_RSP_ERROR);
+			r->rx_have = false;
 			continue;
 		}
-		memcpy(page, frame, (size_t)len);
-		g->put(g->arg, q.gref, true);
-		r->rx_packets++;
-		rx_respond(r, q.id, (int16_t)len);
+		need += r->rx_meta.gso_size ? 1 : 0;
+		room = rx_buffers(r, need, err, errlen);
+		if (room <= 0)
+			break;
+		rx_deliver(r, g);
+		r->rx_have = false;
 	}
 	if (room < 0)
 		return -1;
 	*starved = room == 0;
-	notify |= push(&r->rx->rsp_prod, &r->rx->rsp_event, r->rx_rsp);
-	return notify;
+	return push(&r->rx->rsp_prod, &r->rx->rsp_event, r->rx_rsp);
 }

@@ -17,11 +17,19 @@
 
 #define VIF_MAX_FRAME 65536
 
+/* What the network says of a received frame. */
+struct vif_rx_meta {
+	bool csum_blank;	/* the TCP/UDP checksum is still to be filled in */
+	bool data_validated;	/* checksums known good */
+	uint16_t gso_size;	/* a TCP segment train of this MSS, or 0 */
+	uint8_t gso_type;	/* NETIF_GSO_TYPE_TCPV4/6 */
+};
+
 /* Where packets go and come from (a TAP device, a test). */
 struct vif_net {
 	int (*send)(void *arg, const void *frame, size_t len);
 	/* One frame into buf, its length, or -1 when none is waiting. */
-	ssize_t (*recv)(void *arg, void *buf, size_t size);
+	ssize_t (*recv)(void *arg, void *buf, size_t size, struct vif_rx_meta *meta);
 	void *arg;
 };
 
@@ -30,8 +38,14 @@ struct vif_rings {
 	struct netif_rx_sring *rx;
 	unsigned tx_size, rx_size;
 	uint32_t tx_cons, tx_rsp, rx_cons, rx_rsp;
+	bool rx_sg;		/* the frontend takes frames over several slots */
 	bool broken;
 	uint64_t tx_packets, tx_errors, rx_packets, rx_dropped;
+	/* A frame from the network waiting for enough posted buffers. */
+	bool rx_have;
+	size_t rx_len;
+	struct vif_rx_meta rx_meta;
+	uint8_t rx_frame[VIF_MAX_FRAME];
 };
 
 void vif_rings_init(struct vif_rings *r, void *tx_page, void *rx_page);

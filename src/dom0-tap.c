@@ -30,7 +30,7 @@ static int set_up(const char *ifname)
 
 int tap_create(const char *ifname, char *err, size_t errlen)
 {
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -51,6 +51,11 @@ int tap_create(const char *ifname, char *err, size_t errlen)
 		return -1;
 	}
 	return fd;
+}
+
+int tap_set_offload(int fd, unsigned flags)
+{
+	return ioctl(fd, TUNSETOFFLOAD, flags);
 }
 
 int tap_join_bridge(const char *ifname, const char *bridge, char *err, size_t errlen)

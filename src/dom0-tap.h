@@ -5,8 +5,13 @@
 
 #include <stddef.h>
 
-/* A non-blocking TAP fd for ifname (IFNAMSIZ), up; -1 with a message in err. */
+/*
+ * A non-blocking TAP fd for ifname (IFNAMSIZ), up; -1 with a message in err.
+ * Every frame read or written carries a struct virtio_net_hdr in front.
+ */
 int tap_create(const char *ifname, char *err, size_t errlen);
+/* What the host may hand us unfinished: TUN_F_CSUM, TUN_F_TSO4, ... */
+int tap_set_offload(int fd, unsigned flags);
 /* Adds ifname to bridge; 0 or -1 with a message. */
 int tap_join_bridge(const char *ifname, const char *bridge, char *err, size_t errlen);
 /* Runs script with Xen's hotplug environment (vif, bridge, XENBUS_PATH) and

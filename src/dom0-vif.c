@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <sys/eventfd.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "devices/blkif.h"
 #include "devices/vif-queue.h"
@@ -115,16 +118,32 @@ static void grant_put(void *arg, uint32_t gref, bool writable)
 static int tap_send(void *arg, const void *frame, size_t len)
 {
 	struct vif *v = arg;
+	struct virtio_net_hdr h = { 0 };	/* checksums are done: nothing to ask */
+	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)frame, len } };
 
-	return write(v->tap_fd, frame, len) == (ssize_t)len ? 0 : -1;
+	return writev(v->tap_fd, iov, 2) == (ssize_t)(sizeof(h) + len) ? 0 : -1;
 }
 
-static ssize_t tap_recv(void *arg, void *buf, size_t size)
+static ssize_t tap_recv(void *arg, void *buf, size_t size, struct vif_rx_meta *m)
 {
 	struct vif *v = arg;
-	ssize_t n = read(v->tap_fd, buf, size);
+	struct virtio_net_hdr h;
+	struct iovec iov[2] = { { &h, sizeof(h) }, { buf, size } };
+	ssize_t n = readv(v->tap_fd, iov, 2);
 
-	return n > 0 ? n : -1;
+	if (n <= (ssize_t)sizeof(h))
+		return -1;
+	m->csum_blank = h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	m->data_validated = h.flags & VIRTIO_NET_HDR_F_DATA_VALID;
+	switch (h.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		m->gso_type = NETIF_GSO_TYPE_TCPV4, m->gso_size = h.gso_size;
+		break;
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		m->gso_type = NETIF_GSO_TYPE_TCPV6, m->gso_size = h.gso_size;
+		break;
+	}
+	return n - (ssize_t)sizeof(h);
 }
 
 static void queue_notify(void *arg)
@@ -220,9 +239,35 @@ static void connect_begin(struct dom0 *z, struct vif *v)
 	v->bind_pending = true;
 }
 
+/*
+ * Let the host hand over unfinished frames the frontend said it takes:
+ * blank checksums unless feature-no-csum-offload, TCP segment trains with
+ * feature-gso-tcpv4/6 (which need feature-sg: they span slots).
+ */
+static void set_offloads(struct dom0 *z, struct vif *v)
+{
+	unsigned f = 0;
+	bool sg = xb_read_uint(z, v->fe, "feature-sg", 0) == 1;
+
+	if (xb_read_uint(z, v->fe, "feature-no-csum-offload", 0) != 1) {
+		f |= TUN_F_CSUM;
+		if (sg && xb_read_uint(z, v->fe, "feature-gso-tcpv4", 0) == 1)
+			f |= TUN_F_TSO4;
+		if (sg && xb_read_uint(z, v->fe, "feature-gso-tcpv6", 0) == 1)
+			f |= TUN_F_TSO6;
+	}
+	v->q.rings.rx_sg = sg;
+	if (tap_set_offload(v->tap_fd, f) < 0)
+		vlog(z, v, "cannot set TAP offloads %#x: %s", f, strerror(errno));
+	else
+		vlog(z, v, "offloads from the host:%s%s%s", f & TUN_F_CSUM ? " csum" : " none",
+		     f & TUN_F_TSO4 ? " tso4" : "", f & TUN_F_TSO6 ? " tso6" : "");
+}
+
 static void connect_finish(struct dom0 *z, struct vif *v)
 {
 	vif_rings_init(&v->q.rings, v->rings[0], v->rings[1]);
+	set_offloads(z, v);
 	v->q.grants = (struct dev_grants){ grant_get, grant_put, v->dom };
 	v->q.net = (struct vif_net){ tap_send, tap_recv, v };
 	v->q.kick_fd = v->kick_fd;

@@ -35,20 +35,24 @@ static int send_frame(void *arg, const void *frame, size_t len)
 	return len > VIF_MAX_FRAME ? abort(), -1 : 0;
 }
 
-static ssize_t recv_frame(void *arg, void *buf, size_t size)
+static ssize_t recv_frame(void *arg, void *buf, size_t size, struct vif_rx_meta *m)
 {
+	size_t len = frames & 1 ? 1514 : 30000;
+
 	(void)arg;
 	if (frames-- <= 0)
 		return -1;
-	memset(buf, 0x5a, 1514 < size ? 1514 : size);
-	return 1514;
+	m->gso_size = frames & 2 ? 1448 : 0;
+	m->gso_type = NETIF_GSO_TYPE_TCPV4;
+	memset(buf, 0x5a, len < size ? len : size);
+	return (ssize_t)len;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct dev_grants g = { get, put, NULL };
 	const struct vif_net n = { send_frame, recv_frame, NULL };
-	struct vif_rings r;
+	static struct vif_rings r;
 	char err[160];
 	bool starved;
 	size_t k = size < 4096 ? size : 4096;
@@ -61,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 8192)
 		memcpy(pages, data + 8192, size - 8192 < sizeof(pages) ? size - 8192 : sizeof(pages));
 	vif_rings_init(&r, tx_page, rx_page);
+	r.rx_sg = size & 1;
 	frames = 8;
 	vif_tx_service(&r, &g, &n, err, sizeof(err));
 	vif_rx_service(&r, &g, &n, &starved, err, sizeof(err));

@@ -20,7 +20,7 @@ static struct vif_rings r;
 static uint8_t sent[8][2048];
 static size_t sent_len[8];
 static unsigned nsent, nwaiting;
-static uint8_t waiting[4][2048];
+static uint8_t waiting[4][20000];
 static size_t waiting_len[4];
 
 static void *get(void *arg, uint32_t gref, bool writable)
@@ -48,9 +48,12 @@ static int net_send(void *arg, const void *frame, size_t len)
 	return 0;
 }
 
-static ssize_t net_recv(void *arg, void *buf, size_t size)
+static struct vif_rx_meta next_meta;
+
+static ssize_t net_recv(void *arg, void *buf, size_t size, struct vif_rx_meta *m)
 {
 	(void)arg;
+	*m = next_meta;
 	if (!nwaiting || waiting_len[0] > size)
 		return -1;
 	memcpy(buf, waiting[0], waiting_len[0]);
@@ -71,6 +74,7 @@ static void setup(void)
 	memset(&rxp, 0, sizeof(rxp));
 	txp.s.req_event = txp.s.rsp_event = rxp.s.req_event = rxp.s.rsp_event = 1;
 	claimed = 0, nsent = 0, nwaiting = 0;
+	next_meta = (struct vif_rx_meta){ 0 };
 	vif_rings_init(&r, &txp, &rxp);
 }
 
@@ -214,7 +218,7 @@ Test(vif_ring, rx_fills_posted_buffers_then_starves)
 	frame_waits(60, 0xcc);
 	cr_assert_eq(vif_rx_service(&r, &g, &net, &starved, err, sizeof(err)), 1);
 	cr_assert(starved, "two buffers for three frames");
-	cr_assert_eq(nwaiting, 1, "the third frame stays in the network");
+	cr_assert(r.rx_have, "the third frame waits in the backend for a buffer");
 	a = rxp.s.ring[0].rsp, b = rxp.s.ring[1].rsp;
 	cr_assert_eq(a.id, 7);
 	cr_assert_eq(a.status, 1514);
@@ -223,6 +227,67 @@ Test(vif_ring, rx_fills_posted_buffers_then_starves)
 	cr_assert_eq(b.id, 8);
 	cr_assert_eq(b.status, 60);
 	cr_assert_eq(rxp.s.req_event, 3, "asks for an event when buffers come");
+}
+
+Test(vif_ring, rx_gso_frame_spans_slots_with_extra_info)
+{
+	char err[160];
+	bool starved;
+	struct netif_rx_response rsp;
+	struct netif_extra_info x;
+
+	r.rx_sg = true;
+	for (uint16_t i = 0; i < 5; i++)
+		rx_post(i, 10 + i);
+	next_meta = (struct vif_rx_meta){ .csum_blank = true, .gso_size = 1448,
+					  .gso_type = NETIF_GSO_TYPE_TCPV4 };
+	frame_waits(10000, 0x77);	/* 3 data slots + the extra one */
+	vif_rx_service(&r, &g, &net, &starved, err, sizeof(err));
+	cr_assert_eq(rxp.s.rsp_prod, 4);
+	rsp = rxp.s.ring[0].rsp;
+	cr_assert_eq(rsp.status, 4096);
+	cr_assert_eq(rsp.flags, NETRXF_csum_blank | NETRXF_data_validated | NETRXF_extra_info |
+				NETRXF_more_data);
+	memcpy(&x, &rxp.s.ring[1], sizeof(x));
+	cr_assert_eq(x.type, NETIF_EXTRA_TYPE_GSO);
+	cr_assert_eq(x.gso_size, 1448);
+	cr_assert_eq(x.gso_type, NETIF_GSO_TYPE_TCPV4);
+	cr_assert_eq(rxp.s.ring[2].rsp.id, 2);
+	cr_assert_eq(rxp.s.ring[2].rsp.flags, NETRXF_more_data);
+	cr_assert_eq(rxp.s.ring[3].rsp.status, 10000 - 8192);
+	cr_assert_eq(rxp.s.ring[3].rsp.flags, 0);
+	cr_assert_eq(pages[13][1807], 0x77);
+}
+
+Test(vif_ring, rx_big_frame_waits_for_enough_buffers)
+{
+	char err[160];
+	bool starved;
+
+	r.rx_sg = true;
+	rx_post(0, 1);
+	frame_waits(6000, 1);
+	vif_rx_service(&r, &g, &net, &starved, err, sizeof(err));
+	cr_assert(starved);
+	cr_assert_eq(rxp.s.rsp_prod, 0, "one buffer is not enough for two pages");
+	cr_assert_eq(rxp.s.req_event, 2, "event asked for when the second comes");
+	rx_post(1, 2);
+	vif_rx_service(&r, &g, &net, &starved, err, sizeof(err));
+	cr_assert_eq(rxp.s.rsp_prod, 2);
+	cr_assert_eq(rxp.s.ring[1].rsp.status, 6000 - 4096);
+}
+
+Test(vif_ring, rx_big_frame_without_sg_is_dropped)
+{
+	char err[160];
+	bool starved;
+
+	rx_post(0, 1);
+	rx_post(1, 2);
+	frame_waits(6000, 1);
+	vif_rx_service(&r, &g, &net, &starved, err, sizeof(err));
+	cr_assert_eq(rxp.s.rsp_prod, 0);
+	cr_assert_eq(r.rx_dropped, 1);
 }
 
 Test(vif_ring, rx_bad_buffer_is_an_error)
