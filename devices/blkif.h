@@ -119,17 +119,4 @@ static inline unsigned blkif_ring_size(size_t bytes)
 	return p;
 }
 
-/* xenbus states (io/xenbus.h). */
-enum xenbus_state {
-	XenbusStateUnknown = 0,
-	XenbusStateInitialising = 1,
-	XenbusStateInitWait = 2,
-	XenbusStateInitialised = 3,
-	XenbusStateConnected = 4,
-	XenbusStateClosing = 5,
-	XenbusStateClosed = 6,
-	XenbusStateReconfiguring = 7,
-	XenbusStateReconfigured = 8,
-};
-
 #endif

@@ -35,18 +35,15 @@ struct vbd_q {
 };
 
 struct vbd {
+	struct xb_dev xb;		/* first: the handshake sees only this */
 	struct vbd *next;
 	struct dom0 *z;
 	struct domain *dom;
 	uint32_t domid, devid;
 	struct disk_spec spec;
-	char fe[96], be[96];
-	enum xenbus_state state;	/* the backend's */
 	struct vbd_disk disk;
 	unsigned nr_queues;
 	struct vbd_q q[VBD_MAX_QUEUES];
-	bool dirty;		/* a frontend node changed */
-	bool detaching;
 };
 
 static void vlog(struct dom0 *z, const struct vbd *v, const char *fmt, ...)
@@ -65,62 +62,56 @@ static void vlog(struct dom0 *z, const struct vbd *v, const char *fmt, ...)
 
 /* --- xenstore ------------------------------------------------------------ */
 
-static void set_state(struct dom0 *z, struct vbd *v, enum xenbus_state s)
-{
-	v->state = s;
-	xb_printf(z, v->be, "state", "%d", s);
-}
-
 /* The toolstack's part: both directories, as libxl writes them. */
 static int write_device_nodes(struct dom0 *z, struct vbd *v)
 {
 	const char *type = v->spec.cdrom ? "cdrom" : "disk";
-	int rc = xb_make_dirs(z, v->domid, v->fe, v->be);
+	int rc = xb_make_dirs(z, v->domid, v->xb.fe, v->xb.be);
 
-	rc |= xb_printf(z, v->be, "frontend", "%s", v->fe);
-	rc |= xb_printf(z, v->be, "frontend-id", "%u", v->domid);
-	rc |= xb_printf(z, v->be, "online", "1");
-	rc |= xb_printf(z, v->be, "removable", "%d", v->spec.cdrom);
-	rc |= xb_printf(z, v->be, "bootable", "1");
-	rc |= xb_printf(z, v->be, "state", "%d", XenbusStateInitialising);
-	rc |= xb_printf(z, v->be, "dev", "%s", v->spec.vdev);
-	rc |= xb_printf(z, v->be, "type", "file");
-	rc |= xb_printf(z, v->be, "params", "%s", v->spec.target);
-	rc |= xb_printf(z, v->be, "mode", "%s", v->spec.readonly ? "r" : "w");
-	rc |= xb_printf(z, v->be, "device-type", "%s", type);
-	rc |= xb_printf(z, v->be, "discard-enable", "%d", v->disk.discard);
-	rc |= xb_printf(z, v->fe, "backend", "%s", v->be);
-	rc |= xb_printf(z, v->fe, "backend-id", "0");
-	rc |= xb_printf(z, v->fe, "state", "%d", XenbusStateInitialising);
-	rc |= xb_printf(z, v->fe, "virtual-device", "%u", v->devid);
-	rc |= xb_printf(z, v->fe, "device-type", "%s", type);
+	rc |= xb_printf(z, v->xb.be, "frontend", "%s", v->xb.fe);
+	rc |= xb_printf(z, v->xb.be, "frontend-id", "%u", v->domid);
+	rc |= xb_printf(z, v->xb.be, "online", "1");
+	rc |= xb_printf(z, v->xb.be, "removable", "%d", v->spec.cdrom);
+	rc |= xb_printf(z, v->xb.be, "bootable", "1");
+	rc |= xb_printf(z, v->xb.be, "state", "%d", XenbusStateInitialising);
+	rc |= xb_printf(z, v->xb.be, "dev", "%s", v->spec.vdev);
+	rc |= xb_printf(z, v->xb.be, "type", "file");
+	rc |= xb_printf(z, v->xb.be, "params", "%s", v->spec.target);
+	rc |= xb_printf(z, v->xb.be, "mode", "%s", v->spec.readonly ? "r" : "w");
+	rc |= xb_printf(z, v->xb.be, "device-type", "%s", type);
+	rc |= xb_printf(z, v->xb.be, "discard-enable", "%d", v->disk.discard);
+	rc |= xb_printf(z, v->xb.fe, "backend", "%s", v->xb.be);
+	rc |= xb_printf(z, v->xb.fe, "backend-id", "0");
+	rc |= xb_printf(z, v->xb.fe, "state", "%d", XenbusStateInitialising);
+	rc |= xb_printf(z, v->xb.fe, "virtual-device", "%u", v->devid);
+	rc |= xb_printf(z, v->xb.fe, "device-type", "%s", type);
 	return rc ? -1 : 0;
 }
 
 /* The backend driver's probe: what the frontend reads before it sets up rings. */
 static void probe(struct dom0 *z, struct vbd *v)
 {
-	xb_printf(z, v->be, "max-ring-page-order", "%u", VBD_MAX_RING_ORDER);
-	xb_printf(z, v->be, "multi-queue-max-queues", "%u", VBD_MAX_QUEUES);
-	xb_printf(z, v->be, "feature-persistent", "1");
-	set_state(z, v, XenbusStateInitWait);
+	xb_printf(z, v->xb.be, "max-ring-page-order", "%u", VBD_MAX_RING_ORDER);
+	xb_printf(z, v->xb.be, "multi-queue-max-queues", "%u", VBD_MAX_QUEUES);
+	xb_printf(z, v->xb.be, "feature-persistent", "1");
+	xb_set_state(z, &v->xb, XenbusStateInitWait);
 }
 
 static void write_connect_nodes(struct dom0 *z, struct vbd *v)
 {
 	unsigned info = (v->spec.readonly ? VDISK_READONLY : 0) | (v->spec.cdrom ? VDISK_CDROM : 0);
 
-	xb_printf(z, v->be, "sectors", "%llu", (unsigned long long)v->disk.sectors);
-	xb_printf(z, v->be, "info", "%u", info);
-	xb_printf(z, v->be, "sector-size", "%u", BLKIF_SECTOR_SIZE);
-	xb_printf(z, v->be, "physical-sector-size", "%u", BLKIF_SECTOR_SIZE);
-	xb_printf(z, v->be, "feature-flush-cache", "1");
-	xb_printf(z, v->be, "feature-max-indirect-segments", "%u", VBD_MAX_INDIRECT);
-	xb_printf(z, v->be, "feature-discard", "%d", v->disk.discard);
+	xb_printf(z, v->xb.be, "sectors", "%llu", (unsigned long long)v->disk.sectors);
+	xb_printf(z, v->xb.be, "info", "%u", info);
+	xb_printf(z, v->xb.be, "sector-size", "%u", BLKIF_SECTOR_SIZE);
+	xb_printf(z, v->xb.be, "physical-sector-size", "%u", BLKIF_SECTOR_SIZE);
+	xb_printf(z, v->xb.be, "feature-flush-cache", "1");
+	xb_printf(z, v->xb.be, "feature-max-indirect-segments", "%u", VBD_MAX_INDIRECT);
+	xb_printf(z, v->xb.be, "feature-discard", "%d", v->disk.discard);
 	if (v->disk.discard) {
-		xb_printf(z, v->be, "discard-granularity", "%u", XEN_PAGE_SIZE);
-		xb_printf(z, v->be, "discard-alignment", "0");
-		xb_printf(z, v->be, "discard-secure", "0");
+		xb_printf(z, v->xb.be, "discard-granularity", "%u", XEN_PAGE_SIZE);
+		xb_printf(z, v->xb.be, "discard-alignment", "0");
+		xb_printf(z, v->xb.be, "discard-secure", "0");
 	}
 }
 
@@ -242,9 +233,9 @@ static void fail(struct dom0 *z, struct vbd *v, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	vlog(z, v, "%s", msg);
-	xb_printf(z, v->be, "error", "%s", msg);
+	xb_printf(z, v->xb.be, "error", "%s", msg);
 	disconnect(v);
-	set_state(z, v, XenbusStateClosing);
+	xb_set_state(z, &v->xb, XenbusStateClosing);
 }
 
 static int read_ring_refs(struct dom0 *z, struct vbd *v, const char *dir, unsigned order,
@@ -276,9 +267,9 @@ static int setup_queue(struct dom0 *z, struct vbd *v, unsigned i, unsigned order
 	long long port;
 
 	if (v->nr_queues == 1)
-		snprintf(dir, sizeof(dir), "%s", v->fe);
+		snprintf(dir, sizeof(dir), "%s", v->xb.fe);
 	else
-		snprintf(dir, sizeof(dir), "%s/queue-%u", v->fe, i);
+		snprintf(dir, sizeof(dir), "%s/queue-%u", v->xb.fe, i);
 	if (read_ring_refs(z, v, dir, order, q))
 		return -1;
 	port = xb_read_uint(z, dir, "event-channel", -1);
@@ -311,10 +302,10 @@ static int setup_queue(struct dom0 *z, struct vbd *v, unsigned i, unsigned order
 static void connect_begin(struct dom0 *z, struct vbd *v)
 {
 	char proto[32], path[160];
-	long long nq = xb_read_uint(z, v->fe, "multi-queue-num-queues", 1);
-	long long order = xb_read_uint(z, v->fe, "ring-page-order", 0);
+	long long nq = xb_read_uint(z, v->xb.fe, "multi-queue-num-queues", 1);
+	long long order = xb_read_uint(z, v->xb.fe, "ring-page-order", 0);
 
-	snprintf(path, sizeof(path), "%s/protocol", v->fe);
+	snprintf(path, sizeof(path), "%s/protocol", v->xb.fe);
 	if (!dom0_xs_read(z, path, proto, sizeof(proto)) && strcmp(proto, "x86_64-abi")) {
 		fail(z, v, "frontend protocol '%s' is not supported (x86_64-abi only)", proto);
 		return;
@@ -354,7 +345,7 @@ static void connect_finish(struct dom0 *z, struct vbd *v)
 		}
 	}
 	write_connect_nodes(z, v);
-	set_state(z, v, XenbusStateConnected);
+	xb_set_state(z, &v->xb, XenbusStateConnected);
 	vlog(z, v, "connected: %u queue(s) of %u-page rings, %llu sectors%s", v->nr_queues,
 	     v->q[0].nr_grefs, (unsigned long long)v->disk.sectors,
 	     v->disk.readonly ? ", read-only" : "");
@@ -404,63 +395,38 @@ static void free_vbd(struct dom0 *z, struct vbd *v)
 static void remove_device(struct dom0 *z, struct vbd *v)
 {
 	vlog(z, v, "removed");
-	dom0_xs_rm(z, v->fe);
-	dom0_xs_rm(z, v->be);
+	dom0_xs_rm(z, v->xb.fe);
+	dom0_xs_rm(z, v->xb.be);
 	free_vbd(z, v);
 }
 
-/* Returns false when v is gone. */
-static bool frontend_changed(struct dom0 *z, struct vbd *v)
+static void hs_connect(struct dom0 *z, struct xb_dev *x)
 {
-	long long fe = xb_read_uint(z, v->fe, "state", -1);
+	struct vbd *v = (struct vbd *)x;
 
-	switch (fe) {
-	case XenbusStateInitialised:
-	case XenbusStateConnected:
-		if (v->state == XenbusStateInitWait && !v->nr_queues)
-			connect_begin(z, v);
-		break;
-	case XenbusStateClosing:
-		disconnect(v);
-		if (v->state != XenbusStateClosing)
-			set_state(z, v, XenbusStateClosing);
-		break;
-	case XenbusStateClosed:
-		disconnect(v);
-		if (v->detaching) {
-			remove_device(z, v);
-			return false;
-		}
-		if (v->state != XenbusStateClosed)
-			set_state(z, v, XenbusStateClosed);
-		break;
-	case XenbusStateInitialising:
-		/* A frontend starting over (reloaded driver, new kernel). */
-		if (v->state == XenbusStateClosed || v->state == XenbusStateClosing) {
-			disconnect(v);
-			set_state(z, v, XenbusStateInitWait);
-		}
-		break;
-	case -1:
-		if (v->detaching) {
-			remove_device(z, v);
-			return false;
-		}
-		break;
-	}
-	return true;
+	if (!v->nr_queues)
+		connect_begin(z, v);
 }
+
+static void hs_disconnect(struct xb_dev *x)
+{
+	disconnect((struct vbd *)x);
+}
+
+static void hs_remove(struct dom0 *z, struct xb_dev *x)
+{
+	remove_device(z, (struct vbd *)x);
+}
+
+static const struct xb_dev_ops vbd_handshake = { hs_connect, hs_disconnect, hs_remove };
+
 
 void dom0_vbd_path_changed(void *arg, const char *path)
 {
 	struct dom0 *z = arg;
 
-	for (struct vbd *v = z->vbds; v; v = v->next) {
-		size_t n = strlen(v->fe);
-
-		if (!strncmp(path, v->fe, n) && (path[n] == '/' || path[n] == 0))
-			v->dirty = true;
-	}
+	for (struct vbd *v = z->vbds; v; v = v->next)
+		xb_note_change(&v->xb, path);
 }
 
 void dom0_vbd_run(struct dom0 *z)
@@ -471,10 +437,10 @@ void dom0_vbd_run(struct dom0 *z)
 	while (again) {
 		again = false;
 		for (struct vbd *v = z->vbds; v; v = v->next) {
-			if (!v->dirty)
+			if (!v->xb.dirty)
 				continue;
-			v->dirty = false;
-			if (!frontend_changed(z, v)) {
+			v->xb.dirty = false;
+			if (!xb_frontend_changed(z, &v->xb)) {
 				again = true;
 				break;
 			}
@@ -518,8 +484,9 @@ int dom0_vbd_attach(struct dom0 *z, struct domain *d, const struct disk_spec *ds
 	v->spec = *ds;
 	for (unsigned i = 0; i < VBD_MAX_QUEUES; i++)
 		v->q[i] = (struct vbd_q){ .kick_fd = -1, .link_fd = -1 };
-	snprintf(v->fe, sizeof(v->fe), "/local/domain/%u/device/vbd/%u", v->domid, v->devid);
-	snprintf(v->be, sizeof(v->be), "/local/domain/0/backend/vbd/%u/%u", v->domid, v->devid);
+	snprintf(v->xb.fe, sizeof(v->xb.fe), "/local/domain/%u/device/vbd/%u", v->domid, v->devid);
+	snprintf(v->xb.be, sizeof(v->xb.be), "/local/domain/0/backend/vbd/%u/%u", v->domid, v->devid);
+	v->xb.ops = &vbd_handshake;
 	v->next = z->vbds;
 	z->vbds = v;
 	if (write_device_nodes(z, v)) {
@@ -544,14 +511,7 @@ int dom0_vbd_detach(struct dom0 *z, struct domain *d, const char *vdev, bool for
 		snprintf(err, errlen, "domain %u has no disk %s", d->domid, vdev);
 		return -1;
 	}
-	if (force || xb_read_uint(z, v->fe, "state", -1) != XenbusStateConnected) {
-		remove_device(z, v);
-	} else {
-		v->detaching = true;
-		xb_printf(z, v->be, "online", "0");
-		set_state(z, v, XenbusStateClosing);
-		vlog(z, v, "detaching: asked the frontend to close");
-	}
+	xb_detach(z, &v->xb, force);
 	xsd_flush(z->xs);
 	return 0;
 }
@@ -561,9 +521,9 @@ void dom0_vbd_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep)
 	for (struct vbd *v = z->vbds; v; v = v->next) {
 		if (v->dom != d)
 			continue;
-		ctl_msg_addf(rep, "%u 0 %u %d %d %d %s %s", v->devid, v->devid, v->state,
+		ctl_msg_addf(rep, "%u 0 %u %d %d %d %s %s", v->devid, v->devid, v->xb.state,
 			     v->nr_queues ? (int)v->q[0].port : -1,
-			     v->nr_queues ? (int)v->q[0].grefs[0] : -1, v->be, v->spec.vdev);
+			     v->nr_queues ? (int)v->q[0].grefs[0] : -1, v->xb.be, v->spec.vdev);
 	}
 }
 

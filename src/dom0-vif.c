@@ -9,7 +9,6 @@
 #include <sys/eventfd.h>
 #include <sys/uio.h>
 #include <unistd.h>
-#include "devices/blkif.h"
 #include "devices/vif-queue.h"
 #include "src/dom0-grant.h"
 #include "src/dom0-link.h"
@@ -22,6 +21,7 @@
 #define VIF_COOKIE 0x100u	/* tells our LINK_BIND replies from the vbd's */
 
 struct vif {
+	struct xb_dev xb;		/* first: the handshake sees only this */
 	struct vif *next;
 	struct dom0 *z;
 	struct domain *dom;
@@ -37,7 +37,6 @@ struct vif {
 	int kick_fd, link_fd;
 	bool bind_pending, bound;
 	struct vif_queue q;
-	bool dirty, detaching;
 };
 
 static struct vif *vifs;
@@ -56,35 +55,29 @@ static void vlog(struct dom0 *z, const struct vif *v, const char *fmt, ...)
 	dom0_log(z, "domain %u vif %u (%s): %s", v->domid, v->devid, v->ifname, msg);
 }
 
-static void set_state(struct dom0 *z, struct vif *v, enum xenbus_state s)
-{
-	v->state = s;
-	xb_printf(z, v->be, "state", "%d", s);
-}
-
 static int write_device_nodes(struct dom0 *z, struct vif *v)
 {
-	int rc = xb_make_dirs(z, v->domid, v->fe, v->be);
+	int rc = xb_make_dirs(z, v->domid, v->xb.fe, v->xb.be);
 
-	rc |= xb_printf(z, v->be, "frontend", "%s", v->fe);
-	rc |= xb_printf(z, v->be, "frontend-id", "%u", v->domid);
-	rc |= xb_printf(z, v->be, "online", "1");
-	rc |= xb_printf(z, v->be, "state", "%d", XenbusStateInitialising);
-	rc |= xb_printf(z, v->be, "handle", "%u", v->devid);
-	rc |= xb_printf(z, v->be, "mac", "%s", v->mac);
-	rc |= xb_printf(z, v->be, "type", "vif");
-	rc |= xb_printf(z, v->be, "vifname", "%s", v->ifname);
+	rc |= xb_printf(z, v->xb.be, "frontend", "%s", v->xb.fe);
+	rc |= xb_printf(z, v->xb.be, "frontend-id", "%u", v->domid);
+	rc |= xb_printf(z, v->xb.be, "online", "1");
+	rc |= xb_printf(z, v->xb.be, "state", "%d", XenbusStateInitialising);
+	rc |= xb_printf(z, v->xb.be, "handle", "%u", v->devid);
+	rc |= xb_printf(z, v->xb.be, "mac", "%s", v->mac);
+	rc |= xb_printf(z, v->xb.be, "type", "vif");
+	rc |= xb_printf(z, v->xb.be, "vifname", "%s", v->ifname);
 	if (v->spec.bridge[0])
-		rc |= xb_printf(z, v->be, "bridge", "%s", v->spec.bridge);
+		rc |= xb_printf(z, v->xb.be, "bridge", "%s", v->spec.bridge);
 	if (v->spec.script[0])
-		rc |= xb_printf(z, v->be, "script", "%s", v->spec.script);
+		rc |= xb_printf(z, v->xb.be, "script", "%s", v->spec.script);
 	if (v->spec.ip[0])
-		rc |= xb_printf(z, v->be, "ip", "%s", v->spec.ip);
-	rc |= xb_printf(z, v->fe, "backend", "%s", v->be);
-	rc |= xb_printf(z, v->fe, "backend-id", "0");
-	rc |= xb_printf(z, v->fe, "state", "%d", XenbusStateInitialising);
-	rc |= xb_printf(z, v->fe, "handle", "%u", v->devid);
-	rc |= xb_printf(z, v->fe, "mac", "%s", v->mac);
+		rc |= xb_printf(z, v->xb.be, "ip", "%s", v->spec.ip);
+	rc |= xb_printf(z, v->xb.fe, "backend", "%s", v->xb.be);
+	rc |= xb_printf(z, v->xb.fe, "backend-id", "0");
+	rc |= xb_printf(z, v->xb.fe, "state", "%d", XenbusStateInitialising);
+	rc |= xb_printf(z, v->xb.fe, "handle", "%u", v->devid);
+	rc |= xb_printf(z, v->xb.fe, "mac", "%s", v->mac);
 	return rc ? -1 : 0;
 }
 
@@ -92,14 +85,14 @@ static int write_device_nodes(struct dom0 *z, struct vif *v)
  * on transmit, checksums left blank; no GSO, one queue, one event channel. */
 static void probe(struct dom0 *z, struct vif *v)
 {
-	xb_printf(z, v->be, "feature-rx-copy", "1");
-	xb_printf(z, v->be, "feature-rx-flip", "0");
-	xb_printf(z, v->be, "feature-sg", "1");
-	xb_printf(z, v->be, "feature-ipv6-csum-offload", "1");
-	xb_printf(z, v->be, "feature-gso-tcpv4", "0");
-	xb_printf(z, v->be, "feature-gso-tcpv6", "0");
-	xb_printf(z, v->be, "hotplug-status", "connected");
-	set_state(z, v, XenbusStateInitWait);
+	xb_printf(z, v->xb.be, "feature-rx-copy", "1");
+	xb_printf(z, v->xb.be, "feature-rx-flip", "0");
+	xb_printf(z, v->xb.be, "feature-sg", "1");
+	xb_printf(z, v->xb.be, "feature-ipv6-csum-offload", "1");
+	xb_printf(z, v->xb.be, "feature-gso-tcpv4", "0");
+	xb_printf(z, v->xb.be, "feature-gso-tcpv6", "0");
+	xb_printf(z, v->xb.be, "hotplug-status", "connected");
+	xb_set_state(z, &v->xb, XenbusStateInitWait);
 }
 
 /* --- the packet path ----------------------------------------------------------------- */
@@ -191,34 +184,34 @@ static void fail(struct dom0 *z, struct vif *v, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	vlog(z, v, "%s", msg);
-	xb_printf(z, v->be, "error", "%s", msg);
+	xb_printf(z, v->xb.be, "error", "%s", msg);
 	disconnect(v);
-	set_state(z, v, XenbusStateClosing);
+	xb_set_state(z, &v->xb, XenbusStateClosing);
 }
 
 static void connect_begin(struct dom0 *z, struct vif *v)
 {
 	static const char *const keys[2] = { "tx-ring-ref", "rx-ring-ref" };
-	long long port = xb_read_uint(z, v->fe, "event-channel", -1);
+	long long port = xb_read_uint(z, v->xb.fe, "event-channel", -1);
 
-	if (xb_read_uint(z, v->fe, "request-rx-copy", 0) != 1) {
+	if (xb_read_uint(z, v->xb.fe, "request-rx-copy", 0) != 1) {
 		fail(z, v, "the frontend does not ask for rx-copy (page flipping is not supported)");
 		return;
 	}
-	if (xb_read_uint(z, v->fe, "multi-queue-num-queues", 1) != 1) {
+	if (xb_read_uint(z, v->xb.fe, "multi-queue-num-queues", 1) != 1) {
 		fail(z, v, "the frontend asks for several queues; one is offered");
 		return;
 	}
 	if (port <= 0) {
-		fail(z, v, "%s/event-channel is missing or not a port", v->fe);
+		fail(z, v, "%s/event-channel is missing or not a port", v->xb.fe);
 		return;
 	}
 	v->port = (uint32_t)port;
 	for (int i = 0; i < 2; i++) {
-		long long ref = xb_read_uint(z, v->fe, keys[i], -1);
+		long long ref = xb_read_uint(z, v->xb.fe, keys[i], -1);
 
 		if (ref < 0) {
-			fail(z, v, "%s/%s is missing or not a number", v->fe, keys[i]);
+			fail(z, v, "%s/%s is missing or not a number", v->xb.fe, keys[i]);
 			return;
 		}
 		v->refs[i] = (uint32_t)ref;
@@ -247,13 +240,13 @@ static void connect_begin(struct dom0 *z, struct vif *v)
 static void set_offloads(struct dom0 *z, struct vif *v)
 {
 	unsigned f = 0;
-	bool sg = xb_read_uint(z, v->fe, "feature-sg", 0) == 1;
+	bool sg = xb_read_uint(z, v->xb.fe, "feature-sg", 0) == 1;
 
-	if (xb_read_uint(z, v->fe, "feature-no-csum-offload", 0) != 1) {
+	if (xb_read_uint(z, v->xb.fe, "feature-no-csum-offload", 0) != 1) {
 		f |= TUN_F_CSUM;
-		if (sg && xb_read_uint(z, v->fe, "feature-gso-tcpv4", 0) == 1)
+		if (sg && xb_read_uint(z, v->xb.fe, "feature-gso-tcpv4", 0) == 1)
 			f |= TUN_F_TSO4;
-		if (sg && xb_read_uint(z, v->fe, "feature-gso-tcpv6", 0) == 1)
+		if (sg && xb_read_uint(z, v->xb.fe, "feature-gso-tcpv6", 0) == 1)
 			f |= TUN_F_TSO6;
 	}
 	v->q.rings.rx_sg = sg;
@@ -279,7 +272,7 @@ static void connect_finish(struct dom0 *z, struct vif *v)
 		fail(z, v, "cannot start its thread: %s", strerror(errno));
 		return;
 	}
-	set_state(z, v, XenbusStateConnected);
+	xb_set_state(z, &v->xb, XenbusStateConnected);
 	vlog(z, v, "connected, mac %s, event channel %u", v->mac, v->port);
 }
 
@@ -320,60 +313,37 @@ static void free_vif(struct vif *v)
 static void remove_device(struct dom0 *z, struct vif *v)
 {
 	vlog(z, v, "removed");
-	dom0_xs_rm(z, v->fe);
-	dom0_xs_rm(z, v->be);
+	dom0_xs_rm(z, v->xb.fe);
+	dom0_xs_rm(z, v->xb.be);
 	free_vif(v);
 }
 
-static bool frontend_changed(struct dom0 *z, struct vif *v)
+static void hs_connect(struct dom0 *z, struct xb_dev *x)
 {
-	long long fe = xb_read_uint(z, v->fe, "state", -1);
+	struct vif *v = (struct vif *)x;
 
-	switch (fe) {
-	case XenbusStateInitialised:
-	case XenbusStateConnected:
-		if (v->state == XenbusStateInitWait && !v->bind_pending && !v->bound)
-			connect_begin(z, v);
-		break;
-	case XenbusStateClosing:
-		disconnect(v);
-		if (v->state != XenbusStateClosing)
-			set_state(z, v, XenbusStateClosing);
-		break;
-	case XenbusStateClosed:
-		disconnect(v);
-		if (v->detaching) {
-			remove_device(z, v);
-			return false;
-		}
-		if (v->state != XenbusStateClosed)
-			set_state(z, v, XenbusStateClosed);
-		break;
-	case XenbusStateInitialising:
-		if (v->state == XenbusStateClosed || v->state == XenbusStateClosing) {
-			disconnect(v);
-			set_state(z, v, XenbusStateInitWait);
-		}
-		break;
-	case -1:
-		if (v->detaching) {
-			remove_device(z, v);
-			return false;
-		}
-		break;
-	}
-	return true;
+	if (!v->bind_pending && !v->bound)
+		connect_begin(z, v);
 }
+
+static void hs_disconnect(struct xb_dev *x)
+{
+	disconnect((struct vif *)x);
+}
+
+static void hs_remove(struct dom0 *z, struct xb_dev *x)
+{
+	remove_device(z, (struct vif *)x);
+}
+
+static const struct xb_dev_ops vif_handshake = { hs_connect, hs_disconnect, hs_remove };
+
 
 void dom0_vif_path_changed(struct dom0 *z, const char *path)
 {
 	(void)z;
-	for (struct vif *v = vifs; v; v = v->next) {
-		size_t n = strlen(v->fe);
-
-		if (!strncmp(path, v->fe, n) && (path[n] == '/' || path[n] == 0))
-			v->dirty = true;
-	}
+	for (struct vif *v = vifs; v; v = v->next)
+		xb_note_change(&v->xb, path);
 }
 
 void dom0_vif_run(struct dom0 *z)
@@ -383,10 +353,10 @@ void dom0_vif_run(struct dom0 *z)
 	while (again) {
 		again = false;
 		for (struct vif *v = vifs; v; v = v->next) {
-			if (!v->dirty)
+			if (!v->xb.dirty)
 				continue;
-			v->dirty = false;
-			if (!frontend_changed(z, v)) {
+			v->xb.dirty = false;
+			if (!xb_frontend_changed(z, &v->xb)) {
 				again = true;
 				break;
 			}
@@ -410,7 +380,7 @@ static int plug_in(struct vif *v, char *err, size_t errlen)
 	if (v->tap_fd < 0)
 		return -1;
 	if (v->spec.script[0] && strcmp(v->spec.script, "vif-bridge"))
-		return tap_run_script(v->spec.script, v->ifname, v->spec.bridge, v->be, err,
+		return tap_run_script(v->spec.script, v->ifname, v->spec.bridge, v->xb.be, err,
 				      errlen);
 	if (v->spec.bridge[0])
 		return tap_join_bridge(v->ifname, v->spec.bridge, err, errlen);
@@ -446,8 +416,9 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 		snprintf(v->ifname, sizeof(v->ifname), "%.15s", vs->vifname);
 	else
 		snprintf(v->ifname, sizeof(v->ifname), "vif%u.%u", v->domid, devid);
-	snprintf(v->fe, sizeof(v->fe), "/local/domain/%u/device/vif/%u", v->domid, devid);
-	snprintf(v->be, sizeof(v->be), "/local/domain/0/backend/vif/%u/%u", v->domid, devid);
+	snprintf(v->xb.fe, sizeof(v->xb.fe), "/local/domain/%u/device/vif/%u", v->domid, devid);
+	snprintf(v->xb.be, sizeof(v->xb.be), "/local/domain/0/backend/vif/%u/%u", v->domid, devid);
+	v->xb.ops = &vif_handshake;
 	if (plug_in(v, err, errlen)) {
 		free_vif(v);
 		return -1;
@@ -490,14 +461,7 @@ int dom0_vif_detach(struct dom0 *z, struct domain *d, const char *which, bool fo
 		snprintf(err, errlen, "domain %u has no vif %s", d->domid, which);
 		return -1;
 	}
-	if (force || xb_read_uint(z, v->fe, "state", -1) != XenbusStateConnected) {
-		remove_device(z, v);
-	} else {
-		v->detaching = true;
-		xb_printf(z, v->be, "online", "0");
-		set_state(z, v, XenbusStateClosing);
-		vlog(z, v, "detaching: asked the frontend to close");
-	}
+	xb_detach(z, &v->xb, force);
 	xsd_flush(z->xs);
 	return 0;
 }
@@ -508,9 +472,9 @@ void dom0_vif_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep)
 	for (struct vif *v = vifs; v; v = v->next) {
 		if (v->dom != d)
 			continue;
-		ctl_msg_addf(rep, "%u 0 %s %u %d %d %d %d %s", v->devid, v->mac, v->devid, v->state,
+		ctl_msg_addf(rep, "%u 0 %s %u %d %d %d %d %s", v->devid, v->mac, v->devid, v->xb.state,
 			     v->bound ? (int)v->port : -1, v->rings[0] ? (int)v->refs[0] : -1,
-			     v->rings[1] ? (int)v->refs[1] : -1, v->be);
+			     v->rings[1] ? (int)v->refs[1] : -1, v->xb.be);
 	}
 }
 

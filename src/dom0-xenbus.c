@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "src/dom0-xenbus.h"
 #include "src/dom0-xenstore.h"
 
@@ -39,4 +40,68 @@ int xb_make_dirs(struct dom0 *z, uint32_t domid, const char *fe, const char *be)
 
 	return dom0_xs_write(z, be, "") || dom0_xs_set_perms(z, be, be_perms, 2) ||
 	       dom0_xs_write(z, fe, "") || dom0_xs_set_perms(z, fe, fe_perms, 2);
+}
+
+void xb_set_state(struct dom0 *z, struct xb_dev *x, enum xenbus_state s)
+{
+	x->state = s;
+	xb_printf(z, x->be, "state", "%d", s);
+}
+
+bool xb_frontend_changed(struct dom0 *z, struct xb_dev *x)
+{
+	switch (xb_read_uint(z, x->fe, "state", -1)) {
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (x->state == XenbusStateInitWait)
+			x->ops->connect(z, x);
+		break;
+	case XenbusStateClosing:
+		x->ops->disconnect(x);
+		if (x->state != XenbusStateClosing)
+			xb_set_state(z, x, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+		x->ops->disconnect(x);
+		if (x->detaching) {
+			x->ops->remove(z, x);
+			return false;
+		}
+		if (x->state != XenbusStateClosed)
+			xb_set_state(z, x, XenbusStateClosed);
+		break;
+	case XenbusStateInitialising:
+		/* A frontend starting over (reloaded driver, new kernel). */
+		if (x->state == XenbusStateClosed || x->state == XenbusStateClosing) {
+			x->ops->disconnect(x);
+			xb_set_state(z, x, XenbusStateInitWait);
+		}
+		break;
+	case -1:
+		if (x->detaching) {
+			x->ops->remove(z, x);
+			return false;
+		}
+		break;
+	}
+	return true;
+}
+
+void xb_note_change(struct xb_dev *x, const char *path)
+{
+	size_t n = strlen(x->fe);
+
+	if (!strncmp(path, x->fe, n) && (path[n] == '/' || path[n] == 0))
+		x->dirty = true;
+}
+
+void xb_detach(struct dom0 *z, struct xb_dev *x, bool force)
+{
+	if (force || xb_read_uint(z, x->fe, "state", -1) != XenbusStateConnected) {
+		x->ops->remove(z, x);
+		return;
+	}
+	x->detaching = true;
+	xb_printf(z, x->be, "online", "0");
+	xb_set_state(z, x, XenbusStateClosing);
 }

@@ -3,8 +3,36 @@
 #ifndef XENKVM_DOM0_XENBUS_H
 #define XENKVM_DOM0_XENBUS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include "devices/xenbus.h"
 #include "src/dom0.h"
+
+struct xb_dev;
+
+/* What a backend does at each step of the handshake. */
+struct xb_dev_ops {
+	void (*connect)(struct dom0 *z, struct xb_dev *x);	/* rings published */
+	void (*disconnect)(struct xb_dev *x);			/* may run twice */
+	void (*remove)(struct dom0 *z, struct xb_dev *x);	/* frees x */
+};
+
+/* The backend half of one device's xenbus handshake (first in its struct). */
+struct xb_dev {
+	char fe[96], be[96];		/* frontend and backend directories */
+	enum xenbus_state state;	/* the backend's */
+	bool dirty;			/* a frontend node changed */
+	bool detaching;			/* the toolstack wants it gone */
+	const struct xb_dev_ops *ops;
+};
+
+void xb_set_state(struct dom0 *z, struct xb_dev *x, enum xenbus_state s);
+/* Steps after the frontend's state; false when the device was removed. */
+bool xb_frontend_changed(struct dom0 *z, struct xb_dev *x);
+/* Marks x dirty if path is its frontend directory or under it. */
+void xb_note_change(struct xb_dev *x, const char *path);
+/* Detach: asks a connected frontend to close, else (or when force) removes. */
+void xb_detach(struct dom0 *z, struct xb_dev *x, bool force);
 
 /* Write dir/key = printf(fmt, ...) as Dom0; 0 or an errno value. */
 int xb_printf(struct dom0 *z, const char *dir, const char *key, const char *fmt, ...)
