@@ -256,92 +256,72 @@ static void do_create(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg 
 	dom0_create(z, req->field[1], req->field[2], req, 4, !strcmp(req->field[3], "1"), rep);
 }
 
-/* block-attach <domain> <disk spec> */
-static void do_block_attach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+/* The device verbs: block-* for vbds, network-* for vifs. */
+struct dev_kind {
+	const char *spec_name;		/* "disk", "vif" */
+	int (*attach)(struct dom0 *z, struct domain *d, const char *spec, char *err,
+		      size_t errlen);
+	int (*detach)(struct dom0 *z, struct domain *d, const char *which, bool force,
+		      char *err, size_t errlen);
+	void (*list)(struct dom0 *z, struct domain *d, struct ctl_msg *rep);
+};
+
+static int attach_disk(struct dom0 *z, struct domain *d, const char *spec, char *err,
+		       size_t errlen)
 {
-	struct domain *d = want_domain(z, req, rep);
 	struct disk_spec ds;
-	char err[600];
+	char why[400];
 
-	if (!d)
-		return;
-	if (!ctl_arg(req, 2)) {
-		ctl_reply_error(rep, "EINVAL", "block-attach needs a disk specification");
-		return;
+	if (disk_spec_parse(spec, &ds, why, sizeof(why))) {
+		snprintf(err, errlen, "disk spec '%s': %s", spec, why);
+		return -1;
 	}
-	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED) {
-		ctl_reply_error(rep, "EINVAL", "domain %u is not running", d->domid);
-		return;
-	}
-	if (disk_spec_parse(ctl_arg(req, 2), &ds, err, sizeof(err))) {
-		ctl_reply_error(rep, "EINVAL", "disk spec '%s': %s", ctl_arg(req, 2), err);
-		return;
-	}
-	if (dom0_vbd_attach(z, d, &ds, err, sizeof(err)))
-		ctl_reply_error(rep, "EINVAL", "%s", err);
-	else
-		ctl_reply_ok(rep);
+	return dom0_vbd_attach(z, d, &ds, err, errlen);
 }
 
-/* block-detach <domain> <vdev or number> [force] */
-static void do_block_detach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+static int attach_vif(struct dom0 *z, struct domain *d, const char *spec, char *err,
+		      size_t errlen)
 {
-	struct domain *d = want_domain(z, req, rep);
-	const char *force = ctl_arg(req, 3);
-	char err[256];
-
-	if (!d)
-		return;
-	if (!ctl_arg(req, 2)) {
-		ctl_reply_error(rep, "EINVAL", "block-detach needs a device");
-		return;
-	}
-	if (dom0_vbd_detach(z, d, ctl_arg(req, 2), force && !strcmp(force, "force"), err,
-			    sizeof(err)))
-		ctl_reply_error(rep, "ENOENT", "%s", err);
-	else
-		ctl_reply_ok(rep);
-}
-
-static void do_block_list(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
-{
-	struct domain *d = want_domain(z, req, rep);
-
-	if (!d)
-		return;
-	ctl_reply_ok(rep);
-	dom0_vbd_list(z, d, rep);
-}
-
-/* network-attach <domain> <vif spec> */
-static void do_network_attach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
-{
-	struct domain *d = want_domain(z, req, rep);
 	struct vif_spec vs;
-	char err[600];
+	char why[400];
+
+	if (vif_spec_parse(spec, &vs, why, sizeof(why))) {
+		snprintf(err, errlen, "vif spec '%s': %s", spec, why);
+		return -1;
+	}
+	return dom0_vif_attach(z, d, &vs, err, errlen);
+}
+
+static const struct dev_kind disks = { "disk", attach_disk, dom0_vbd_detach, dom0_vbd_list };
+static const struct dev_kind vifs = { "vif", attach_vif, dom0_vif_detach, dom0_vif_list };
+
+/* <kind>-attach <domain> <spec> */
+static void do_dev_attach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep,
+			  const struct dev_kind *k)
+{
+	struct domain *d = want_domain(z, req, rep);
+	char err[800];
 
 	if (!d)
 		return;
 	if (!ctl_arg(req, 2)) {
-		ctl_reply_error(rep, "EINVAL", "network-attach needs a vif specification");
+		ctl_reply_error(rep, "EINVAL", "%s needs a %s specification", ctl_arg(req, 0),
+				k->spec_name);
 		return;
 	}
 	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED) {
 		ctl_reply_error(rep, "EINVAL", "domain %u is not running", d->domid);
 		return;
 	}
-	if (vif_spec_parse(ctl_arg(req, 2), &vs, err, sizeof(err))) {
-		ctl_reply_error(rep, "EINVAL", "vif spec '%s': %s", ctl_arg(req, 2), err);
-		return;
-	}
-	if (dom0_vif_attach(z, d, &vs, err, sizeof(err)))
+	if (k->attach(z, d, ctl_arg(req, 2), err, sizeof(err)))
 		ctl_reply_error(rep, "EINVAL", "%s", err);
 	else
 		ctl_reply_ok(rep);
 }
 
-/* network-detach <domain> <devid or mac> [force] */
-static void do_network_detach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+/* <kind>-detach <domain> <device> [force] */
+static void do_dev_detach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep,
+			  const struct dev_kind *k)
 {
 	struct domain *d = want_domain(z, req, rep);
 	const char *force = ctl_arg(req, 3);
@@ -350,24 +330,43 @@ static void do_network_detach(struct dom0 *z, const struct ctl_msg *req, struct 
 	if (!d)
 		return;
 	if (!ctl_arg(req, 2)) {
-		ctl_reply_error(rep, "EINVAL", "network-detach needs a device");
+		ctl_reply_error(rep, "EINVAL", "%s needs a device", ctl_arg(req, 0));
 		return;
 	}
-	if (dom0_vif_detach(z, d, ctl_arg(req, 2), force && !strcmp(force, "force"), err,
-			    sizeof(err)))
+	if (k->detach(z, d, ctl_arg(req, 2), force && !strcmp(force, "force"), err, sizeof(err)))
 		ctl_reply_error(rep, "ENOENT", "%s", err);
 	else
 		ctl_reply_ok(rep);
 }
 
-static void do_network_list(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+static void do_dev_list(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep,
+			const struct dev_kind *k)
 {
 	struct domain *d = want_domain(z, req, rep);
 
 	if (!d)
 		return;
 	ctl_reply_ok(rep);
-	dom0_vif_list(z, d, rep);
+	k->list(z, d, rep);
+}
+
+/* Handles block-* and network-* verbs; false for any other. */
+static bool device_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
+			struct ctl_msg *rep)
+{
+	const struct dev_kind *k = !strncmp(verb, "block-", 6) ? &disks :
+				   !strncmp(verb, "network-", 8) ? &vifs : NULL;
+	const char *op = k ? strchr(verb, '-') + 1 : "";
+
+	if (!strcmp(op, "attach"))
+		do_dev_attach(z, req, rep, k);
+	else if (!strcmp(op, "detach"))
+		do_dev_detach(z, req, rep, k);
+	else if (!strcmp(op, "list"))
+		do_dev_list(z, req, rep, k);
+	else
+		return false;
+	return true;
 }
 
 void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
@@ -398,18 +397,8 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_info(z, req, rep);
 	} else if (!strcmp(verb, "dmesg")) {
 		do_dmesg(z, req, rep);
-	} else if (!strcmp(verb, "block-attach")) {
-		do_block_attach(z, req, rep);
-	} else if (!strcmp(verb, "block-detach")) {
-		do_block_detach(z, req, rep);
-	} else if (!strcmp(verb, "block-list")) {
-		do_block_list(z, req, rep);
-	} else if (!strcmp(verb, "network-attach")) {
-		do_network_attach(z, req, rep);
-	} else if (!strcmp(verb, "network-detach")) {
-		do_network_detach(z, req, rep);
-	} else if (!strcmp(verb, "network-list")) {
-		do_network_list(z, req, rep);
+	} else if (device_verb(z, verb, req, rep)) {
+		/* done */
 	} else {
 		ctl_reply_error(rep, "ENOSYS", "unknown request '%s'", verb);
 	}
