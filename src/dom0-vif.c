@@ -39,8 +39,6 @@ struct vif {
 	struct vif_queue q;
 };
 
-static struct vif *vifs;
-
 static void vlog(struct dom0 *z, const struct vif *v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -279,7 +277,7 @@ static void connect_finish(struct dom0 *z, struct vif *v)
 void dom0_vif_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,
 			 int status)
 {
-	for (struct vif *v = vifs; v; v = v->next) {
+	for (struct vif *v = z->vifs; v; v = v->next) {
 		if (v->dom != d || cookie != VIF_COOKIE || !v->bind_pending || v->port != port)
 			continue;
 		v->bind_pending = false;
@@ -301,7 +299,7 @@ static void free_vif(struct vif *v)
 	struct vif **pp;
 
 	disconnect(v);
-	for (pp = &vifs; *pp && *pp != v; pp = &(*pp)->next)
+	for (pp = &v->z->vifs; *pp && *pp != v; pp = &(*pp)->next)
 		;
 	if (*pp)
 		*pp = v->next;
@@ -341,8 +339,7 @@ static const struct xb_dev_ops vif_handshake = { hs_connect, hs_disconnect, hs_r
 
 void dom0_vif_path_changed(struct dom0 *z, const char *path)
 {
-	(void)z;
-	for (struct vif *v = vifs; v; v = v->next)
+	for (struct vif *v = z->vifs; v; v = v->next)
 		xb_note_change(&v->xb, path);
 }
 
@@ -352,7 +349,7 @@ void dom0_vif_run(struct dom0 *z)
 
 	while (again) {
 		again = false;
-		for (struct vif *v = vifs; v; v = v->next) {
+		for (struct vif *v = z->vifs; v; v = v->next) {
 			if (!v->xb.dirty)
 				continue;
 			v->xb.dirty = false;
@@ -366,9 +363,9 @@ void dom0_vif_run(struct dom0 *z)
 
 /* --- attach, detach, list ------------------------------------------------------ */
 
-static struct vif *find(uint32_t domid, uint32_t devid)
+static struct vif *find(struct dom0 *z, uint32_t domid, uint32_t devid)
 {
-	for (struct vif *v = vifs; v; v = v->next)
+	for (struct vif *v = z->vifs; v; v = v->next)
 		if (v->domid == domid && v->devid == devid)
 			return v;
 	return NULL;
@@ -394,9 +391,9 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 	uint32_t devid = vs->devid < 0 ? 0 : (uint32_t)vs->devid;
 	const uint8_t *m;
 
-	while (vs->devid < 0 && find(d->domid, devid))
+	while (vs->devid < 0 && find(z, d->domid, devid))
 		devid++;
-	if (find(d->domid, devid)) {
+	if (find(z, d->domid, devid)) {
 		snprintf(err, errlen, "domain %u already has vif %u", d->domid, devid);
 		return -1;
 	}
@@ -423,8 +420,8 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 		free_vif(v);
 		return -1;
 	}
-	v->next = vifs;
-	vifs = v;
+	v->next = z->vifs;
+	z->vifs = v;
 	if (write_device_nodes(z, v)) {
 		snprintf(err, errlen, "vif %u: cannot write its xenstore nodes", devid);
 		remove_device(z, v);
@@ -436,17 +433,17 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 	return 0;
 }
 
-static struct vif *lookup(uint32_t domid, const char *which)
+static struct vif *lookup(struct dom0 *z, uint32_t domid, const char *which)
 {
 	uint8_t mac[6];
 	char *end;
 	unsigned long id = strtoul(which, &end, 10);
 
 	if (*which && !*end)
-		return find(domid, (uint32_t)id);
+		return find(z, domid, (uint32_t)id);
 	if (vif_parse_mac(which, mac))
 		return NULL;
-	for (struct vif *v = vifs; v; v = v->next)
+	for (struct vif *v = z->vifs; v; v = v->next)
 		if (v->domid == domid && !memcmp(v->spec.mac, mac, 6))
 			return v;
 	return NULL;
@@ -455,7 +452,7 @@ static struct vif *lookup(uint32_t domid, const char *which)
 int dom0_vif_detach(struct dom0 *z, struct domain *d, const char *which, bool force,
 		    char *err, size_t errlen)
 {
-	struct vif *v = lookup(d->domid, which);
+	struct vif *v = lookup(z, d->domid, which);
 
 	if (!v) {
 		snprintf(err, errlen, "domain %u has no vif %s", d->domid, which);
@@ -468,8 +465,7 @@ int dom0_vif_detach(struct dom0 *z, struct domain *d, const char *which, bool fo
 
 void dom0_vif_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep)
 {
-	(void)z;
-	for (struct vif *v = vifs; v; v = v->next) {
+	for (struct vif *v = z->vifs; v; v = v->next) {
 		if (v->dom != d)
 			continue;
 		ctl_msg_addf(rep, "%u 0 %s %u %d %d %d %d %s", v->devid, v->mac, v->devid, v->xb.state,
@@ -484,7 +480,7 @@ void dom0_vif_domain_gone(struct dom0 *z, struct domain *d)
 	struct vif *v, *next;
 	bool any = false;
 
-	for (v = vifs; v; v = next) {
+	for (v = z->vifs; v; v = next) {
 		next = v->next;
 		if (v->dom == d) {
 			free_vif(v);

@@ -9,6 +9,7 @@
 
 struct xsd;
 struct vbd;
+struct vif;
 
 struct dom0 {
 	char rundir[200];
@@ -20,6 +21,7 @@ struct dom0 {
 	bool quit;
 	struct xsd *xs;		/* the embedded xenstored */
 	struct vbd *vbds;	/* block backends of every domain (dom0-vbd.c) */
+	struct vif *vifs;	/* network backends (dom0-vif.c) */
 };
 
 /* Daemon log (the "dmesg" xl shows): timestamped lines. */
