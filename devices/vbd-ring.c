@@ -57,15 +57,20 @@ static int16_t do_io(const struct vbd_disk *disk, struct xfer *x, uint64_t secto
 {
 	off_t off = (off_t)(sector * BLKIF_SECTOR_SIZE);
 	struct iovec *iov = x->iov;
-	int cnt = (int)x->n;
+	int cnt = (int)x->n, fd = disk->has_direct ? disk->direct_fd : disk->fd;
 
 	if (!in_disk(disk, sector, x->sectors))
 		return BLKIF_RSP_ERROR;
 	while (cnt > 0) {
-		ssize_t k = x->to_guest ? preadv(disk->fd, iov, cnt > IOV_MAX ? IOV_MAX : cnt, off)
-					: pwritev(disk->fd, iov, cnt > IOV_MAX ? IOV_MAX : cnt, off);
+		ssize_t k = x->to_guest ? preadv(fd, iov, cnt > IOV_MAX ? IOV_MAX : cnt, off)
+					: pwritev(fd, iov, cnt > IOV_MAX ? IOV_MAX : cnt, off);
 		if (k < 0 && errno == EINTR)
 			continue;
+		/* O_DIRECT wants more alignment than 512 bytes here: go buffered. */
+		if (k < 0 && errno == EINVAL && fd != disk->fd) {
+			fd = disk->fd;
+			continue;
+		}
 		if (k <= 0)
 			return BLKIF_RSP_ERROR;	/* a short read is past the image's end */
 		off += k;

@@ -17,6 +17,10 @@
 
 struct vbd_disk {
 	int fd;
+	/* The same image opened O_DIRECT, where its file system allows: the
+	 * guest's page cache is the only one, as with a Xen phy disk. */
+	bool has_direct;
+	int direct_fd;
 	uint64_t sectors;	/* 512-byte sectors */
 	bool readonly;
 	bool discard;		/* punching holes in the image works */

@@ -156,11 +156,26 @@ static int open_image(const struct disk_spec *ds, struct vbd_disk *disk, char *e
 		close(fd);
 		return -1;
 	}
-	*disk = (struct vbd_disk){ .fd = fd, .sectors = bytes / BLKIF_SECTOR_SIZE,
+	*disk = (struct vbd_disk){ .fd = fd, .direct_fd = -1, .sectors = bytes / BLKIF_SECTOR_SIZE,
 				   .readonly = ds->readonly,
 				   .discard = S_ISREG(st.st_mode) && !ds->readonly,
 				   .max_indirect = VBD_MAX_INDIRECT };
 	return 0;
+}
+
+/* A second descriptor with O_DIRECT; tmpfs and some others refuse it. */
+static void open_direct(const struct disk_spec *ds, struct vbd_disk *disk)
+{
+	disk->direct_fd = open(ds->target, (ds->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC |
+			       O_DIRECT);
+	disk->has_direct = disk->direct_fd >= 0;
+}
+
+static void close_image(struct vbd_disk *disk)
+{
+	close(disk->fd);
+	if (disk->has_direct)
+		close(disk->direct_fd);
 }
 
 int dom0_vbd_check(const struct disk_spec *ds, char *err, size_t errlen)
@@ -388,7 +403,7 @@ static void free_vbd(struct dom0 *z, struct vbd *v)
 		;
 	if (*pp)
 		*pp = v->next;
-	close(v->disk.fd);
+	close_image(&v->disk);
 	free(v);
 }
 
@@ -477,6 +492,7 @@ int dom0_vbd_attach(struct dom0 *z, struct domain *d, const struct disk_spec *ds
 		free(v);
 		return -1;
 	}
+	open_direct(ds, &v->disk);
 	v->z = z;
 	v->dom = d;
 	v->domid = d->domid;
@@ -495,8 +511,8 @@ int dom0_vbd_attach(struct dom0 *z, struct domain *d, const struct disk_spec *ds
 		return -1;
 	}
 	probe(z, v);
-	vlog(z, v, "%s (%llu sectors%s)", ds->target, (unsigned long long)v->disk.sectors,
-	     ds->readonly ? ", read-only" : "");
+	vlog(z, v, "%s (%llu sectors%s%s)", ds->target, (unsigned long long)v->disk.sectors,
+	     ds->readonly ? ", read-only" : "", v->disk.has_direct ? ", O_DIRECT" : ", buffered");
 	xsd_flush(z->xs);
 	return 0;
 }

@@ -6,6 +6,8 @@
  */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "devices/vbd-ring.h"
@@ -268,4 +270,34 @@ Test(vbd_ring, runaway_producer_breaks_the_ring)
 	cr_assert(strstr(err, "req_prod"));
 	cr_assert_eq(ring_page.s.rsp_prod, 0, "nothing answered from a broken ring");
 	cr_assert_eq(serve(), -1, "and it stays broken");
+}
+
+Test(vbd_ring, o_direct_descriptor_serves_requests)
+{
+	char path[] = "/tmp/vbd-direct-XXXXXX";
+	int fd = mkstemp(path), dfd;
+	struct blkif_request_rw w = rw(BLKIF_OP_WRITE, 1, 8, 1);
+	uint8_t back[4096];
+
+	cr_assert(fd >= 0);
+	unlink(path);
+	cr_assert(ftruncate(fd, DISK_SECTORS * 512) == 0);
+	{
+		char self[64];
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		dfd = open(self, O_RDWR | O_DIRECT);
+	}
+	if (dfd < 0) {
+		close(fd);
+		cr_skip_test("this file system has no O_DIRECT");
+	}
+	close(disk.fd);
+	disk.fd = fd, disk.direct_fd = dfd, disk.has_direct = true;
+	memset(pages[0], 0x3c, 4096);
+	push(&w, sizeof(w));
+	serve();
+	cr_assert_eq(rsp(0)->status, BLKIF_RSP_OKAY);
+	cr_assert_eq(pread(fd, back, sizeof(back), 8 * 512), 4096);
+	cr_assert_eq(back[4095], 0x3c, "written through the O_DIRECT descriptor");
+	close(dfd);
 }
