@@ -7,10 +7,10 @@ static bool wait_kick(struct vbd_queue *q)
 {
 	uint64_t n;
 
-	while (read(q->kick_fd, &n, sizeof(n)) < 0)
+	while (read(q->t.kick_fd, &n, sizeof(n)) < 0)
 		if (errno != EINTR && errno != EAGAIN)
 			return false;
-	return !__atomic_load_n(&q->stop, __ATOMIC_ACQUIRE);
+	return !dev_thread_stopping(&q->t);
 }
 
 static void *queue_thread(void *arg)
@@ -37,22 +37,10 @@ static void *queue_thread(void *arg)
 
 int vbd_queue_start(struct vbd_queue *q)
 {
-	q->stop = false;
-	if (pthread_create(&q->thread, NULL, queue_thread, q))
-		return -1;
-	q->running = true;
-	return 0;
+	return dev_thread_start(&q->t, queue_thread, q);
 }
 
 void vbd_queue_stop(struct vbd_queue *q)
 {
-	uint64_t one = 1;
-
-	if (!q->running)
-		return;
-	__atomic_store_n(&q->stop, true, __ATOMIC_RELEASE);
-	if (write(q->kick_fd, &one, sizeof(one)) < 0)
-		pthread_cancel(q->thread);
-	pthread_join(q->thread, NULL);
-	q->running = false;
+	dev_thread_stop(&q->t);
 }

@@ -6,21 +6,17 @@
 #ifndef XENKVM_VBD_QUEUE_H
 #define XENKVM_VBD_QUEUE_H
 
-#include <pthread.h>
-#include <stdbool.h>
+#include "devices/dev-thread.h"
 #include "devices/vbd-ring.h"
 
 struct vbd_queue {
 	struct vbd_ring ring;
 	const struct vbd_disk *disk;
 	struct dev_grants grants;
-	int kick_fd;				/* eventfd */
 	void (*notify)(void *arg);		/* raise the frontend's port */
 	void (*broken)(void *arg, const char *why);	/* once, from the thread */
 	void *arg;
-	pthread_t thread;
-	bool running;
-	bool stop;
+	struct dev_thread t;			/* t.kick_fd: set before start */
 };
 
 /* Starts the thread (the fields above filled in); 0 or -1. */

@@ -28,15 +28,15 @@ static void *queue_thread(void *arg)
 
 	/* Buffers may have been posted before the channel was bound. */
 	ok = serve(q, &starved);
-	while (!__atomic_load_n(&q->stop, __ATOMIC_ACQUIRE)) {
+	while (!dev_thread_stopping(&q->t)) {
 		/* A starved ring leaves frames queued in the network until buffers come. */
-		struct pollfd p[2] = { { q->kick_fd, POLLIN, 0 },
+		struct pollfd p[2] = { { q->t.kick_fd, POLLIN, 0 },
 				       { q->net_fd, ok && !starved ? POLLIN : 0, 0 } };
 		uint64_t n;
 
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
 			break;
-		if (p[0].revents & POLLIN && read(q->kick_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		if (p[0].revents & POLLIN && read(q->t.kick_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
 			break;
 		if (ok && (p[0].revents || p[1].revents))
 			ok = serve(q, &starved);
@@ -46,22 +46,10 @@ static void *queue_thread(void *arg)
 
 int vif_queue_start(struct vif_queue *q)
 {
-	q->stop = false;
-	if (pthread_create(&q->thread, NULL, queue_thread, q))
-		return -1;
-	q->running = true;
-	return 0;
+	return dev_thread_start(&q->t, queue_thread, q);
 }
 
 void vif_queue_stop(struct vif_queue *q)
 {
-	uint64_t one = 1;
-
-	if (!q->running)
-		return;
-	__atomic_store_n(&q->stop, true, __ATOMIC_RELEASE);
-	if (write(q->kick_fd, &one, sizeof(one)) < 0)
-		pthread_cancel(q->thread);
-	pthread_join(q->thread, NULL);
-	q->running = false;
+	dev_thread_stop(&q->t);
 }

@@ -6,22 +6,18 @@
 #ifndef XENKVM_VIF_QUEUE_H
 #define XENKVM_VIF_QUEUE_H
 
-#include <pthread.h>
-#include <stdbool.h>
+#include "devices/dev-thread.h"
 #include "devices/vif-ring.h"
 
 struct vif_queue {
 	struct vif_rings rings;
 	struct dev_grants grants;
 	struct vif_net net;
-	int kick_fd;				/* eventfd */
 	int net_fd;				/* readable when a frame waits */
 	void (*notify)(void *arg);		/* raise the frontend's port */
 	void (*broken)(void *arg, const char *why);	/* once, from the thread */
 	void *arg;
-	pthread_t thread;
-	bool running;
-	bool stop;
+	struct dev_thread t;			/* t.kick_fd: set before start */
 };
 
 int vif_queue_start(struct vif_queue *q);

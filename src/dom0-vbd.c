@@ -350,7 +350,7 @@ static void connect_finish(struct dom0 *z, struct vbd *v)
 
 		q->q.disk = &v->disk;
 		q->q.grants = (struct dev_grants){ grant_get, grant_put, v->dom };
-		q->q.kick_fd = q->kick_fd;
+		q->q.t.kick_fd = q->kick_fd;
 		q->q.notify = queue_notify;
 		q->q.broken = queue_broken;
 		q->q.arg = q;

@@ -261,7 +261,7 @@ static void connect_finish(struct dom0 *z, struct vif *v)
 	set_offloads(z, v);
 	v->q.grants = (struct dev_grants){ grant_get, grant_put, v->dom };
 	v->q.net = (struct vif_net){ tap_send, tap_recv, v };
-	v->q.kick_fd = v->kick_fd;
+	v->q.t.kick_fd = v->kick_fd;
 	v->q.net_fd = v->tap_fd;
 	v->q.notify = queue_notify;
 	v->q.broken = queue_broken;
