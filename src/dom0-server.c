@@ -15,8 +15,7 @@
 #include <unistd.h>
 #include "src/dom0.h"
 #include "src/dom0-server.h"
-#include "src/dom0-vbd.h"
-#include "src/dom0-vif.h"
+#include "src/dom0-xenbus.h"
 #include "src/xs-server.h"
 
 #define MAX_CLIENTS 64
@@ -284,8 +283,7 @@ void dom0_run(struct dom0 *z)
 		}
 		if (ready == 0) {
 			check_rings(z);	/* idle for a while: nothing should be waiting */
-			dom0_vif_run(z);
-			dom0_vbd_run(z);
+			xb_run(z);
 			continue;
 		}
 		if (pfd[1].revents)
@@ -301,7 +299,6 @@ void dom0_run(struct dom0 *z)
 			if (pfd[links_first + i].revents && domain_still_listed(z, linked[i]) &&
 			    linked[i]->link_fd == pfd[links_first + i].fd)
 				dom0_link_readable(z, linked[i]);
-		dom0_vif_run(z);
-		dom0_vbd_run(z);	/* flushes what both wrote */
+		xb_run(z);
 	}
 }

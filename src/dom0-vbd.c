@@ -399,6 +399,7 @@ static void free_vbd(struct dom0 *z, struct vbd *v)
 	struct vbd **pp;
 
 	disconnect(v);
+	xb_unregister(z, &v->xb);
 	for (pp = &z->vbds; *pp && *pp != v; pp = &(*pp)->next)
 		;
 	if (*pp)
@@ -435,34 +436,6 @@ static void hs_remove(struct dom0 *z, struct xb_dev *x)
 
 static const struct xb_dev_ops vbd_handshake = { hs_connect, hs_disconnect, hs_remove };
 
-
-void dom0_vbd_path_changed(void *arg, const char *path)
-{
-	struct dom0 *z = arg;
-
-	for (struct vbd *v = z->vbds; v; v = v->next)
-		xb_note_change(&v->xb, path);
-}
-
-void dom0_vbd_run(struct dom0 *z)
-{
-	bool again = true;
-
-	/* Our own writes may mark devices dirty again; a list change restarts. */
-	while (again) {
-		again = false;
-		for (struct vbd *v = z->vbds; v; v = v->next) {
-			if (!v->xb.dirty)
-				continue;
-			v->xb.dirty = false;
-			if (!xb_frontend_changed(z, &v->xb)) {
-				again = true;
-				break;
-			}
-		}
-	}
-	xsd_flush(z->xs);
-}
 
 /* --- attach, detach, list ------------------------------------------------------ */
 
@@ -505,6 +478,7 @@ int dom0_vbd_attach(struct dom0 *z, struct domain *d, const struct disk_spec *ds
 	v->xb.ops = &vbd_handshake;
 	v->next = z->vbds;
 	z->vbds = v;
+	xb_register(z, &v->xb);
 	if (write_device_nodes(z, v)) {
 		snprintf(err, errlen, "disk %s: cannot write its xenstore nodes", ds->vdev);
 		remove_device(z, v);

@@ -26,9 +26,6 @@ void dom0_vbd_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep);
 /* The domain stopped running: its backends stop and their nodes go. */
 void dom0_vbd_domain_gone(struct dom0 *z, struct domain *d);
 
-/* xenstored's change hook, and the main loop's turn to act on changes. */
-void dom0_vbd_path_changed(void *z, const char *path);
-void dom0_vbd_run(struct dom0 *z);
 /* The VMM answered a LINK_BIND. */
 void dom0_vbd_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,
 			 int status);

@@ -299,6 +299,7 @@ static void free_vif(struct vif *v)
 	struct vif **pp;
 
 	disconnect(v);
+	xb_unregister(v->z, &v->xb);
 	for (pp = &v->z->vifs; *pp && *pp != v; pp = &(*pp)->next)
 		;
 	if (*pp)
@@ -336,30 +337,6 @@ static void hs_remove(struct dom0 *z, struct xb_dev *x)
 
 static const struct xb_dev_ops vif_handshake = { hs_connect, hs_disconnect, hs_remove };
 
-
-void dom0_vif_path_changed(struct dom0 *z, const char *path)
-{
-	for (struct vif *v = z->vifs; v; v = v->next)
-		xb_note_change(&v->xb, path);
-}
-
-void dom0_vif_run(struct dom0 *z)
-{
-	bool again = true;
-
-	while (again) {
-		again = false;
-		for (struct vif *v = z->vifs; v; v = v->next) {
-			if (!v->xb.dirty)
-				continue;
-			v->xb.dirty = false;
-			if (!xb_frontend_changed(z, &v->xb)) {
-				again = true;
-				break;
-			}
-		}
-	}
-}
 
 /* --- attach, detach, list ------------------------------------------------------ */
 
@@ -422,6 +399,7 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 	}
 	v->next = z->vifs;
 	z->vifs = v;
+	xb_register(z, &v->xb);
 	if (write_device_nodes(z, v)) {
 		snprintf(err, errlen, "vif %u: cannot write its xenstore nodes", devid);
 		remove_device(z, v);

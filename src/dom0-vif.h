@@ -24,8 +24,6 @@ int dom0_vif_detach(struct dom0 *z, struct domain *d, const char *which, bool fo
 void dom0_vif_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep);
 void dom0_vif_domain_gone(struct dom0 *z, struct domain *d);
 
-void dom0_vif_path_changed(struct dom0 *z, const char *path);
-void dom0_vif_run(struct dom0 *z);
 void dom0_vif_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,
 			 int status);
 

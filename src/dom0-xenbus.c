@@ -5,6 +5,7 @@
 #include <string.h>
 #include "src/dom0-xenbus.h"
 #include "src/dom0-xenstore.h"
+#include "src/xs-server.h"
 
 int xb_printf(struct dom0 *z, const char *dir, const char *key, const char *fmt, ...)
 {
@@ -87,12 +88,52 @@ bool xb_frontend_changed(struct dom0 *z, struct xb_dev *x)
 	return true;
 }
 
-void xb_note_change(struct xb_dev *x, const char *path)
+void xb_register(struct dom0 *z, struct xb_dev *x)
 {
-	size_t n = strlen(x->fe);
+	x->next = z->xbdevs;
+	z->xbdevs = x;
+}
 
-	if (!strncmp(path, x->fe, n) && (path[n] == '/' || path[n] == 0))
-		x->dirty = true;
+void xb_unregister(struct dom0 *z, struct xb_dev *x)
+{
+	struct xb_dev **pp;
+
+	for (pp = &z->xbdevs; *pp && *pp != x; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = x->next;
+}
+
+void xb_path_changed(void *arg, const char *path)
+{
+	struct dom0 *z = arg;
+
+	for (struct xb_dev *x = z->xbdevs; x; x = x->next) {
+		size_t n = strlen(x->fe);
+
+		if (!strncmp(path, x->fe, n) && (path[n] == '/' || path[n] == 0))
+			x->dirty = true;
+	}
+}
+
+void xb_run(struct dom0 *z)
+{
+	bool again = true;
+
+	/* Our own writes may mark devices dirty again; a removal restarts. */
+	while (again) {
+		again = false;
+		for (struct xb_dev *x = z->xbdevs; x; x = x->next) {
+			if (!x->dirty)
+				continue;
+			x->dirty = false;
+			if (!xb_frontend_changed(z, x)) {
+				again = true;
+				break;
+			}
+		}
+	}
+	xsd_flush(z->xs);
 }
 
 void xb_detach(struct dom0 *z, struct xb_dev *x, bool force)

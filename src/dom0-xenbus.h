@@ -24,13 +24,19 @@ struct xb_dev {
 	bool dirty;			/* a frontend node changed */
 	bool detaching;			/* the toolstack wants it gone */
 	const struct xb_dev_ops *ops;
+	struct xb_dev *next;		/* every backend's devices: dom0.xbdevs */
 };
 
 void xb_set_state(struct dom0 *z, struct xb_dev *x, enum xenbus_state s);
 /* Steps after the frontend's state; false when the device was removed. */
 bool xb_frontend_changed(struct dom0 *z, struct xb_dev *x);
-/* Marks x dirty if path is its frontend directory or under it. */
-void xb_note_change(struct xb_dev *x, const char *path);
+/* Devices are watched from xb_register until xb_unregister (a no-op if never registered). */
+void xb_register(struct dom0 *z, struct xb_dev *x);
+void xb_unregister(struct dom0 *z, struct xb_dev *x);
+/* xenstored's change hook: marks the devices whose frontend directory holds path. */
+void xb_path_changed(void *z, const char *path);
+/* The main loop's turn: steps every marked device, then flushes the store. */
+void xb_run(struct dom0 *z);
 /* Detach: asks a connected frontend to close, else (or when force) removes. */
 void xb_detach(struct dom0 *z, struct xb_dev *x, bool force);
 

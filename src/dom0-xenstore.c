@@ -5,21 +5,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "src/dom0-vbd.h"
-#include "src/dom0-vif.h"
+#include "src/dom0-xenbus.h"
 #include "src/dom0-xenstore.h"
 #include "src/xs-server.h"
 #include "src/xs-tree.h"
 #include "src/xs-watch.h"
 
 static const struct xs_who dom0_who = { 0, XS_NO_TARGET, { 0, 0, 0 } };
-
-/* The backends watch their frontends' directories through this. */
-static void backends_see_change(void *arg, const char *path)
-{
-	dom0_vbd_path_changed(arg, path);
-	dom0_vif_path_changed(arg, path);
-}
 
 int dom0_xs_start(struct dom0 *z)
 {
@@ -28,7 +20,7 @@ int dom0_xs_start(struct dom0 *z)
 	z->xs = xsd_create();
 	if (!z->xs)
 		return -1;
-	z->xs->changed = backends_see_change;
+	z->xs->changed = xb_path_changed;	/* the backends watch their frontends */
 	z->xs->changed_arg = z;
 	dom0_path(z, path, sizeof(path), "xenstored.sock");
 	if (xsd_listen(z->xs, path) < 0) {

@@ -10,6 +10,7 @@
 struct xsd;
 struct vbd;
 struct vif;
+struct xb_dev;
 
 struct dom0 {
 	char rundir[200];
@@ -22,6 +23,7 @@ struct dom0 {
 	struct xsd *xs;		/* the embedded xenstored */
 	struct vbd *vbds;	/* block backends of every domain (dom0-vbd.c) */
 	struct vif *vifs;	/* network backends (dom0-vif.c) */
+	struct xb_dev *xbdevs;	/* both kinds, for the xenbus handshake (dom0-xenbus.c) */
 };
 
 /* Daemon log (the "dmesg" xl shows): timestamped lines. */
