@@ -156,6 +156,36 @@ Test(evtchn2l, toolstack_port_sends_to_remote)
 	cr_assert(xk_evtchn_is_pending(&fd->d, (uint32_t)port));
 }
 
+static uint32_t port_status(uint32_t port)
+{
+	struct evtchn_status st = { .dom = XEN_DOMID_SELF, .port = port };
+
+	cr_assert_eq(op(EVTCHNOP_status, &st, sizeof(st)), 0);
+	return ((struct evtchn_status *)fake_gva(fd, ARG))->status;
+}
+
+/* Dom0's backend binding the port a frontend left for it (LINK_BIND). */
+Test(evtchn2l, dom0_binds_only_a_port_left_unbound_for_it)
+{
+	long for0 = alloc_unbound(0), for7 = alloc_unbound(7);
+
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for7, 0), -XEN_EINVAL,
+		     "left for another domain");
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, 0, 0), -XEN_EINVAL, "port 0");
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, 99999, 0), -XEN_EINVAL, "past the table");
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, 300, 0), -XEN_EINVAL, "closed port");
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for0, 0), 0);
+	cr_assert_eq(port_status((uint32_t)for0), EVTCHNSTAT_interdomain);
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for0, 0), -XEN_EINVAL,
+		     "bound already");
+	cr_assert_eq(port_op(EVTCHNOP_send, (uint32_t)for0), 0);
+	cr_assert_eq(fd->p.remote_sends, 1, "sends now reach Dom0");
+	cr_assert_eq(xk_evtchn_unbind_remote(&fd->d, (uint32_t)for7, 0), -XEN_EINVAL);
+	cr_assert_eq(xk_evtchn_unbind_remote(&fd->d, (uint32_t)for0, 0), 0);
+	cr_assert_eq(port_status((uint32_t)for0), EVTCHNSTAT_unbound, "waits for a new bind");
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for0, 0), 0, "and can get one");
+}
+
 Test(evtchn2l, reset_closes_everything)
 {
 	long p1 = alloc_unbound(XEN_DOMID_SELF);
