@@ -10,18 +10,23 @@ static void *grant_frames(struct domain *d)
 }
 
 /* The VMM keeps every grant frame in the memfd; unused ones read as invalid. */
-static int64_t claim(struct domain *d, uint32_t gref, bool writable)
+int64_t dom0_gnt_claim_for(struct domain *d, uint32_t gref, uint16_t peer, bool writable)
 {
 	int64_t frame;
 
 	if (!d->xen_pages || !d->ram)
 		return -1;
-	frame = xk_grant_claim(grant_frames(d), XK_MAX_GRANT_FRAMES, gref, 0, writable);
+	frame = xk_grant_claim(grant_frames(d), XK_MAX_GRANT_FRAMES, gref, peer, writable);
 	if (frame >= 0 && (uint64_t)frame >= d->ram_size / XEN_PAGE_SIZE) {
 		xk_grant_release(grant_frames(d), XK_MAX_GRANT_FRAMES, gref, writable);
 		return -1;
 	}
 	return frame;
+}
+
+static int64_t claim(struct domain *d, uint32_t gref, bool writable)
+{
+	return dom0_gnt_claim_for(d, gref, 0, writable);
 }
 
 void *dom0_gnt_get(struct domain *d, uint32_t gref, bool writable)

@@ -18,4 +18,10 @@ void dom0_gnt_put(struct domain *d, uint32_t gref, bool writable);
 void *dom0_gnt_map_ring(struct domain *d, const uint32_t *grefs, unsigned n);
 void dom0_gnt_unmap_ring(struct domain *d, void *ring, const uint32_t *grefs, unsigned n);
 
+/*
+ * Claim d's grant gref for peer (another DomU): the granted frame (inside
+ * d's RAM), or -1. Released with dom0_gnt_put.
+ */
+int64_t dom0_gnt_claim_for(struct domain *d, uint32_t gref, uint16_t peer, bool writable);
+
 #endif

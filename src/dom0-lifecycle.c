@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "src/dom-spec.h"
 #include "src/dom0.h"
+#include "src/dom0-idc.h"
 #include "src/dom0-vbd.h"
 #include "src/dom0-vif.h"
 #include "src/dom0-xenstore.h"
@@ -31,6 +32,7 @@ static void forget(struct dom0 *z, struct domain *d)
 {
 	dom0_vbd_domain_gone(z, d);
 	dom0_vif_domain_gone(z, d);
+	dom0_idc_domain_gone(z, d);
 	dom0_xs_domain_gone(z, d);
 	dom0_link_unmap(d);
 	domains_remove(&z->doms, d);
@@ -278,6 +280,7 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 	d->vmm_pid = 0;
 	dom0_vbd_domain_gone(z, d);
 	dom0_vif_domain_gone(z, d);
+	dom0_idc_domain_gone(z, d);
 	d->shutdown_reason = reason;
 	if (reason == DOM_SHUTDOWN_CRASH) {
 		d->state = DOM_CRASHED;

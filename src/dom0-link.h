@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define DOM0_LINK_MAGIC 0x786b6c32u	/* "xkl2" */
+#define DOM0_LINK_MAGIC 0x786b6c33u	/* "xkl3" */
 
 struct dom0_link_hello {
 	uint32_t magic;
@@ -35,15 +35,56 @@ enum dom0_link_type {
 	 */
 	LINK_BIND = 3,
 	LINK_BIND_REPLY = 4,
-	/* Dom0 -> VMM: Dom0 closed its end; the guest's port becomes unbound. */
+	/*
+	 * Dom0 -> VMM: the remote end (Dom0, or the DomU remote_dom) closed; the
+	 * guest's port becomes unbound (still for that domain).
+	 */
 	LINK_UNBIND = 5,
+	/*
+	 * VMM -> Dom0: the guest asks EVTCHNOP_bind_interdomain to DomU
+	 * remote_dom's port remote_port; port is the local port reserved for it.
+	 * Dom0 asks the peer's VMM (LINK_IDC_PEER) and answers LINK_IDC_BIND_REPLY
+	 * (same cookie), with status 0 or a negative Xen errno and, on success,
+	 * two eventfds: [0] to signal sends on port, [1] signalled by the peer's
+	 * sends (raise port when it fires).
+	 */
+	LINK_IDC_BIND = 6,
+	LINK_IDC_BIND_REPLY = 7,
+	/*
+	 * Dom0 -> VMM: bind the guest's port (unbound for remote_dom) to
+	 * (remote_dom, remote_port), with the two eventfds as above. Answered by
+	 * LINK_IDC_PEER_REPLY with the same port and cookie.
+	 */
+	LINK_IDC_PEER = 8,
+	LINK_IDC_PEER_REPLY = 9,
+	/* VMM -> Dom0: the guest closed port, bound to (remote_dom, remote_port). */
+	LINK_IDC_CLOSE = 10,
+	/*
+	 * VMM -> Dom0: the guest wants the page DomU remote_dom granted it as
+	 * gref 'arg' (port bit 0: writable). Dom0 claims the entry in the
+	 * granter's table and answers LINK_GRANT_GET_REPLY (same cookie): status
+	 * a GNTST_* code; on success arg is the frame and the granter's RAM memfd
+	 * comes along. Every successful get is ended by one LINK_GRANT_PUT with
+	 * the same remote_dom, arg and port.
+	 */
+	LINK_GRANT_GET = 11,
+	LINK_GRANT_GET_REPLY = 12,
+	LINK_GRANT_PUT = 13,
 };
+
+#define LINK_GRANT_WRITABLE 1u
 
 struct dom0_link_msg {
 	uint32_t type;
 	uint32_t port;
 	int32_t status;
 	uint32_t cookie;
+	uint32_t remote_dom;
+	uint32_t remote_port;
+	uint64_t arg;
 };
+
+/* Most descriptors one message carries. */
+#define DOM0_LINK_MAX_FDS 2
 
 #endif

@@ -6,32 +6,39 @@
 #include <unistd.h>
 #include "src/dom0-link.h"
 #include "src/dom0.h"
+#include "src/dom0-idc.h"
 #include "src/dom0-vbd.h"
 #include "src/dom0-vif.h"
 #include "src/xs-server.h"
 #include "xen-abi/domain.h"
 
-int dom0_link_send(int link_fd, uint32_t type, uint32_t port, uint32_t cookie, int pass_fd)
+int dom0_link_sendmsg(int link_fd, const struct dom0_link_msg *m, const int *fds, unsigned nfds)
 {
-	struct dom0_link_msg m = { type, port, 0, cookie };
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { &m, sizeof(m) };
+	char cbuf[CMSG_SPACE(sizeof(int) * DOM0_LINK_MAX_FDS)] = { 0 };
+	struct iovec iov = { (void *)m, sizeof(*m) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (link_fd < 0)
+	if (link_fd < 0 || nfds > DOM0_LINK_MAX_FDS)
 		return -1;
-	if (pass_fd >= 0) {
+	if (nfds) {
 		struct cmsghdr *c;
 
 		msg.msg_control = cbuf;
-		msg.msg_controllen = sizeof(cbuf);
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
 		c = CMSG_FIRSTHDR(&msg);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
 	}
-	return sendmsg(link_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(m) ? 0 : -1;
+	return sendmsg(link_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(*m) ? 0 : -1;
+}
+
+int dom0_link_send(int link_fd, uint32_t type, uint32_t port, uint32_t cookie, int pass_fd)
+{
+	struct dom0_link_msg m = { .type = type, .port = port, .cookie = cookie };
+
+	return dom0_link_sendmsg(link_fd, &m, &pass_fd, pass_fd >= 0 ? 1 : 0);
 }
 
 /* The store ring's doorbell: ask the VMM to raise the guest's store port. */
@@ -113,6 +120,21 @@ static void handle(struct dom0 *z, struct domain *d, const struct dom0_link_msg 
 	case LINK_BIND_REPLY:
 		dom0_vbd_bind_reply(z, d, m->port, m->cookie, m->status);
 		dom0_vif_bind_reply(z, d, m->port, m->cookie, m->status);
+		break;
+	case LINK_IDC_BIND:
+		dom0_idc_bind(z, d, m);
+		break;
+	case LINK_IDC_PEER_REPLY:
+		dom0_idc_peer_reply(z, d, m);
+		break;
+	case LINK_IDC_CLOSE:
+		dom0_idc_close(z, d, m);
+		break;
+	case LINK_GRANT_GET:
+		dom0_idc_grant_get(z, d, m);
+		break;
+	case LINK_GRANT_PUT:
+		dom0_idc_grant_put(z, d, m);
 		break;
 	default:
 		dom0_log(z, "domain %u: VMM sent link message type %u; ignored", d->domid,

@@ -11,6 +11,7 @@ struct xsd;
 struct vbd;
 struct vif;
 struct xb_dev;
+struct dom0_idc;
 
 struct dom0 {
 	char rundir[200];
@@ -24,6 +25,7 @@ struct dom0 {
 	struct vbd *vbds;	/* block backends of every domain (dom0-vbd.c) */
 	struct vif *vifs;	/* network backends (dom0-vif.c) */
 	struct xb_dev *xbdevs;	/* both kinds, for the xenbus handshake (dom0-xenbus.c) */
+	struct dom0_idc *idc;	/* channels and grant claims between DomUs (dom0-idc.c) */
 };
 
 /* Daemon log (the "dmesg" xl shows): timestamped lines. */
@@ -50,6 +52,9 @@ void dom0_link_close(struct domain *d);
 void dom0_link_unmap(struct domain *d);
 /* One message (dom0-link.h) to a VMM, with an fd passed along when >= 0. */
 int dom0_link_send(int link_fd, uint32_t type, uint32_t port, uint32_t cookie, int pass_fd);
+struct dom0_link_msg;
+/* Any message, with nfds descriptors (at most DOM0_LINK_MAX_FDS). */
+int dom0_link_sendmsg(int link_fd, const struct dom0_link_msg *m, const int *fds, unsigned nfds);
 
 /* Paths under the run directory. */
 void dom0_path(const struct dom0 *z, char *out, size_t size, const char *fmt, ...)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "src/dom0-idc.h"
 #include "src/dom0-server.h"
 #include "src/dom0-xenstore.h"
 #include "src/xs-server.h"
@@ -90,6 +91,7 @@ int main(int argc, char **argv)
 		next = d->next;
 		dom0_destroy(&z, d);
 	}
+	dom0_idc_free(&z);
 	xsd_destroy(z.xs);
 	dom0_log(&z, "xenkvmd stopped");
 	return 0;

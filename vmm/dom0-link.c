@@ -3,11 +3,32 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
-#include "src/dom0-link.h"
 #include "vmm/vmm.h"
 #include "xen-abi/abi-hvm.h"
 #include "xen-abi/evtchn.h"
+
+#define CALL_TIMEOUT_S 10
+
+static int send_with_fds(int sock, const void *buf, size_t len, const int *fds, unsigned n)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * DOM0_LINK_MAX_FDS)] = { 0 };
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *c;
+
+	if (n) {
+		msg.msg_control = cbuf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+	}
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
 
 static int send_hello(struct vmm *vm)
 {
@@ -21,33 +42,40 @@ static int send_hello(struct vmm *vm)
 		.console_port = vm->console_port,
 	};
 	int fds[2] = { vm->ram_fd, vm->xen_fd };
-	char cbuf[CMSG_SPACE(sizeof(fds))] = { 0 };
-	struct iovec iov = { &h, sizeof(h) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(fds));
-	memcpy(CMSG_DATA(c), fds, sizeof(fds));
-	return sendmsg(vm->dom0_fd, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof(h) ? 0 : -1;
+	return send_with_fds(vm->dom0_fd, &h, sizeof(h), fds, 2);
 }
 
-/* Where sends on a Dom0-bound port go: an eventfd Dom0 gave, if any. */
-static int doorbell_fd(struct vmm *vm, uint32_t port)
+int vmm_link_send(struct vmm *vm, const struct dom0_link_msg *m)
 {
-	int fd = -1;
+	if (vm->dom0_fd < 0)
+		return -1;
+	return send(vm->dom0_fd, m, sizeof(*m), MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(*m) ? 0
+											  : -1;
+}
+
+/*
+ * Signal the eventfd Dom0 gave for sends on port, if any. Under the lock so
+ * a concurrent drop cannot close (and the number be reused) mid-write.
+ */
+static bool ring_doorbell(struct vmm *vm, uint32_t port)
+{
+	uint64_t one = 1;
+	bool found = false;
 
 	pthread_mutex_lock(&vm->doorbell_lock);
-	for (unsigned i = 0; i < VMM_MAX_DOORBELLS; i++)
-		if (vm->doorbell[i].fd >= 0 && vm->doorbell[i].port == port)
-			fd = vm->doorbell[i].fd;
+	for (unsigned i = 0; i < VMM_MAX_DOORBELLS && !found; i++) {
+		if (vm->doorbell[i].fd < 0 || vm->doorbell[i].port != port)
+			continue;
+		found = true;
+		if (write(vm->doorbell[i].fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+			xk_log(&vm->dom, "port %u: doorbell: %s", port, strerror(errno));
+	}
 	pthread_mutex_unlock(&vm->doorbell_lock);
-	return fd;
+	return found;
 }
 
-static void drop_doorbell(struct vmm *vm, uint32_t port)
+void vmm_doorbell_drop(struct vmm *vm, uint32_t port)
 {
 	pthread_mutex_lock(&vm->doorbell_lock);
 	for (unsigned i = 0; i < VMM_MAX_DOORBELLS; i++) {
@@ -59,16 +87,15 @@ static void drop_doorbell(struct vmm *vm, uint32_t port)
 	pthread_mutex_unlock(&vm->doorbell_lock);
 }
 
-static int add_doorbell(struct vmm *vm, uint32_t port, int fd)
+int vmm_doorbell_add(struct vmm *vm, uint32_t port, int fd)
 {
 	int rc = -XEN_ENOSPC;
 
-	drop_doorbell(vm, port);
+	vmm_doorbell_drop(vm, port);
 	pthread_mutex_lock(&vm->doorbell_lock);
 	for (unsigned i = 0; i < VMM_MAX_DOORBELLS && rc; i++) {
 		if (vm->doorbell[i].fd < 0) {
-			vm->doorbell[i].fd = fd;
-			vm->doorbell[i].port = port;
+			vm->doorbell[i] = (struct vmm_port_fd){ port, fd };
 			rc = 0;
 		}
 	}
@@ -78,28 +105,59 @@ static int add_doorbell(struct vmm *vm, uint32_t port, int fd)
 
 static void reply(struct vmm *vm, const struct dom0_link_msg *m, int status)
 {
-	struct dom0_link_msg r = { LINK_BIND_REPLY, m->port, status, m->cookie };
+	struct dom0_link_msg r = { .type = LINK_BIND_REPLY, .port = m->port, .status = status,
+				   .cookie = m->cookie };
 
-	send(vm->dom0_fd, &r, sizeof(r), MSG_NOSIGNAL);
+	vmm_link_send(vm, &r);
 }
 
-static void bind_port(struct vmm *vm, const struct dom0_link_msg *m, int fd)
+static void close_fds(int fds[DOM0_LINK_MAX_FDS])
 {
-	int rc = xk_evtchn_bind_remote(&vm->dom, m->port, 0);
+	for (unsigned i = 0; i < DOM0_LINK_MAX_FDS; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
 
-	if (!rc && fd >= 0) {
-		rc = add_doorbell(vm, m->port, fd);
+/* A Dom0 backend binds the guest's port, with an optional doorbell eventfd. */
+static void bind_port(struct vmm *vm, const struct dom0_link_msg *m, int fds[DOM0_LINK_MAX_FDS])
+{
+	int rc = xk_evtchn_bind_remote(&vm->dom, m->port, 0, m->port);
+
+	if (!rc && fds[0] >= 0) {
+		rc = vmm_doorbell_add(vm, m->port, fds[0]);
 		if (!rc)
-			fd = -1;
+			fds[0] = -1;
 		else
 			xk_evtchn_unbind_remote(&vm->dom, m->port, 0);
 	}
-	if (fd >= 0)
-		close(fd);
 	reply(vm, m, rc);
 }
 
-static void handle(struct vmm *vm, const struct dom0_link_msg *m, int fd)
+/* An answer to vmm_link_call: hand it to the waiting vCPU. */
+static bool complete_call(struct vmm *vm, const struct dom0_link_msg *m,
+			  int fds[DOM0_LINK_MAX_FDS])
+{
+	bool found = false;
+
+	pthread_mutex_lock(&vm->call_lock);
+	for (unsigned i = 0; i < XK_MAX_VCPUS && !found; i++) {
+		struct vmm_link_waiter *w = &vm->waiter[i];
+
+		if (!w->active || w->done || w->cookie != m->cookie)
+			continue;
+		w->reply = *m;
+		memcpy(w->fds, fds, sizeof(w->fds));
+		memset(fds, -1, sizeof(int) * DOM0_LINK_MAX_FDS);
+		w->done = found = true;
+	}
+	pthread_cond_broadcast(&vm->call_cond);
+	pthread_mutex_unlock(&vm->call_lock);
+	return found;
+}
+
+static void handle(struct vmm *vm, const struct dom0_link_msg *m, int fds[DOM0_LINK_MAX_FDS])
 {
 	switch (m->type) {
 	case LINK_RAISE:
@@ -108,32 +166,59 @@ static void handle(struct vmm *vm, const struct dom0_link_msg *m, int fd)
 			xk_log(&vm->dom, "Dom0 raised port %u, which is not bound", m->port);
 		break;
 	case LINK_BIND:
-		bind_port(vm, m, fd);
-		return;
+		bind_port(vm, m, fds);
+		break;
 	case LINK_UNBIND:
-		drop_doorbell(vm, m->port);
-		xk_evtchn_unbind_remote(&vm->dom, m->port, 0);
+		vmm_idc_unbind(vm, m->port, m->remote_dom);
+		break;
+	case LINK_IDC_PEER:
+		vmm_idc_peer(vm, m, fds);
+		break;
+	case LINK_IDC_BIND_REPLY:
+		if (!complete_call(vm, m, fds) && m->status == 0)
+			vmm_idc_orphan_reply(vm, m);
+		break;
+	case LINK_GRANT_GET_REPLY:
+		if (!complete_call(vm, m, fds) && m->status == 0) {
+			/* Its caller gave up waiting: give the claim back. */
+			struct dom0_link_msg put = { .type = LINK_GRANT_PUT, .port = m->port,
+						     .remote_dom = m->remote_dom, .arg = m->arg };
+			vmm_link_send(vm, &put);
+		}
 		break;
 	default:
 		xk_log(&vm->dom, "Dom0 sent link message type %u; ignored", m->type);
 	}
-	if (fd >= 0)
-		close(fd);
+	close_fds(fds);
 }
 
-static ssize_t receive(struct vmm *vm, struct dom0_link_msg *m, int *fd)
+static ssize_t receive(struct vmm *vm, struct dom0_link_msg *m, int fds[DOM0_LINK_MAX_FDS])
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
+	char cbuf[CMSG_SPACE(sizeof(int) * DOM0_LINK_MAX_FDS)];
 	struct iovec iov = { m, sizeof(*m) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *c;
 	ssize_t n = recvmsg(vm->dom0_fd, &msg, MSG_CMSG_CLOEXEC);
 
-	*fd = -1;
-	if (n > 0 && (c = CMSG_FIRSTHDR(&msg)) && c->cmsg_level == SOL_SOCKET &&
-	    c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	memset(fds, -1, sizeof(int) * DOM0_LINK_MAX_FDS);
+	if (n <= 0)
+		return n;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		size_t nfd = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < nfd; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (i < DOM0_LINK_MAX_FDS && fds[i] < 0)
+				fds[i] = fd;
+			else
+				close(fd);
+		}
+	}
 	return n;
 }
 
@@ -141,22 +226,74 @@ static void *link_thread(void *arg)
 {
 	struct vmm *vm = arg;
 	struct dom0_link_msg m;
+	int fds[DOM0_LINK_MAX_FDS];
 	ssize_t n;
-	int fd;
 
-	while ((n = receive(vm, &m, &fd)) != 0) {
+	while ((n = receive(vm, &m, fds)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n != sizeof(m)) {
-			if (fd >= 0)
-				close(fd);
+			close_fds(fds);
 			break;
 		}
-		handle(vm, &m, fd);
+		handle(vm, &m, fds);
 	}
 	/* Dom0 went away: the domain goes on, without its store connection. */
 	xk_log(&vm->dom, "link to xenkvmd closed");
 	return NULL;
+}
+
+static struct vmm_link_waiter *claim_waiter(struct vmm *vm, uint32_t *cookie)
+{
+	struct vmm_link_waiter *w = NULL;
+
+	pthread_mutex_lock(&vm->call_lock);
+	for (unsigned i = 0; i < XK_MAX_VCPUS && !w; i++) {
+		if (!vm->waiter[i].active) {
+			w = &vm->waiter[i];
+			*cookie = ++vm->next_cookie;
+			*w = (struct vmm_link_waiter){ .active = true, .cookie = *cookie };
+			memset(w->fds, -1, sizeof(w->fds));
+		}
+	}
+	pthread_mutex_unlock(&vm->call_lock);
+	return w;
+}
+
+int vmm_link_call(struct vmm *vm, struct dom0_link_msg *req, struct dom0_link_msg *reply_out,
+		  int fds[DOM0_LINK_MAX_FDS])
+{
+	struct vmm_link_waiter *w;
+	struct timespec until;
+	int rc = 0;
+
+	memset(fds, -1, sizeof(int) * DOM0_LINK_MAX_FDS);
+	if (vm->dom0_fd < 0)
+		return -XEN_ESRCH;
+	w = claim_waiter(vm, &req->cookie);
+	if (!w)
+		return -XEN_EBUSY;
+	if (vmm_link_send(vm, req) < 0) {
+		pthread_mutex_lock(&vm->call_lock);
+		w->active = false;
+		pthread_mutex_unlock(&vm->call_lock);
+		return -XEN_ESRCH;
+	}
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += CALL_TIMEOUT_S;
+	pthread_mutex_lock(&vm->call_lock);
+	while (!w->done && rc == 0)
+		rc = pthread_cond_timedwait(&vm->call_cond, &vm->call_lock, &until);
+	if (w->done) {
+		*reply_out = w->reply;
+		memcpy(fds, w->fds, sizeof(w->fds));
+		rc = 0;
+	} else {
+		rc = -XEN_ETIMEDOUT;
+	}
+	w->active = false;
+	pthread_mutex_unlock(&vm->call_lock);
+	return rc;
 }
 
 int vmm_dom0_link_start(struct vmm *vm)
@@ -164,31 +301,28 @@ int vmm_dom0_link_start(struct vmm *vm)
 	pthread_t t;
 
 	pthread_mutex_init(&vm->doorbell_lock, NULL);
+	pthread_mutex_init(&vm->call_lock, NULL);
+	pthread_cond_init(&vm->call_cond, NULL);
 	for (unsigned i = 0; i < VMM_MAX_DOORBELLS; i++)
-		vm->doorbell[i].fd = -1;
+		vm->doorbell[i].fd = vm->inbound[i].fd = -1;
+	vm->inbound_epoll = -1;
 	if (vm->dom0_fd < 0)
 		return 0;
 	if (send_hello(vm) < 0) {
 		fprintf(stderr, "xenkvm-vmm: cannot greet xenkvmd: %s\n", strerror(errno));
 		return -1;
 	}
-	if (pthread_create(&t, NULL, link_thread, vm))
+	if (vmm_idc_start(vm) < 0 || pthread_create(&t, NULL, link_thread, vm))
 		return -1;
 	pthread_detach(t);
 	return 0;
 }
 
-void vmm_dom0_notify(struct vmm *vm, uint32_t port)
+void vmm_port_notify(struct vmm *vm, uint32_t port, uint32_t remote_dom)
 {
-	struct dom0_link_msg m = { LINK_NOTIFY, port, 0, 0 };
-	uint64_t one = 1;
-	int fd = doorbell_fd(vm, port);
+	struct dom0_link_msg m = { .type = LINK_NOTIFY, .port = port };
 
-	if (fd >= 0) {
-		if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-			xk_log(&vm->dom, "port %u: Dom0's doorbell: %s", port, strerror(errno));
-		return;
-	}
-	if (vm->dom0_fd >= 0)
-		send(vm->dom0_fd, &m, sizeof(m), MSG_NOSIGNAL | MSG_DONTWAIT);
+	/* Without a doorbell, only Dom0 hears of sends (its xenstore ring). */
+	if (!ring_doorbell(vm, port) && remote_dom == 0)
+		vmm_link_send(vm, &m);
 }

@@ -44,6 +44,7 @@ int kvm_open_vm(struct vmm *vm)
 struct piece {
 	uint64_t gpa, size;
 	uint8_t *host;
+	bool readonly;
 };
 
 /* Flatten gmem (RAM with Xen pages laid over it) into non-overlapping pieces. */
@@ -54,7 +55,7 @@ static unsigned flatten(struct gmem *gm, struct piece *out, unsigned max)
 	pthread_rwlock_rdlock(&gm->lock);
 	for (unsigned i = 0; i < gm->nr; i++) {
 		const struct gmem_region *r = &gm->r[i];
-		struct piece add = { r->gpa, r->size, r->host };
+		struct piece add = { r->gpa, r->size, r->host, r->kind == GMEM_FOREIGN_RO };
 		struct piece next[MAX_SLOTS];
 		unsigned m = 0;
 
@@ -74,10 +75,11 @@ static unsigned flatten(struct gmem *gm, struct piece *out, unsigned max)
 				continue;
 			}
 			if (p.gpa < add.gpa)
-				next[m++] = (struct piece){ p.gpa, add.gpa - p.gpa, p.host };
+				next[m++] = (struct piece){ p.gpa, add.gpa - p.gpa, p.host,
+							    p.readonly };
 			if (aend < pend)
 				next[m++] = (struct piece){ aend, pend - aend,
-							    p.host + (aend - p.gpa) };
+							    p.host + (aend - p.gpa), p.readonly };
 		}
 		if (m < max)
 			next[m++] = add;
@@ -95,6 +97,8 @@ static int set_slot(struct vmm *vm, unsigned slot, const struct piece *p)
 		.guest_phys_addr = p ? p->gpa : 0,
 		.memory_size = p ? p->size : 0,
 		.userspace_addr = p ? (uint64_t)(uintptr_t)p->host : 0,
+		/* guest writes to a read-only grant exit as MMIO and are dropped */
+		.flags = p && p->readonly ? KVM_MEM_READONLY : 0,
 	};
 
 	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r);

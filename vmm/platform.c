@@ -132,17 +132,17 @@ static uint64_t p_read_tsc(struct xk_vcpu *v)
 	return __rdtsc() + vc->tsc_offset;
 }
 
-static void p_remote_send(struct xk_domain *d, xen_domid_t dom, uint32_t port)
+static void p_remote_send(struct xk_domain *d, uint32_t port, xen_domid_t dom,
+			  uint32_t remote_port)
 {
 	struct vmm *vm = vmm_of(d);
 
-	if (dom != 0)
-		return;
-	/* Dom0's end of the console channel is this process; xenstore is xenkvmd's. */
-	if (port == vm->console_port)
+	(void)remote_port;
+	/* Dom0's end of the console channel is this process; the rest is xenkvmd's. */
+	if (dom == 0 && port == vm->console_port)
 		xk_console_ring_drain(d);
 	else
-		vmm_dom0_notify(vm, port);
+		vmm_port_notify(vm, port, dom);
 }
 
 const struct xk_platform_ops vmm_platform_ops = {
@@ -159,6 +159,10 @@ const struct xk_platform_ops vmm_platform_ops = {
 	.log = p_log,
 	.read_tsc = p_read_tsc,
 	.evtchn_remote_send = p_remote_send,
+	.evtchn_bind_foreign = vmm_idc_bind,
+	.evtchn_foreign_closed = vmm_idc_closed,
+	.grant_foreign_get = vmm_grant_foreign_get,
+	.grant_foreign_put = vmm_grant_foreign_put,
 	.trace_hypercall = vmm_trace_hypercall,
 };
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/kvm.h>
+#include "src/dom0-link.h"
 #include "xen-abi/domain.h"
 
 #define VMM_MAX_MODULES 4
@@ -43,6 +44,18 @@ struct vmm_vcpu {
 	struct kvm_cpuid2 *cpuid;	/* as set with KVM_SET_CPUID2 */
 };
 
+struct vmm_port_fd {
+	uint32_t port;
+	int fd;
+};
+
+struct vmm_link_waiter {
+	bool active, done;
+	uint32_t cookie;
+	struct dom0_link_msg reply;
+	int fds[DOM0_LINK_MAX_FDS];
+};
+
 struct vmm {
 	struct vmm_options opt;
 	int kvm_fd, vm_fd;
@@ -62,9 +75,17 @@ struct vmm {
 	uint32_t console_port;
 	uint32_t store_port;
 	int dom0_fd;
-	/* Dom0-bound ports whose sends go to an eventfd (dom0-link.c). */
-	struct { uint32_t port; int fd; } doorbell[VMM_MAX_DOORBELLS];
+	/* Ports whose sends go to an eventfd Dom0 gave (dom0-link.c). */
+	struct vmm_port_fd doorbell[VMM_MAX_DOORBELLS];
 	pthread_mutex_t doorbell_lock;
+	/* Ports raised when a peer DomU's eventfd fires (idc.c). */
+	struct vmm_port_fd inbound[VMM_MAX_DOORBELLS];
+	int inbound_epoll;
+	/* Requests to xenkvmd that wait for their answer (dom0-link.c). */
+	struct vmm_link_waiter waiter[XK_MAX_VCPUS];
+	pthread_mutex_t call_lock;
+	pthread_cond_t call_cond;
+	uint32_t next_cookie;
 
 	/* Timer thread. */
 	pthread_t timer_thread;
@@ -119,7 +140,36 @@ int vmm_vcpu_initialise(struct xk_vcpu *v, const struct vcpu_hvm_context *ctx);
 
 /* dom0-link.c */
 int vmm_dom0_link_start(struct vmm *vm);
-void vmm_dom0_notify(struct vmm *vm, uint32_t port);
+/* The guest sent on port, bound to remote_dom: ring that end's doorbell. */
+void vmm_port_notify(struct vmm *vm, uint32_t port, uint32_t remote_dom);
+/* One message to xenkvmd (fire and forget); 0 or -1. */
+int vmm_link_send(struct vmm *vm, const struct dom0_link_msg *m);
+/*
+ * Send req and wait for xenkvmd's answer with the same cookie (assigned
+ * here): 0 with *reply and up to DOM0_LINK_MAX_FDS descriptors in fds (-1
+ * where none came), or -XEN_ESRCH without a link, -XEN_ETIMEDOUT.
+ */
+int vmm_link_call(struct vmm *vm, struct dom0_link_msg *req, struct dom0_link_msg *reply,
+		  int fds[DOM0_LINK_MAX_FDS]);
+int vmm_doorbell_add(struct vmm *vm, uint32_t port, int fd);
+void vmm_doorbell_drop(struct vmm *vm, uint32_t port);
+
+/* idc.c: channels and grants between DomUs, through xenkvmd */
+int vmm_idc_start(struct vmm *vm);
+long vmm_idc_bind(struct xk_domain *d, uint32_t port, xen_domid_t remote_dom,
+		  uint32_t remote_port);
+void vmm_idc_closed(struct xk_domain *d, uint32_t port, xen_domid_t remote_dom,
+		    uint32_t remote_port);
+/* LINK_IDC_PEER from xenkvmd (link thread); answers it. */
+void vmm_idc_peer(struct vmm *vm, const struct dom0_link_msg *m, int fds[DOM0_LINK_MAX_FDS]);
+/* LINK_UNBIND: the remote end went away. */
+void vmm_idc_unbind(struct vmm *vm, uint32_t port, uint32_t remote_dom);
+/* A LINK_IDC_BIND_REPLY nobody waits for any more: undo it. */
+void vmm_idc_orphan_reply(struct vmm *vm, const struct dom0_link_msg *m);
+void *vmm_grant_foreign_get(struct xk_domain *d, xen_domid_t dom, uint32_t gref,
+			    bool writable, int16_t *status);
+void vmm_grant_foreign_put(struct xk_domain *d, xen_domid_t dom, uint32_t gref,
+			   bool writable, void *page);
 
 /* trace.c: XENKVM_TRACE_MS sampling, for bring-up */
 void vmm_trace_start(struct vmm *vm);

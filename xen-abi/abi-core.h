@@ -21,6 +21,7 @@
 #define XEN_PAGE_SIZE  4096u
 
 typedef uint16_t xen_domid_t;
+#define XEN_DOMID_FIRST_RESERVED 0x7ff0u
 #define XEN_DOMID_SELF  0x7ff0u
 #define XEN_DOMID_INVALID 0x7ff4u
 

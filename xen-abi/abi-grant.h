@@ -27,6 +27,12 @@ enum {
 #define GTF_writing		(1u << 4)
 #define GTF_sub_page		(1u << 8)
 
+#define GNTMAP_device_map	(1u << 0)
+#define GNTMAP_host_map		(1u << 1)
+#define GNTMAP_readonly		(1u << 2)
+#define GNTMAP_application_map	(1u << 3)
+#define GNTMAP_contains_pte	(1u << 4)
+
 #define GNTCOPY_source_gref	(1u << 0)
 #define GNTCOPY_dest_gref	(1u << 1)
 
@@ -36,6 +42,9 @@ enum {
 	GNTST_bad_domain = -2,
 	GNTST_bad_gntref = -3,
 	GNTST_bad_handle = -4,
+	GNTST_bad_virt_addr = -5,
+	GNTST_bad_dev_addr = -6,
+	GNTST_no_device_space = -7,
 	GNTST_permission_denied = -8,
 	GNTST_bad_page = -9,
 	GNTST_bad_copy_arg = -10,
@@ -48,6 +57,30 @@ struct grant_entry_v1 {
 };
 XEN_ABI_ASSERT_SIZE(struct grant_entry_v1, 8);
 #define GRANT_ENTRIES_PER_FRAME (XEN_PAGE_SIZE / sizeof(struct grant_entry_v1))
+
+/* Same layout for 32- and 64-bit callers: every field has a fixed size. */
+struct gnttab_map_grant_ref {
+	uint64_t host_addr;
+	uint32_t flags;
+	uint32_t ref;
+	uint16_t dom;
+	int16_t status;
+	uint32_t handle;
+	uint64_t dev_bus_addr;
+};
+XEN_ABI_ASSERT_SIZE(struct gnttab_map_grant_ref, 32);
+XEN_ABI_ASSERT_OFF(struct gnttab_map_grant_ref, status, 18);
+XEN_ABI_ASSERT_OFF(struct gnttab_map_grant_ref, handle, 20);
+
+struct gnttab_unmap_grant_ref {
+	uint64_t host_addr;
+	uint64_t dev_bus_addr;
+	uint32_t handle;
+	int16_t status;
+	uint16_t pad;
+};
+XEN_ABI_ASSERT_SIZE(struct gnttab_unmap_grant_ref, 24);
+XEN_ABI_ASSERT_OFF(struct gnttab_unmap_grant_ref, status, 20);
 
 struct gnttab_setup_table64 {
 	uint16_t dom;

@@ -51,15 +51,41 @@ struct xk_platform_ops {
 	void (*log)(struct xk_domain *d, const char *msg);
 	/* The guest's TSC as of now (for pvclock records). */
 	uint64_t (*read_tsc)(struct xk_vcpu *v);
-	/*
-	 * The guest sent on a port whose remote end is in another domain
-	 * (remote_dom, remote_port): Dom0 backends (console, xenstore) or, via
-	 * xenkvmd, another DomU. NULL: such sends are dropped (no peer).
-	 */
 	/* Optional: sees every dispatched hypercall and its result (bring-up). */
 	void (*trace_hypercall)(struct xk_vcpu *v, unsigned nr, const uint64_t a[6], long ret);
-	void (*evtchn_remote_send)(struct xk_domain *d, xen_domid_t remote_dom,
+	/*
+	 * The guest sent on its port 'port', whose remote end is in another
+	 * domain (remote_dom, remote_port): Dom0 backends (console, xenstore) or,
+	 * via xenkvmd, another DomU. NULL: such sends are dropped (no peer).
+	 */
+	void (*evtchn_remote_send)(struct xk_domain *d, uint32_t port, xen_domid_t remote_dom,
 				   uint32_t remote_port);
+	/*
+	 * EVTCHNOP_bind_interdomain to another DomU: ask xenkvmd to bind
+	 * remote_dom's port remote_port (which must be unbound for us) to our
+	 * port 'port' (reserved, still unbound). Blocks until answered; returns
+	 * 0 or -errno. NULL: other domains cannot be reached (-ESRCH).
+	 */
+	long (*evtchn_bind_foreign)(struct xk_domain *d, uint32_t port, xen_domid_t remote_dom,
+				    uint32_t remote_port);
+	/*
+	 * Our port bound to another domain was closed (EVTCHNOP_close or reset):
+	 * the remote end must go back to unbound. Called with d->lock held; must
+	 * not block. Optional.
+	 */
+	void (*evtchn_foreign_closed)(struct xk_domain *d, uint32_t port, xen_domid_t remote_dom,
+				      uint32_t remote_port);
+	/*
+	 * Grants of other domains (GNTTABOP_map_grant_ref, GNTTABOP_copy with a
+	 * foreign domid): the page 'dom' granted us as gref, claimed in dom's
+	 * table (GTF_reading/GTF_writing) and mapped here, or NULL with *status
+	 * a GNTST_* code. Each get is paired with one put. Optional (NULL: no
+	 * other domains, GNTST_bad_domain).
+	 */
+	void *(*grant_foreign_get)(struct xk_domain *d, xen_domid_t dom, uint32_t gref,
+				   bool writable, int16_t *status);
+	void (*grant_foreign_put)(struct xk_domain *d, xen_domid_t dom, uint32_t gref,
+				  bool writable, void *page);
 };
 
 /* Guest memory map entry (E820 types: 1 RAM, 2 reserved). */

@@ -159,7 +159,8 @@ int xk_evtchn_alloc_unbound_for(struct xk_domain *d, uint16_t remote_dom)
  * A remote domain binds the guest's unbound port (EVTCHNOP_bind_interdomain
  * done by Dom0's backend): only a port left unbound for exactly that domain.
  */
-int xk_evtchn_bind_remote(struct xk_domain *d, uint32_t port, uint16_t remote_dom)
+int xk_evtchn_bind_remote(struct xk_domain *d, uint32_t port, uint16_t remote_dom,
+			  uint32_t remote_port)
 {
 	struct xk_evtchn_port *c;
 	int rc = -XEN_EINVAL;
@@ -168,9 +169,10 @@ int xk_evtchn_bind_remote(struct xk_domain *d, uint32_t port, uint16_t remote_do
 		return -XEN_EINVAL;
 	pthread_mutex_lock(&d->lock);
 	c = chn(d, port);
-	if (c->state == EVTCHNSTAT_unbound && c->remote_dom == remote_dom) {
+	if (c->state == EVTCHNSTAT_unbound && c->remote_dom == remote_dom &&
+	    remote_dom != d->domid) {
 		c->state = EVTCHNSTAT_interdomain;
-		c->remote_port = port;
+		c->remote_port = remote_port;
 		rc = 0;
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -222,6 +224,8 @@ static long close_port(struct xk_domain *d, uint32_t port)
 				peer->remote_dom = d->domid;
 				peer->remote_port = 0;
 			}
+		} else if (c->remote_dom != d->domid && d->ops->evtchn_foreign_closed) {
+			d->ops->evtchn_foreign_closed(d, port, c->remote_dom, c->remote_port);
 		}
 		break;
 	}
@@ -268,6 +272,40 @@ static long op_alloc_unbound(struct xk_vcpu *v, uint64_t arg)
 	return 0;
 }
 
+/* Our side of a channel to another DomU: reserve a port, let the broker bind both ends. */
+static long bind_foreign(struct xk_domain *d, uint16_t remote_dom, uint32_t remote_port)
+{
+	struct xk_evtchn_port *c;
+	long p, rc;
+
+	if (!d->ops->evtchn_bind_foreign)
+		return -XEN_ESRCH;
+	pthread_mutex_lock(&d->lock);
+	p = new_port(d, EVTCHNSTAT_unbound, 0);
+	if (p > 0)
+		chn(d, (uint32_t)p)->remote_dom = remote_dom;
+	pthread_mutex_unlock(&d->lock);
+	if (p < 0)
+		return p;
+	rc = d->ops->evtchn_bind_foreign(d, (uint32_t)p, remote_dom, remote_port);
+	pthread_mutex_lock(&d->lock);
+	c = chn(d, (uint32_t)p);
+	if (c->state != EVTCHNSTAT_unbound || c->remote_dom != remote_dom) {
+		/* The guest closed the reserved port meanwhile; the peer hears of it. */
+		if (!rc && d->ops->evtchn_foreign_closed)
+			d->ops->evtchn_foreign_closed(d, (uint32_t)p, remote_dom, remote_port);
+		rc = rc ? rc : -XEN_EINVAL;
+	} else if (rc) {
+		close_port(d, (uint32_t)p);
+	} else {
+		c->state = EVTCHNSTAT_interdomain;
+		c->remote_port = remote_port;
+		set_pending(d, (uint32_t)p);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return rc ? rc : p;
+}
+
 static long op_bind_interdomain(struct xk_vcpu *v, uint64_t arg)
 {
 	struct xk_domain *d = v->dom;
@@ -279,7 +317,8 @@ static long op_bind_interdomain(struct xk_vcpu *v, uint64_t arg)
 		return -XEN_EFAULT;
 	/* Other domains are reached through xenkvmd, which brokers them. */
 	if (!is_self(d, b.remote_dom))
-		return -XEN_ESRCH;
+		return reply_port(v, arg, &b, sizeof(b), &b.local_port,
+				  bind_foreign(d, b.remote_dom, b.remote_port));
 	pthread_mutex_lock(&d->lock);
 	if (!port_ok(d, b.remote_port) || (r = chn(d, b.remote_port))->state !=
 	    EVTCHNSTAT_unbound || r->remote_dom != d->domid) {
@@ -359,7 +398,7 @@ static long send_port(struct xk_domain *d, uint32_t port)
 	switch (c.state) {
 	case EVTCHNSTAT_interdomain:
 		if (c.remote_dom != d->domid && d->ops->evtchn_remote_send)
-			d->ops->evtchn_remote_send(d, c.remote_dom, c.remote_port);
+			d->ops->evtchn_remote_send(d, port, c.remote_dom, c.remote_port);
 		return 0;
 	case EVTCHNSTAT_ipi:
 	case EVTCHNSTAT_unbound:	/* Xen drops it silently */

@@ -54,11 +54,14 @@ bool xk_evtchn_upcall_pending(struct xk_vcpu *v);
  */
 int xk_evtchn_alloc_unbound_for(struct xk_domain *d, uint16_t remote_dom);
 /*
- * Dom0's side of a guest-allocated channel: bind the guest's port that is
- * unbound for remote_dom (0, -EINVAL), and unbind it again when the remote
- * end closes (the port goes back to unbound, as on Xen).
+ * The remote side of a guest-allocated channel (Dom0's backend, or another
+ * DomU through xenkvmd's broker): bind the guest's port that is unbound for
+ * remote_dom to (remote_dom, remote_port) (0, -EINVAL), and unbind it again
+ * when the remote end closes (the port goes back to unbound, as on Xen).
+ * Dom0's ports have no number of their own here: Dom0 passes the guest's.
  */
-int xk_evtchn_bind_remote(struct xk_domain *d, uint32_t port, uint16_t remote_dom);
+int xk_evtchn_bind_remote(struct xk_domain *d, uint32_t port, uint16_t remote_dom,
+			  uint32_t remote_port);
 int xk_evtchn_unbind_remote(struct xk_domain *d, uint32_t port, uint16_t remote_dom);
 /* vCPU v's vcpu_info moved (VCPUOP_register_vcpu_info): make the guest rescan. */
 void xk_evtchn_vcpu_info_moved(struct xk_vcpu *v);

@@ -37,7 +37,7 @@ int gmem_remove_host(struct gmem *gm, const void *host)
 
 	pthread_rwlock_wrlock(&gm->lock);
 	for (unsigned i = 0; i < gm->nr; i++) {
-		if (gm->r[i].kind != GMEM_XEN_PAGE || gm->r[i].host != host)
+		if (gm->r[i].kind == GMEM_RAM || gm->r[i].host != host)
 			continue;
 		memmove(&gm->r[i], &gm->r[i + 1], (gm->nr - i - 1) * sizeof(gm->r[0]));
 		gm->nr--;
@@ -60,17 +60,22 @@ static const struct gmem_region *find(const struct gmem *gm, uint64_t gpa)
 	return NULL;
 }
 
-void *gmem_ptr(struct gmem *gm, uint64_t gpa)
+static void *lookup(struct gmem *gm, uint64_t gpa, bool for_write)
 {
 	const struct gmem_region *r;
 	void *p = NULL;
 
 	pthread_rwlock_rdlock(&gm->lock);
 	r = find(gm, gpa);
-	if (r)
+	if (r && !(for_write && r->kind == GMEM_FOREIGN_RO))
 		p = r->host + (gpa - r->gpa);
 	pthread_rwlock_unlock(&gm->lock);
 	return p;
+}
+
+void *gmem_ptr(struct gmem *gm, uint64_t gpa)
+{
+	return lookup(gm, gpa, true);
 }
 
 static int copy(struct gmem *gm, uint64_t gpa, void *buf, size_t len, bool to_guest)
@@ -79,7 +84,7 @@ static int copy(struct gmem *gm, uint64_t gpa, void *buf, size_t len, bool to_gu
 
 	while (len) {
 		size_t chunk = XEN_PAGE_SIZE - (gpa & (XEN_PAGE_SIZE - 1));
-		uint8_t *p = gmem_ptr(gm, gpa);
+		uint8_t *p = lookup(gm, gpa, to_guest);
 
 		if (chunk > len)
 			chunk = len;

@@ -13,7 +13,8 @@
 
 #define GMEM_MAX_REGIONS 64
 
-enum gmem_kind { GMEM_RAM, GMEM_XEN_PAGE };
+/* FOREIGN: a page another domain granted, mapped here (GNTTABOP_map_grant_ref). */
+enum gmem_kind { GMEM_RAM, GMEM_XEN_PAGE, GMEM_FOREIGN, GMEM_FOREIGN_RO };
 
 struct gmem_region {
 	uint64_t gpa;
@@ -34,11 +35,17 @@ void gmem_destroy(struct gmem *gm);
 /* Later regions shadow earlier ones where they overlap. */
 int gmem_add(struct gmem *gm, uint64_t gpa, uint64_t size, void *host,
 	     enum gmem_kind kind);
-/* Remove the Xen-page overlay that maps host page 'host', if any. */
+/* Remove the overlay (Xen page or foreign page) that maps host page 'host', if any. */
 int gmem_remove_host(struct gmem *gm, const void *host);
-/* Host address of guest physical 'gpa' (the page it lies in is mapped), or NULL. */
+/*
+ * Host address of guest physical 'gpa' (the page it lies in is mapped and
+ * writable: not a read-only foreign page), or NULL.
+ */
 void *gmem_ptr(struct gmem *gm, uint64_t gpa);
-/* Copy helpers; return 0 or -XEN_EFAULT. May cross page and region boundaries. */
+/*
+ * Copy helpers; return 0 or -XEN_EFAULT (also for writes to a read-only
+ * foreign page). May cross page and region boundaries.
+ */
 int gmem_read(struct gmem *gm, uint64_t gpa, void *dst, size_t len);
 int gmem_write(struct gmem *gm, uint64_t gpa, const void *src, size_t len);
 /* Highest RAM gpa + 1. */

@@ -16,7 +16,7 @@ void xk_grant_init(struct xk_domain *d)
 
 void xk_grant_destroy(struct xk_domain *d)
 {
-	(void)d;
+	xk_grant_unmap_all(d);
 }
 
 void *xk_grant_frame(struct xk_domain *d, unsigned i)
@@ -155,19 +155,28 @@ struct copy_side {
 
 static int16_t acquire(struct xk_domain *d, struct copy_side *s, bool dest)
 {
-	if (!is_self(d, s->domid))
-		return GNTST_bad_domain;	/* no other domain in this VMM */
+	int16_t st;
+
 	if (s->is_gref) {
 		if (s->ref_or_gmfn > UINT32_MAX)
 			return GNTST_bad_gntref;
-		s->page = xk_grant_get_page(d, (uint32_t)s->ref_or_gmfn, d->domid, dest);
-		return s->page ? GNTST_okay : GNTST_bad_gntref;
+		s->page = xk_grant_page_get(d, s->domid, (uint32_t)s->ref_or_gmfn, dest, &st);
+		return st;
 	}
+	/* Only a privileged domain may name another domain's frames. */
+	if (!is_self(d, s->domid))
+		return GNTST_permission_denied;
 	if (s->ref_or_gmfn >= (1ull << 40) ||
 	    !gmem_is_ram(&d->mem, s->ref_or_gmfn << XEN_PAGE_SHIFT, XEN_PAGE_SIZE))
 		return GNTST_bad_page;
 	s->page = gmem_ptr(&d->mem, s->ref_or_gmfn << XEN_PAGE_SHIFT);
 	return GNTST_okay;
+}
+
+static void release(struct xk_domain *d, struct copy_side *s, bool dest)
+{
+	if (s->is_gref && s->page)
+		xk_grant_page_put(d, s->domid, (uint32_t)s->ref_or_gmfn, dest, s->page);
 }
 
 static int16_t do_copy(struct xk_domain *d, struct copy_side *src, struct copy_side *dst,
@@ -184,10 +193,8 @@ static int16_t do_copy(struct xk_domain *d, struct copy_side *src, struct copy_s
 	st = acquire(d, dst, true);
 	if (st == GNTST_okay)
 		memmove((uint8_t *)dst->page + dst->offset, (uint8_t *)src->page + src->offset, len);
-	if (dst->is_gref && dst->page)
-		xk_grant_put_page(d, (uint32_t)dst->ref_or_gmfn, true);
-	if (src->is_gref)
-		xk_grant_put_page(d, (uint32_t)src->ref_or_gmfn, false);
+	release(d, dst, true);
+	release(d, src, false);
 	return st;
 }
 
@@ -252,6 +259,10 @@ long xk_hc_grant_table_op(struct xk_vcpu *v, const uint64_t a[6])
 		for (uint64_t i = 0; i < count && !rc; i++)
 			rc = copy_one(v, arg + i * copy_size);
 		return rc;
+	case GNTTABOP_map_grant_ref:
+		return xk_grant_map_refs(v, arg, count);
+	case GNTTABOP_unmap_grant_ref:
+		return xk_grant_unmap_refs(v, arg, count);
 	default:
 		return xk_log_unimplemented(v->dom, XEN_HC_grant_table_op, (unsigned)a[0]);
 	}

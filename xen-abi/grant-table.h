@@ -6,15 +6,30 @@
 #include <stdint.h>
 
 struct xk_domain;
+struct xk_vcpu;
 
 #define XK_GRANT_INITIAL_FRAMES 1
+
+#define XK_MAX_GRANT_MAPS 32	/* maptrack entries per domain */
+
+/* A grant this domain mapped into its physmap (GNTTABOP_map_grant_ref). */
+struct xk_grant_mapping {
+	bool used;
+	bool readonly;
+	uint16_t dom;			/* the granting domain */
+	uint32_t gref;
+	uint64_t gpa;
+	void *page;			/* host address of the granted page */
+};
 
 struct xk_grant_table {
 	unsigned nr_frames;		/* frames in use (grows up to the max) */
 	uint64_t frame_gfn[64];		/* where each frame is mapped, or ~0 */
+	struct xk_grant_mapping map[XK_MAX_GRANT_MAPS];	/* index = grant handle */
 };
 
 void xk_grant_init(struct xk_domain *d);
+/* Unmaps every grant the domain still has mapped. */
 void xk_grant_destroy(struct xk_domain *d);
 /* Host address of grant frame i (i < XK_MAX_GRANT_FRAMES). */
 void *xk_grant_frame(struct xk_domain *d, unsigned i);
@@ -30,6 +45,19 @@ void xk_grant_frame_mapped(struct xk_domain *d, unsigned idx, uint64_t gfn);
  */
 void *xk_grant_get_page(struct xk_domain *d, uint32_t gref, uint16_t peer, bool writable);
 void xk_grant_put_page(struct xk_domain *d, uint32_t gref, bool writable);
+
+/*
+ * A page granted by dom (this domain or another, through the platform) for
+ * our use; NULL with *status a GNTST_* code. Pair with one put. (grant-map.c)
+ */
+void *xk_grant_page_get(struct xk_domain *d, uint16_t dom, uint32_t gref, bool writable,
+			int16_t *status);
+void xk_grant_page_put(struct xk_domain *d, uint16_t dom, uint32_t gref, bool writable,
+		       void *page);
+/* GNTTABOP_map_grant_ref / unmap_grant_ref over count ops at arg. */
+long xk_grant_map_refs(struct xk_vcpu *v, uint64_t arg, uint64_t count);
+long xk_grant_unmap_refs(struct xk_vcpu *v, uint64_t arg, uint64_t count);
+void xk_grant_unmap_all(struct xk_domain *d);
 
 /*
  * The claim itself, over v1 entries at frames (nr_frames pages): the

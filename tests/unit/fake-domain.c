@@ -59,16 +59,70 @@ static void f_log(struct xk_domain *d, const char *msg)
 
 static uint64_t f_read_tsc(struct xk_vcpu *v) { return plat(v->dom)->tsc; }
 
-static void f_remote_send(struct xk_domain *d, xen_domid_t dom, uint32_t port)
+static void f_remote_send(struct xk_domain *d, uint32_t port, xen_domid_t dom,
+			  uint32_t remote_port)
 {
 	plat(d)->remote_sends++;
+	plat(d)->last_local_port = port;
 	plat(d)->last_remote_dom = dom;
-	plat(d)->last_remote_port = port;
+	plat(d)->last_remote_port = remote_port;
+}
+
+static long f_bind_foreign(struct xk_domain *d, uint32_t port, xen_domid_t dom,
+			   uint32_t remote_port)
+{
+	struct fake_platform *p = plat(d);
+
+	p->foreign_binds++;
+	p->last_local_port = port;
+	p->last_remote_dom = dom;
+	p->last_remote_port = remote_port;
+	return p->foreign_bind_result;
+}
+
+static void f_foreign_closed(struct xk_domain *d, uint32_t port, xen_domid_t dom,
+			     uint32_t remote_port)
+{
+	struct fake_platform *p = plat(d);
+
+	p->foreign_closes++;
+	p->last_local_port = port;
+	p->last_remote_dom = dom;
+	p->last_remote_port = remote_port;
+}
+
+/* Another domain's grants: gref N of domain 7 is page N of foreign_ram. */
+static void *f_grant_get(struct xk_domain *d, xen_domid_t dom, uint32_t gref, bool writable,
+			 int16_t *status)
+{
+	struct fake_platform *p = plat(d);
+
+	if (dom != 7) {
+		*status = -2;	/* GNTST_bad_domain */
+		return NULL;
+	}
+	if (gref >= FAKE_FOREIGN_PAGES || (writable && p->foreign_readonly)) {
+		*status = -8;	/* GNTST_permission_denied */
+		return NULL;
+	}
+	p->foreign_held++;
+	return p->foreign_ram + (size_t)gref * 4096;
+}
+
+static void f_grant_put(struct xk_domain *d, xen_domid_t dom, uint32_t gref, bool writable,
+			void *page)
+{
+	(void)dom, (void)gref, (void)writable, (void)page;
+	plat(d)->foreign_held--;
 }
 
 static const struct xk_platform_ops fake_ops = {
 	.read_tsc = f_read_tsc,
 	.evtchn_remote_send = f_remote_send,
+	.evtchn_bind_foreign = f_bind_foreign,
+	.evtchn_foreign_closed = f_foreign_closed,
+	.grant_foreign_get = f_grant_get,
+	.grant_foreign_put = f_grant_put,
 	.now_ns = f_now,
 	.wallclock_ns = f_wall,
 	.vcpu_kick = f_kick,

@@ -5,6 +5,7 @@
 #include "xen-abi/hypercalls.h"
 
 #define FAKE_RAM_SIZE (4u << 20)
+#define FAKE_FOREIGN_PAGES 4
 
 struct fake_platform {
 	uint64_t now_ns;
@@ -25,8 +26,15 @@ struct fake_platform {
 	char last_log[256];
 	uint64_t tsc;
 	unsigned remote_sends;
+	uint32_t last_local_port;
 	xen_domid_t last_remote_dom;
 	uint32_t last_remote_port;
+	/* Other DomUs, as the VMM's broker would answer. */
+	unsigned foreign_binds, foreign_closes;
+	long foreign_bind_result;
+	uint8_t foreign_ram[FAKE_FOREIGN_PAGES * 4096];
+	bool foreign_readonly;	/* domain 7 grants read-only */
+	int foreign_held;	/* gets minus puts */
 };
 
 struct fake_domain {

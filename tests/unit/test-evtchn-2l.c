@@ -169,21 +169,21 @@ Test(evtchn2l, dom0_binds_only_a_port_left_unbound_for_it)
 {
 	long for0 = alloc_unbound(0), for7 = alloc_unbound(7);
 
-	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for7, 0), -XEN_EINVAL,
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for7, 0, (uint32_t)for7), -XEN_EINVAL,
 		     "left for another domain");
-	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, 0, 0), -XEN_EINVAL, "port 0");
-	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, 99999, 0), -XEN_EINVAL, "past the table");
-	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, 300, 0), -XEN_EINVAL, "closed port");
-	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for0, 0), 0);
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, 0, 0, 0), -XEN_EINVAL, "port 0");
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, 99999, 0, 99999), -XEN_EINVAL, "past the table");
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, 300, 0, 300), -XEN_EINVAL, "closed port");
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for0, 0, (uint32_t)for0), 0);
 	cr_assert_eq(port_status((uint32_t)for0), EVTCHNSTAT_interdomain);
-	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for0, 0), -XEN_EINVAL,
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for0, 0, (uint32_t)for0), -XEN_EINVAL,
 		     "bound already");
 	cr_assert_eq(port_op(EVTCHNOP_send, (uint32_t)for0), 0);
 	cr_assert_eq(fd->p.remote_sends, 1, "sends now reach Dom0");
 	cr_assert_eq(xk_evtchn_unbind_remote(&fd->d, (uint32_t)for7, 0), -XEN_EINVAL);
 	cr_assert_eq(xk_evtchn_unbind_remote(&fd->d, (uint32_t)for0, 0), 0);
 	cr_assert_eq(port_status((uint32_t)for0), EVTCHNSTAT_unbound, "waits for a new bind");
-	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for0, 0), 0, "and can get one");
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)for0, 0, (uint32_t)for0), 0, "and can get one");
 }
 
 Test(evtchn2l, reset_closes_everything)
@@ -234,6 +234,7 @@ Test(evtchn2l, hostile_arguments)
 	struct evtchn_bind_vcpu bad_both = { 0, 9 };
 	cr_assert_eq(op(EVTCHNOP_bind_vcpu, &bad_both, sizeof(bad_both)), -XEN_ENOENT,
 		     "bad vCPU is reported before a bad port, as Xen does");
+	fd->p.foreign_bind_result = -XEN_ESRCH;	/* the broker knows no such domain */
 	cr_assert_eq(op(EVTCHNOP_bind_interdomain, &bd, sizeof(bd)), -XEN_ESRCH);
 	bd.remote_dom = XEN_DOMID_SELF;
 	bd.remote_port = 3000;
@@ -254,4 +255,74 @@ Test(evtchn2l, ports_run_out_cleanly)
 		n++;
 	cr_assert_eq(p, -XEN_ENOSPC);
 	cr_assert_eq(n, 4095);
+}
+
+static long bind_foreign(uint16_t dom, uint32_t remote_port)
+{
+	struct evtchn_bind_interdomain b = { dom, 0, remote_port, 0 };
+	long rc = op(EVTCHNOP_bind_interdomain, &b, sizeof(b));
+	return rc ? rc : ((struct evtchn_bind_interdomain *)fake_gva(fd, ARG))->local_port;
+}
+
+/* EVTCHNOP_bind_interdomain to another DomU goes to the broker with a reserved port. */
+Test(evtchn2l, bind_to_another_domu_through_the_broker)
+{
+	long p = bind_foreign(7, 33);
+	struct evtchn_status st = { .dom = XEN_DOMID_SELF };
+
+	cr_assert_gt(p, 0);
+	cr_assert_eq(fd->p.foreign_binds, 1);
+	cr_assert_eq(fd->p.last_local_port, (uint32_t)p, "the port the guest gets");
+	cr_assert_eq(fd->p.last_remote_dom, 7);
+	cr_assert_eq(fd->p.last_remote_port, 33);
+	st.port = (uint32_t)p;
+	cr_assert_eq(op(EVTCHNOP_status, &st, sizeof(st)), 0);
+	st = *(struct evtchn_status *)fake_gva(fd, ARG);
+	cr_assert_eq(st.status, EVTCHNSTAT_interdomain);
+	cr_assert_eq(st.u.interdomain.dom, 7);
+	cr_assert_eq(st.u.interdomain.port, 33);
+	cr_assert(xk_evtchn_is_pending(&fd->d, (uint32_t)p), "starts pending, as on Xen");
+	cr_assert_eq(port_op(EVTCHNOP_send, (uint32_t)p), 0);
+	cr_assert_eq(fd->p.remote_sends, 1);
+	cr_assert_eq(fd->p.last_local_port, (uint32_t)p);
+	cr_assert_eq(fd->p.last_remote_port, 33);
+	cr_assert_eq(port_op(EVTCHNOP_close, (uint32_t)p), 0);
+	cr_assert_eq(fd->p.foreign_closes, 1, "the peer hears of the close");
+	cr_assert_eq(fd->p.last_remote_dom, 7);
+	cr_assert_eq(fd->p.last_remote_port, 33);
+}
+
+Test(evtchn2l, broker_refusal_frees_the_reserved_port)
+{
+	long first, again;
+
+	fd->p.foreign_bind_result = -XEN_EINVAL;
+	first = bind_foreign(7, 33);
+	cr_assert_eq(first, -XEN_EINVAL);
+	fd->p.foreign_bind_result = -XEN_ESRCH;
+	cr_assert_eq(bind_foreign(9, 1), -XEN_ESRCH);
+	again = alloc_unbound(7);
+	cr_assert_eq(again, 1, "no port leaked: the first one is free again");
+	cr_assert_eq(fd->p.foreign_closes, 0, "nothing was bound, nothing to undo");
+}
+
+/* Another DomU binding the port we left unbound for it (LINK_IDC_PEER). */
+Test(evtchn2l, another_domu_binds_our_unbound_port)
+{
+	long p = alloc_unbound(7);
+	struct evtchn_status st = { .dom = XEN_DOMID_SELF };
+
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)p, 8, 40), -XEN_EINVAL,
+		     "left for domain 7, not 8");
+	cr_assert_eq(xk_evtchn_bind_remote(&fd->d, (uint32_t)p, 7, 40), 0);
+	st.port = (uint32_t)p;
+	cr_assert_eq(op(EVTCHNOP_status, &st, sizeof(st)), 0);
+	st = *(struct evtchn_status *)fake_gva(fd, ARG);
+	cr_assert_eq(st.status, EVTCHNSTAT_interdomain);
+	cr_assert_eq(st.u.interdomain.port, 40);
+	cr_assert_eq(port_op(EVTCHNOP_send, (uint32_t)p), 0);
+	cr_assert_eq(fd->p.last_remote_dom, 7);
+	cr_assert_eq(fd->p.last_remote_port, 40);
+	cr_assert_eq(xk_evtchn_unbind_remote(&fd->d, (uint32_t)p, 7), 0);
+	cr_assert_eq(port_status((uint32_t)p), EVTCHNSTAT_unbound);
 }
