@@ -104,6 +104,12 @@ static int set_slot(struct vmm *vm, unsigned slot, const struct piece *p)
 	return ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
+static bool same_piece(const struct piece *a, const struct piece *b)
+{
+	return a->gpa == b->gpa && a->size == b->size && a->host == b->host &&
+	       a->readonly == b->readonly;
+}
+
 int kvm_sync_memslots(struct vmm *vm)
 {
 	static struct piece cur[MAX_SLOTS];
@@ -113,15 +119,17 @@ int kvm_sync_memslots(struct vmm *vm)
 
 	pthread_mutex_lock(&vm->slot_lock);
 	n = flatten(&vm->dom.mem, want, MAX_SLOTS);
-	for (unsigned i = 0; i < n || i < vm->nr_slots; i++) {
-		bool same = i < n && i < vm->nr_slots && !memcmp(&cur[i], &want[i], sizeof(want[i]));
-
-		if (same)
-			continue;
-		/* KVM cannot move or resize a slot in place: delete, then create. */
-		if (i < vm->nr_slots)
+	/*
+	 * KVM cannot move or resize a slot in place, and a new slot may not
+	 * overlap an old one: delete every slot that changes, then create.
+	 */
+	for (unsigned i = 0; i < vm->nr_slots; i++)
+		if (i >= n || !same_piece(&cur[i], &want[i]))
 			set_slot(vm, i, NULL);
-		if (i < n && set_slot(vm, i, &want[i]) < 0) {
+	for (unsigned i = 0; i < n; i++) {
+		if (i < vm->nr_slots && same_piece(&cur[i], &want[i]))
+			continue;
+		if (set_slot(vm, i, &want[i]) < 0) {
 			fprintf(stderr, "xenkvm-vmm: memory slot %u: %s\n", i, strerror(errno));
 			rc = -1;
 		}

@@ -114,8 +114,12 @@ void clear_port(uint32_t port);
 uint32_t guest_xen_cpuid_base(void);
 uint64_t guest_mem_end(void);
 bool guest_cmdline_has(const char *word);	/* runtime.c */
+const char *guest_cmdline(void);
 #define SCRATCH_PAGE(i) ((void *)(guest_ram_scratch + (i) * 4096))
 #define PFN(p) ((ulong)(p) >> 12)
+
+/* idc.c: the two-guest channel and grant test (cmdline idc-grant / idc-map) */
+void guest_idc(void);
 
 /* evtchn-ops.c */
 struct evtchn_status_info {
@@ -137,5 +141,8 @@ long evtchn_reset_self(void);
 
 /* xenstore.c */
 bool xs_ring_init(void);
+/* One request at a time, relative paths under the domain's home. */
+bool xs_read_str(const char *path, char *buf, uint32_t size);
+bool xs_write_str(const char *path, const char *value);
 __attribute__((noreturn)) void xs_serve_shutdown_requests(void);
 #endif

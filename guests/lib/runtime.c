@@ -159,11 +159,16 @@ void guest_irq_frame(unsigned vector, const ulong *frame)
 
 void guest_bench(void);
 
-bool guest_cmdline_has(const char *word)
+const char *guest_cmdline(void)
 {
 	const struct hvm_start_info *si = (const void *)(ulong)guest_start_info_paddr;
 
-	return si->cmdline_paddr && strstr((const char *)(ulong)si->cmdline_paddr, word);
+	return si->cmdline_paddr ? (const char *)(ulong)si->cmdline_paddr : "";
+}
+
+bool guest_cmdline_has(const char *word)
+{
+	return strstr(guest_cmdline(), word) != NULL;
 }
 
 void guest_main(void)
@@ -177,8 +182,11 @@ void guest_main(void)
 	gprintf("guest: %d-bit PVH test guest starting\n", (int)sizeof(long) * 8);
 	if (guest_cmdline_has("fault"))	/* the runtime's own check: a fault ends the run */
 		__asm__ volatile("ud2");
-	for (const struct guest_test *t = __start_guest_tests; t < __stop_guest_tests; t++)
-		t->fn();
+	if (guest_cmdline_has("idc-"))
+		guest_idc();
+	else
+		for (const struct guest_test *t = __start_guest_tests; t < __stop_guest_tests; t++)
+			t->fn();
 	gprintf("guest: %u checks, %u failed\n", guest_checks, guest_failures);
 	/* "idle": stay up; with a xenstore ring, until asked to shut down. */
 	if (guest_cmdline_has("idle") && xs_ring_init() && !guest_cmdline_has("nostore"))

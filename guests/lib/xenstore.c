@@ -132,6 +132,23 @@ static uint32_t reply(char *buf, uint32_t size, bool *event)
 	return type;
 }
 
+bool xs_read_str(const char *path, char *buf, uint32_t size)
+{
+	bool event = false;
+
+	request(XS_READ, path, NULL);
+	return reply(buf, size, &event) == XS_READ;
+}
+
+bool xs_write_str(const char *path, const char *value)
+{
+	char buf[64];
+	bool event = false;
+
+	request(XS_WRITE, path, value);
+	return reply(buf, sizeof(buf), &event) == XS_WRITE;
+}
+
 /* Watch control/shutdown; act on "poweroff" or "reboot" like a PV guest. */
 __attribute__((noreturn)) void xs_serve_shutdown_requests(void)
 {

@@ -17,4 +17,4 @@ xenkvmd_cleanup() {
 	sleep 0.2
 	rm -rf "$dir"
 }
-trap xenkvmd_cleanup EXIT
+[ -n "$KEEP_RUNDIR" ] || trap xenkvmd_cleanup EXIT
