@@ -80,7 +80,7 @@ for i in $(seq 300); do
 	grep -q '^idc: waiting to be killed' "$dir/console/4.log" 2>/dev/null && break
 	sleep 0.1
 done
-pid=$(pgrep -f -- "xenkvm-vmm .*--domid 4 ") || fail "no VMM for domain 4"
+pid=$(pgrep -f -- "xenkvm-vmm .*--domid 4 --console-log $dir/") || fail "no VMM for domain 4"
 kill -9 "$pid"
 wait_gone survivor || fail "survivor did not finish"
 grep '^FAIL' "$dir/console/3.log" && fail "survivor failed checks"

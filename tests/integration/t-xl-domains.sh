@@ -62,7 +62,7 @@ if command -v xenstore-ls >/dev/null; then
 fi
 
 # Kill domain two's VMM: two is crashed (kept: on_crash=preserve), three runs on.
-pid=$(pgrep -f -- "xenkvm-vmm .*--domid 2 ") || fail "no VMM for domain 2"
+pid=$(pgrep -f -- "xenkvm-vmm .*--domid 2 --console-log $dir/") || fail "no VMM for domain 2"
 kill -9 "$pid"
 sleep 0.5
 "$XL" list two | grep -q '^two  *2 .* ---sc-' || fail "two not reported crashed"

@@ -17,4 +17,5 @@ xenkvmd_cleanup() {
 	sleep 0.2
 	rm -rf "$dir"
 }
+# KEEP_RUNDIR=1 keeps the directory (and the daemon) for a look after a failure.
 [ -n "$KEEP_RUNDIR" ] || trap xenkvmd_cleanup EXIT
