@@ -36,13 +36,14 @@ static void maybe_inject(struct vmm_vcpu *vc)
 {
 	struct kvm_run *run = vc->run;
 	uint8_t vector = xk_hvm_upcall_vector(vc->xv);
-	struct kvm_interrupt irq = { .irq = vector };
+	struct kvm_interrupt irq;
 
 	run->request_interrupt_window = 0;
 	if (vc->vm->opt.pv)
 		vector = *xk_upcall_mask(vc->xv) ? 0 : PVRT_VEC_EVENT;
 	if (!vector || !xk_evtchn_upcall_pending(vc->xv))
 		return;
+	irq.irq = vector;
 	if (run->ready_for_interrupt_injection && (run->if_flag)) {
 		if (ioctl(vc->fd, KVM_INTERRUPT, &irq) < 0)
 			fprintf(stderr, "xenkvm-vmm: KVM_INTERRUPT: %s\n", strerror(errno));

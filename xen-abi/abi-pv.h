@@ -169,6 +169,53 @@ struct xen_start_info {
 	uint64_t nr_p2m_frames;
 };
 
+/* x86_64 guest registers as VCPUOP_initialise passes them. */
+struct xen_cpu_user_regs64 {
+	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	uint64_t rax, rcx, rdx, rsi, rdi;
+	uint32_t error_code, entry_vector;
+	uint64_t rip;
+	uint16_t cs, pad0;
+	uint8_t saved_upcall_mask, pad1[3];
+	uint64_t rflags, rsp;
+	uint16_t ss, pad2[3];
+	uint16_t es, pad3[3];
+	uint16_t ds, pad4[3];
+	uint16_t fs, pad5[3];
+	uint16_t gs, pad6[3];
+};
+
+/* A 64-bit PV vCPU's first state (VCPUOP_initialise). */
+struct xen_vcpu_guest_context64 {
+	uint8_t fpu_ctxt[512];
+	uint64_t flags;			/* VGCF_* */
+	struct xen_cpu_user_regs64 user_regs;
+	struct xen_trap_info trap_ctxt[256];
+	uint64_t ldt_base, ldt_ents;
+	uint64_t gdt_frames[16], gdt_ents;
+	uint64_t kernel_ss, kernel_sp;
+	uint64_t ctrlreg[8];		/* [3]: kernel L4, [1]: user L4 (cr3 form) */
+	uint64_t debugreg[8];
+	uint64_t event_callback_eip;
+	uint64_t failsafe_callback_eip;
+	uint64_t syscall_callback_eip;
+	uint64_t vm_assist;
+	uint64_t fs_base, gs_base_kernel, gs_base_user;
+};
+
+_Static_assert(sizeof(struct xen_cpu_user_regs64) == 200, "cpu_user_regs");
+_Static_assert(__builtin_offsetof(struct xen_cpu_user_regs64, rip) == 128, "rip");
+_Static_assert(__builtin_offsetof(struct xen_cpu_user_regs64, rflags) == 144, "rflags");
+_Static_assert(__builtin_offsetof(struct xen_cpu_user_regs64, ss) == 160, "ss");
+_Static_assert(sizeof(struct xen_vcpu_guest_context64) == 5168, "vcpu_guest_context");
+_Static_assert(__builtin_offsetof(struct xen_vcpu_guest_context64, user_regs) == 520, "regs");
+_Static_assert(__builtin_offsetof(struct xen_vcpu_guest_context64, trap_ctxt) == 720, "traps");
+_Static_assert(__builtin_offsetof(struct xen_vcpu_guest_context64, gdt_frames) == 4832, "gdt");
+_Static_assert(__builtin_offsetof(struct xen_vcpu_guest_context64, kernel_ss) == 4968, "kss");
+_Static_assert(__builtin_offsetof(struct xen_vcpu_guest_context64, ctrlreg) == 4984, "cr");
+_Static_assert(__builtin_offsetof(struct xen_vcpu_guest_context64, event_callback_eip) == 5112,
+	       "callbacks");
+_Static_assert(__builtin_offsetof(struct xen_vcpu_guest_context64, fs_base) == 5144, "fs_base");
 _Static_assert(sizeof(struct xen_trap_info) == 16, "trap_info");
 _Static_assert(sizeof(struct xen_mmuext_op) == 24, "mmuext_op");
 _Static_assert(sizeof(struct xen_multicall_entry) == 64, "multicall_entry");
