@@ -190,11 +190,6 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		return -1;
 	}
 	/* PV secondary vCPUs need VCPUOP_initialise with a PV context: not yet. */
-	if (!strcmp(spec.type, "pv") && spec.vcpus > 1) {
-		ctl_reply_error(rep, "EOPNOTSUPP", "%s: PV guests have one vCPU for now "
-				"(vcpus = %u asked)", cfg_name, spec.vcpus);
-		return -1;
-	}
 	/* Refuse rather than start a guest without the devices it was given. */
 	for (unsigned i = 0; i < spec.nr_disks; i++) {
 		if (dom0_vbd_check(&spec.disks[i], err, sizeof(err))) {

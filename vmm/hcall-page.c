@@ -115,6 +115,8 @@ void vmm_handle_hcall_port(struct vmm_vcpu *vc)
 	}
 	r->rax = (uint64_t)xk_hypercall(v, (uint32_t)r->rax, a);
 	vc->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	/* VCPUOP_register_vcpu_info moves a vCPU's (any vCPU's, Linux does all from one) */
 	if (vc->vm->opt.pv)
-		pvrt_sync_vcpu_info(vc->vm, v->id);	/* VCPUOP_register_vcpu_info moves it */
+		for (unsigned i = 0; i < vc->vm->opt.vcpus; i++)
+			pvrt_sync_vcpu_info(vc->vm, i);
 }

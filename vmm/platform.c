@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <x86intrin.h>
+#include "vmm/pv.h"
 #include "vmm/vmm.h"
 #include "xen-abi/console.h"
 #include "xen-abi/evtchn.h"
@@ -117,6 +118,8 @@ static int p_vcpu_up(struct xk_vcpu *v)
 		vmm_kick(vc);	/* it may be waiting while offline */
 		return 0;
 	}
+	/* A PV vCPU first enters the runtime, which takes it into the guest. */
+	vc->enter_pvrt = vc->vm->opt.pv;
 	return vmm_start_vcpu(vc) ? -XEN_EINVAL : 0;
 }
 
@@ -159,6 +162,7 @@ const struct xk_platform_ops vmm_platform_ops = {
 	.log = p_log,
 	.read_tsc = p_read_tsc,
 	.evtchn_remote_send = p_remote_send,
+	.vcpu_initialise_pv = pvrt_vcpu_initialise,
 	.evtchn_bind_foreign = vmm_idc_bind,
 	.evtchn_foreign_closed = vmm_idc_closed,
 	.grant_foreign_get = vmm_grant_foreign_get,

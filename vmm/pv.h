@@ -13,6 +13,10 @@ struct pvrt_global *pvrt_global(struct vmm *vm);
 uint8_t *pvrt_levels(struct vmm *vm);
 void pvrt_sync_vcpu_info(struct vmm *vm, unsigned id);
 
+/* pv-smp.c: VCPUOP_initialise with a vcpu_guest_context */
+struct xen_vcpu_guest_context64;
+int pvrt_vcpu_initialise(struct xk_vcpu *v, const struct xen_vcpu_guest_context64 *ctx);
+
 /* pv-port.c: the runtime's requests (PVRT_PORT). */
 void pvrt_handle_port(struct vmm_vcpu *vc);
 

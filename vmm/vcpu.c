@@ -109,9 +109,18 @@ static void handle_io(struct vmm_vcpu *vc)
 static void crash(struct vmm_vcpu *vc, const char *why)
 {
 	struct kvm_regs *r = &vc->run->s.regs.regs;
+	struct kvm_sregs s;
 
-	fprintf(stderr, "xenkvm-vmm: vcpu %u: %s (rip %#llx)\n", vc->xv->id, why,
-		(unsigned long long)r->rip);
+	fprintf(stderr, "xenkvm-vmm: vcpu %u: %s (rip %#llx rsp %#llx)\n", vc->xv->id, why,
+		(unsigned long long)r->rip, (unsigned long long)r->rsp);
+	/* What the CPU was set up with: enough to tell a broken descriptor table. */
+	if (ioctl(vc->fd, KVM_GET_SREGS, &s) == 0)
+		fprintf(stderr, "xenkvm-vmm: vcpu %u: cs %#x ss %#x tr %#x/%#llx gdt %#llx/%#x "
+			"idt %#llx cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx\n", vc->xv->id,
+			s.cs.selector, s.ss.selector, s.tr.selector, (unsigned long long)s.tr.base,
+			(unsigned long long)s.gdt.base, s.gdt.limit, (unsigned long long)s.idt.base,
+			(unsigned long long)s.cr0, (unsigned long long)s.cr3,
+			(unsigned long long)s.cr4, (unsigned long long)s.efer);
 	vmm_request_exit(vc->vm, 3);
 }
 
@@ -162,6 +171,10 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (vc->enter_pvrt && pvrt_enter(vc)) {
+		crash(vc, "cannot enter the PV runtime");
+		return NULL;
+	}
 	xk_time_update_vcpu(vc->xv);
 	while (!vc->vm->exiting) {
 		if (!vc->xv->online)

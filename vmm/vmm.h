@@ -36,6 +36,7 @@ struct vmm_vcpu {
 	pthread_t thread;
 	bool started;
 	bool want_start;	/* VCPUOP_up */
+	bool enter_pvrt;	/* set its registers for the PV runtime's entry first, in its thread */
 	uint64_t tsc_offset;	/* guest TSC - host TSC */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;	/* blocked in HLT / SCHEDOP_block */

@@ -21,6 +21,7 @@
 struct xk_domain;
 struct xk_vcpu;
 struct vcpu_hvm_context;
+struct xen_vcpu_guest_context64;
 
 struct xk_platform_ops {
 	/* Xen system time: nanoseconds since the domain was created. */
@@ -45,6 +46,8 @@ struct xk_platform_ops {
 	void (*console_out)(struct xk_domain *d, const char *buf, size_t len);
 	/* VCPUOP_initialise: load a vCPU's first registers (not yet running). */
 	int (*vcpu_initialise)(struct xk_vcpu *v, const struct vcpu_hvm_context *ctx);
+	/* The same for a 64-bit PV vCPU; 0 or -errno (Xen's checks). Optional. */
+	int (*vcpu_initialise_pv)(struct xk_vcpu *v, const struct xen_vcpu_guest_context64 *ctx);
 	/* VCPUOP_up: start running a vCPU that has been initialised. */
 	int (*vcpu_up)(struct xk_vcpu *v);
 	/* Diagnostics (one line, no newline needed). */

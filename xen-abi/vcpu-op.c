@@ -1,6 +1,8 @@
+#include <stdlib.h>
 #include <string.h>
 #include "xen-abi/abi-sched.h"
 #include "xen-abi/evtchn.h"
+#include "xen-abi/abi-pv.h"
 #include "xen-abi/hypercalls.h"
 #include "xen-abi/time.h"
 
@@ -148,14 +150,39 @@ static long set_periodic(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t arg
 	return 0;
 }
 
+/* A 64-bit PV vCPU's first state: Xen's vcpu_guest_context, checked by the platform. */
+static long vcpu_initialise_pv(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t arg)
+{
+	struct xen_vcpu_guest_context64 *ctx;
+	long rc;
+
+	if (!v->dom->ops->vcpu_initialise_pv)
+		return xk_log_unimplemented(v->dom, XEN_HC_vcpu_op, VCPUOP_initialise);
+	if (caller->compat)
+		return -XEN_EINVAL;	/* 32-bit PV guests are not built here */
+	ctx = malloc(sizeof(*ctx));
+	if (!ctx)
+		return -XEN_ENOMEM;
+	rc = xk_copy_from_guest(caller, ctx, arg, sizeof(*ctx)) ? -XEN_EFAULT : 0;
+	pthread_mutex_lock(&v->dom->lock);
+	if (!rc && v->initialised)
+		rc = -XEN_EEXIST;
+	if (!rc)
+		rc = v->dom->ops->vcpu_initialise_pv(v, ctx);
+	if (!rc)
+		v->initialised = true;
+	pthread_mutex_unlock(&v->dom->lock);
+	free(ctx);
+	return rc;
+}
+
 static long vcpu_initialise(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t arg)
 {
 	struct vcpu_hvm_context ctx;
 	long rc;
 
-	/* A PV guest passes a vcpu_guest_context: not taken yet, and said so. */
 	if (v->dom->pv)
-		return xk_log_unimplemented(v->dom, XEN_HC_vcpu_op, VCPUOP_initialise);
+		return vcpu_initialise_pv(caller, v, arg);
 	if (xk_copy_from_guest(caller, &ctx, arg, sizeof(ctx)))
 		return -XEN_EFAULT;
 	if (ctx.mode != VCPU_HVM_MODE_32B && ctx.mode != VCPU_HVM_MODE_64B)

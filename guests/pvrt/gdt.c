@@ -27,27 +27,27 @@ static int check_descriptor(uint64_t *d)
 	return 0;
 }
 
-long rt_set_gdt(struct pvrt_vcpu *c, uint64_t list, uint64_t entries)
+/* Copy the guest's GDT frames (checked) into this vCPU's GDT. */
+long rt_load_gdt(struct pvrt_vcpu *c, const uint64_t *frames, uint64_t entries)
 {
-	uint64_t frames[PVRT_GDT_FRAMES], *gdt = rt_vcpu_gdt(c->id);
+	uint64_t *gdt = rt_vcpu_gdt(c->id), copy[PVRT_GDT_FRAMES];
 	unsigned n = (unsigned)((entries + ENTRIES_PER_FRAME - 1) / ENTRIES_PER_FRAME);
 
 	if (entries > XEN_FIRST_RESERVED_GDT_ENTRY)
 		return -XEN_EINVAL;
-	if (rt_copy_from_guest(frames, list, n * sizeof(uint64_t)))
-		return -XEN_EFAULT;
+	memcpy(copy, frames, n * sizeof(uint64_t));	/* frames may be c->gdt_frames */
 	for (unsigned i = 0; i < n; i++)
-		if (frames[i] >= rt_global()->ram_frames)
+		if (copy[i] >= rt_global()->ram_frames)
 			return -XEN_EINVAL;
 	for (uint64_t i = 0; i < entries; i++) {
-		uint64_t d = ((uint64_t *)dmap(frames[i / ENTRIES_PER_FRAME] << 12))
+		uint64_t d = ((uint64_t *)dmap(copy[i / ENTRIES_PER_FRAME] << 12))
 				[i % ENTRIES_PER_FRAME];
 
 		if (check_descriptor(&d))
 			return -XEN_EINVAL;
 	}
 	for (uint64_t i = 0; i < entries; i++) {
-		uint64_t d = ((uint64_t *)dmap(frames[i / ENTRIES_PER_FRAME] << 12))
+		uint64_t d = ((uint64_t *)dmap(copy[i / ENTRIES_PER_FRAME] << 12))
 				[i % ENTRIES_PER_FRAME];
 
 		check_descriptor(&d);
@@ -55,9 +55,21 @@ long rt_set_gdt(struct pvrt_vcpu *c, uint64_t list, uint64_t entries)
 	}
 	for (uint64_t i = entries; i < c->gdt_entries; i++)
 		gdt[i] = 0;
-	memcpy(c->gdt_frames, frames, n * sizeof(uint64_t));
+	memcpy(c->gdt_frames, copy, n * sizeof(uint64_t));
 	c->gdt_entries = (uint32_t)entries;
 	return 0;
+}
+
+long rt_set_gdt(struct pvrt_vcpu *c, uint64_t list, uint64_t entries)
+{
+	uint64_t frames[PVRT_GDT_FRAMES];
+	unsigned n = (unsigned)((entries + ENTRIES_PER_FRAME - 1) / ENTRIES_PER_FRAME);
+
+	if (entries > XEN_FIRST_RESERVED_GDT_ENTRY)
+		return -XEN_EINVAL;
+	if (rt_copy_from_guest(frames, list, n * sizeof(uint64_t)))
+		return -XEN_EFAULT;
+	return rt_load_gdt(c, frames, entries);
 }
 
 long rt_update_descriptor(uint64_t maddr, uint64_t desc)

@@ -48,7 +48,7 @@
 #define PVRT_MAX_VCPUS      16
 #define PVRT_VCPU_GDT       0x00000	/* 16 pages: guest's 14, then Xen's */
 #define PVRT_VCPU_STATE     0x10000
-#define PVRT_VCPU_TSS       0x11000
+#define PVRT_VCPU_TSS       0x12000	/* the state before it is over 4 KiB */
 #define PVRT_VCPU_STACK_TOP 0x20000
 
 /* Runtime-private selectors in Xen's reserved GDT area. */
@@ -115,12 +115,15 @@ struct pvrt_vcpu {
 	uint64_t cr4_shadow;		/* what the guest reads back from %cr4 */
 	uint64_t debugreg[8];		/* set_debugreg values (4, 5 unused) */
 	uint64_t gdt_frames[PVRT_GDT_FRAMES];
-	uint32_t gdt_entries, pad1;
+	uint32_t gdt_entries;
+	uint32_t boot_gdt_entries;	/* secondary vCPUs: gdt_frames to load at first entry */
 	/* First entry into the guest (vCPU 0 at boot, others after VCPUOP_up). */
 	struct pvrt_frame start;
 	uint64_t hypercalls, traps, events;	/* counters for diagnostics */
 	struct pvrt_trap traps_tab[256];
 };
+/* A state that ran into the TSS zeroed its rsp0 (a secondary vCPU's first trap triple-faulted). */
+_Static_assert(sizeof(struct pvrt_vcpu) <= PVRT_VCPU_TSS - PVRT_VCPU_STATE, "vCPU state overlaps TSS");
 
 /* The runtime image starts with this: entry points the VMM wires up. */
 #define PVRT_MAGIC 0x3154525650ull

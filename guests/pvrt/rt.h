@@ -141,6 +141,7 @@ long rt_mmuext_op(struct pvrt_vcpu *c, uint64_t ops, uint64_t count, uint64_t do
 		  uint64_t domid);
 long rt_update_va_mapping(struct pvrt_vcpu *c, uint64_t va, uint64_t val, uint64_t flags);
 long rt_set_gdt(struct pvrt_vcpu *c, uint64_t frames, uint64_t entries);
+long rt_load_gdt(struct pvrt_vcpu *c, const uint64_t *frames, uint64_t entries);
 uint64_t *rt_vcpu_gdt(unsigned id);	/* vCPU id's GDT, as its CPU reads it */
 long rt_update_descriptor(uint64_t maddr, uint64_t desc);
 void rt_install_l4_slots(uint64_t l4_maddr);

@@ -191,6 +191,11 @@ void pvrt_boot(struct pvrt_frame *f)
 
 	*f = c->start;
 	c->in_kernel = 1;
+	/* A secondary vCPU's GDT comes from VCPUOP_initialise; the VMM checked the frames. */
+	if (c->boot_gdt_entries && rt_load_gdt(c, c->gdt_frames, c->boot_gdt_entries))
+		rt_crash("VCPUOP_initialise GDT refused", f);
+	c->boot_gdt_entries = 0;
+	rt_install_l4_slots(c->cr3_kernel);
 	write_cr3(c->cr3_kernel);
 	wrmsr(MSR_KERNEL_GS_BASE, c->gs_base_kernel);
 	wrmsr(MSR_FS_BASE, c->fs_base);
