@@ -23,7 +23,7 @@ type = "pv"
 kernel = "$cache/vmlinuz"
 ramdisk = "$XENKVM_RUNDIR/initrd.gz"
 memory = 256
-vcpus = 1
+vcpus = 2
 extra = "$extra"
 CFG
 echo "demo: booting Debian's $(cat "$cache/kernel-version") as a PV guest (console attached; Ctrl-] detaches)"

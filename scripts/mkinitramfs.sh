@@ -63,6 +63,22 @@ if grep -q 'xenkvm.bench' /proc/cmdline; then
 	pv-ops forkexec 20
 	poweroff -f
 fi
+if grep -q 'xenkvm.test=exec' /proc/cmdline; then
+	# Processes exec'd while others start and exit (the stale-page bug's
+	# reproducer): a program run from a signal handler, and a pipeline.
+	ok=0 bad=0 i=0
+	trap 'busybox true' USR1
+	while [ $i -lt 20 ]; do
+		(sleep 0.1; kill -USR1 1) &
+		sleep 1 & wait $!
+		out=$(echo hello | tr h H | sed s/H/J/)
+		if [ "$out" = Jello ]; then ok=$((ok + 1)); else bad=$((bad + 1)); fi
+		i=$((i + 1))
+	done
+	wait
+	echo "xenkvm-init: exec rounds: $ok ok, $bad failed, $(dmesg | grep -c segfault) segfaults"
+	poweroff -f
+fi
 if grep -q 'xenkvm.test=vbd' /proc/cmdline; then
 	# The disk test: an ext4 file system made and filled by the guest on
 	# xvda; a second disk attached and detached while the guest runs.

@@ -199,6 +199,21 @@ static long get_debugreg(struct pvrt_vcpu *c, uint64_t reg)
 	return (long)c->debugreg[reg];
 }
 
+static long locked_mmu_op(struct pvrt_vcpu *c, uint64_t nr, const uint64_t a[6])
+{
+	long rc;
+
+	rt_mmu_lock();
+	if (nr == XEN_HC_mmu_update)
+		rc = rt_mmu_update(c, a[0], a[1], a[2], a[3]);
+	else if (nr == XEN_HC_mmuext_op)
+		rc = rt_mmuext_op(c, a[0], a[1], a[2], a[3]);
+	else
+		rc = rt_update_va_mapping(c, a[0], a[1], a[2]);
+	rt_mmu_unlock();
+	return rc;
+}
+
 long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr, const uint64_t a[6])
 {
 	switch (nr) {
@@ -218,9 +233,10 @@ long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr, const 
 	case XEN_HC_fpu_taskswitch: return fpu_taskswitch(a[0]);
 	case XEN_HC_vm_assist: return vm_assist(a[0], a[1]);
 	case XEN_HC_multicall: return multicall(c, f, a[0], a[1]);
-	case XEN_HC_mmu_update: return rt_mmu_update(c, a[0], a[1], a[2], a[3]);
-	case XEN_HC_mmuext_op: return rt_mmuext_op(c, a[0], a[1], a[2], a[3]);
-	case XEN_HC_update_va_mapping: return rt_update_va_mapping(c, a[0], a[1], a[2]);
+	case XEN_HC_mmu_update:
+	case XEN_HC_mmuext_op:
+	case XEN_HC_update_va_mapping:
+		return locked_mmu_op(c, nr, a);
 	case XEN_HC_set_gdt: return rt_set_gdt(c, a[0], a[1]);
 	case XEN_HC_update_descriptor: return rt_update_descriptor(a[0], a[1]);
 	case XEN_HC_set_debugreg: return set_debugreg(c, a[0], a[1]);

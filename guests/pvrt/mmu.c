@@ -39,6 +39,31 @@ void rt_install_l4_slots(uint64_t l4_maddr)
 
 static int validate(uint64_t mfn, unsigned level);
 
+/*
+ * A frame that stops being a page table must stop being one for KVM too:
+ * its shadow MMU keeps a former table write-protected until something
+ * zaps the shadow, and the guest's own writes to the page (now data: a
+ * cleared page, a TLS block) then fault into KVM's emulation, where on PVM
+ * hosts they were seen lost. A one-byte write inside an entry (misaligned,
+ * in KVM's terms) makes KVM drop every shadow of the frame; a locked OR of
+ * zero changes nothing for the guest.
+ */
+static void drop_kvm_shadow(uint64_t mfn)
+{
+	volatile uint8_t *b = (volatile uint8_t *)dmap(mfn << 12) + 1;
+
+	__asm__ volatile("lock orb $0, %0" : "+m"(*b) : : "memory");
+}
+
+/* Xen's type change: a table mapped writable is no longer a table. */
+static void unvalidate(uint64_t mfn)
+{
+	if (!levels()[mfn])
+		return;
+	levels()[mfn] = 0;
+	drop_kvm_shadow(mfn);
+}
+
 /* Check and adjust one entry of a level-'level' table; 0 or -XEN_EINVAL. */
 static int check_entry(unsigned level, uint64_t *e)
 {
@@ -51,7 +76,7 @@ static int check_entry(unsigned level, uint64_t *e)
 			return -XEN_EINVAL;
 		/* A page table mapped writable stops being one (Xen: type change). */
 		if ((*e & PTE_RW) && is_ram(mfn))
-			levels()[mfn] = 0;
+			unvalidate(mfn);
 	} else {
 		if ((*e & PTE_PS) || !is_ram(mfn))
 			return -XEN_EINVAL;
@@ -222,6 +247,12 @@ static long one_mmuext(struct pvrt_vcpu *c, const struct xen_mmuext_op *op)
 		return set_baseptr(c, op->arg1, false);
 	case MMUEXT_NEW_USER_BASEPTR:
 		return set_baseptr(c, op->arg1, true);
+	/*
+	 * Other vCPUs need nothing: every page-table write is made by this
+	 * runtime in (emulated) ring 0, so KVM's shadow MMU sees it and drops
+	 * the stale translations of every vCPU itself; guest tables are never
+	 * writable to the guest, so KVM keeps no unsynced ones to be flushed.
+	 */
 	case MMUEXT_TLB_FLUSH_LOCAL:
 	case MMUEXT_TLB_FLUSH_MULTI:
 	case MMUEXT_TLB_FLUSH_ALL:

@@ -145,6 +145,7 @@ struct pvrt_global {
 	uint32_t vm_assist;
 	uint32_t trace_traps;		/* report each bounced trap (PVRT_OP_TRACE) */
 	uint64_t tsc_khz;
+	uint32_t mmu_lock;		/* runtime: page-table work, one vCPU at a time */
 };
 #define PVRT_GLOBAL_OFF (PVRT_IDT_OFF + 0x1000)
 

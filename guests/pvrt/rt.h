@@ -147,6 +147,23 @@ long rt_update_descriptor(uint64_t maddr, uint64_t desc);
 void rt_install_l4_slots(uint64_t l4_maddr);
 long rt_new_baseptr(struct pvrt_vcpu *c, uint64_t mfn);
 
+/*
+ * The validation levels and the tables they describe are shared by every
+ * vCPU: page-table work holds this lock (never across anything that waits
+ * for another vCPU).
+ */
+static inline void rt_mmu_lock(void)
+{
+	while (__atomic_exchange_n(&rt_global()->mmu_lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&rt_global()->mmu_lock, __ATOMIC_RELAXED))
+			__asm__ volatile("pause");
+}
+
+static inline void rt_mmu_unlock(void)
+{
+	__atomic_store_n(&rt_global()->mmu_lock, 0, __ATOMIC_RELEASE);
+}
+
 void *memcpy(void *d, const void *s, size_t n);
 void *memset(void *d, int c, size_t n);
 

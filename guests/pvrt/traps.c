@@ -117,6 +117,17 @@ static void ring0_fault(struct pvrt_vcpu *c, struct pvrt_frame *f)
 	rt_crash("fault inside the PV runtime", f);
 }
 
+static bool locked_ptwr(struct pvrt_vcpu *c, struct pvrt_frame *f)
+{
+	uint64_t cr2 = read_cr2();
+	bool done;
+
+	rt_mmu_lock();
+	done = rt_ptwr(c, f, cr2);
+	rt_mmu_unlock();
+	return done;
+}
+
 void pvrt_trap(struct pvrt_frame *f)
 {
 	struct pvrt_vcpu *c = this_vcpu();
@@ -145,7 +156,7 @@ void pvrt_trap(struct pvrt_frame *f)
 		;
 	else if (f->vector == 13 && rt_emulate_privileged(c, f))
 		;
-	else if (f->vector == 14 && rt_ptwr(c, f, read_cr2()))
+	else if (f->vector == 14 && locked_ptwr(c, f))
 		;
 	else
 		guest_exception(c, f);
