@@ -12,6 +12,11 @@ static void *rt_ptr(struct vmm *vm, uint64_t va, size_t len)
 	return vm->pvrt + (va - PVRT_VA);
 }
 
+struct pvrt_frame *pvrt_frame_at(struct vmm *vm, uint64_t va)
+{
+	return rt_ptr(vm, va, sizeof(struct pvrt_frame));
+}
+
 /* What Xen shows a PV guest: no features a ring-3 kernel cannot use. */
 static void pv_cpuid_policy(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
@@ -88,6 +93,9 @@ void pvrt_handle_port(struct vmm_vcpu *vc)
 	struct kvm_regs *r = &vc->run->s.regs.regs;
 
 	switch (r->rax) {
+	case PVRT_OP_FAST:
+		pvrt_fast_path(vc, r->rdi);
+		break;
 	case PVRT_OP_CPUID:
 		emulate_cpuid(vc, r->rdi);
 		break;

@@ -110,7 +110,18 @@ pvrt_common:
 1:	SAVE_REGS
 	movq %rsp, %rdi
 	cld
-	call pvrt_trap
+	/* A trap from the guest goes to the VMM first: natively it costs less. */
+	testb $3, 18 * 8(%rsp)		/* frame->cs */
+	jz 3f
+	movl $PVRT_OP_FAST, %eax
+	outl %eax, $PVRT_PORT
+	testl %eax, %eax
+	jz 3f
+	testq %rdx, %rdx
+	jz pvrt_exit
+	movq %rdx, %cr3
+	jmp pvrt_exit
+3:	call pvrt_trap
 	jmp pvrt_exit
 
 	.globl pvrt_exit

@@ -74,6 +74,12 @@
 #define PVRT_OP_CRASH  2	/* rdi = reason string VA, rsi = frame VA */
 #define PVRT_OP_LOG    3	/* rdi = string VA */
 #define PVRT_OP_TRACE  4	/* rdi = frame VA, rsi = cr2: a trap bounced to the guest */
+/*
+ * rdi = frame VA of a trap from the guest: the VMM does it if it can
+ * (vmm/pv-fast.c). Answers rax = 1 (done; load %cr3 from rdx if not 0)
+ * or 0 (the runtime's C handles it).
+ */
+#define PVRT_OP_FAST   5
 
 /* Offsets used by the assembly entry code. */
 #define PVRT_STATE_SELF      0

@@ -1,0 +1,291 @@
+/*
+ * The PV runtime's hot paths, done natively here. Ring 0 is emulated an
+ * instruction at a time on PVM hosts (about 1 us each) while one exit to the
+ * VMM costs about 12 us, so anything longer than a dozen instructions is
+ * cheaper in the VMM. The runtime's common entry asks first (PVRT_OP_FAST,
+ * with its saved frame); what is not done here goes on to the runtime's C,
+ * which keeps every other case. The semantics are the runtime's
+ * (guests/pvrt/traps.c, hcall.c): Xen's bounce frames, HYPERVISOR_iret,
+ * event delivery, and the hypercalls the runtime would only forward.
+ */
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include "vmm/pv.h"
+#include "xen-abi/abi-pv.h"
+#include "xen-abi/hypercalls.h"
+
+#define RFLAGS_TF   (1ull << 8)
+#define RFLAGS_IF   (1ull << 9)
+#define RFLAGS_DF   (1ull << 10)
+#define RFLAGS_IOPL (3ull << 12)
+#define RFLAGS_NT   (1ull << 14)
+#define RFLAGS_RF   (1ull << 16)
+#define RFLAGS_VM   (1ull << 17)
+#define RFLAGS_AC   (1ull << 18)
+#define MSR_KERNEL_GS_BASE 0xc0000102
+#define VEC_PF 14
+
+/* One trip through the fast path: what the runtime must do on its way out. */
+struct fast {
+	struct vmm_vcpu *vc;
+	struct pvrt_vcpu *c;
+	struct pvrt_frame *f;
+	uint64_t new_cr3;	/* 0: unchanged */
+	bool mode_changed;
+};
+
+static uint8_t *vinfo(struct fast *x)
+{
+	return gmem_ptr(&x->vc->vm->dom.mem, x->c->vcpu_info - PVRT_DMAP_VA);
+}
+
+static struct guest_paging paging(struct fast *x, uint64_t cr3)
+{
+	const struct kvm_sregs *s = &x->vc->run->s.regs.sregs;
+
+	return (struct guest_paging){ .cr0 = s->cr0, .cr3 = cr3, .cr4 = s->cr4, .efer = s->efer };
+}
+
+/* The guest may not hand us addresses in the hypervisor's part of the space. */
+static bool guest_range_ok(uint64_t va, size_t len)
+{
+	return va + len >= va &&
+	       (va + len <= XEN_HYPERVISOR_VIRT_START || va >= XEN_HYPERVISOR_VIRT_END);
+}
+
+static bool kernel_write(struct fast *x, uint64_t va, const void *buf, size_t len)
+{
+	struct guest_paging pg = paging(x, x->c->cr3_kernel);
+
+	return guest_range_ok(va, len) && guest_write(&x->vc->vm->dom.mem, &pg, va, buf, len) == 0;
+}
+
+static bool kernel_read(struct fast *x, uint64_t va, void *buf, size_t len)
+{
+	struct guest_paging pg = paging(x, x->c->cr3_kernel);
+
+	return guest_range_ok(va, len) && guest_read(&x->vc->vm->dom.mem, &pg, va, buf, len) == 0;
+}
+
+static void set_mode(struct fast *x, bool kernel)
+{
+	if (x->c->in_kernel == (uint32_t)kernel)
+		return;
+	x->c->in_kernel = kernel;
+	x->new_cr3 = kernel ? x->c->cr3_kernel : x->c->cr3_user;
+	x->mode_changed = true;
+}
+
+/*
+ * Xen's bounce frame (see rt_bounce): rcx, r11, [error], rip,
+ * cs | saved_upcall_mask << 32, rflags, rsp, ss, on the kernel stack.
+ * False (nothing changed) if the stack cannot take it: the runtime decides.
+ */
+static bool bounce(struct fast *x, uint64_t eip, bool mask, bool has_error, uint64_t error)
+{
+	struct pvrt_frame *f = x->f;
+	uint8_t *vi = vinfo(x);
+	uint64_t fr[8], sp, cs = f->cs;
+	uint8_t saved_mask;
+	unsigned n = 0;
+
+	if (!vi || !eip)
+		return false;
+	saved_mask = vi[1];
+	if (x->c->in_kernel) {
+		sp = f->rsp;
+		cs &= ~3ull;	/* tells the guest it interrupted kernel mode */
+	} else {
+		sp = x->c->kernel_sp;
+	}
+	sp &= ~15ull;
+	fr[n++] = f->rcx;
+	fr[n++] = f->r11;
+	if (has_error)
+		fr[n++] = error;
+	fr[n++] = f->rip;
+	fr[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
+	fr[n++] = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (saved_mask ? 0 : RFLAGS_IF);
+	fr[n++] = f->rsp;
+	fr[n++] = f->ss;
+	sp -= n * 8;
+	if (!kernel_write(x, sp, fr, n * 8))
+		return false;
+	set_mode(x, true);
+	if (mask)
+		vi[1] = 1;
+	f->rip = eip;
+	f->cs = XEN_FLAT_KERNEL_CS;
+	f->ss = XEN_FLAT_KERNEL_SS;
+	f->rsp = sp;
+	f->rflags &= ~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_TF);
+	f->rflags |= RFLAGS_IF;
+	return true;
+}
+
+/* An event upcall if one is pending and the guest takes them (rt_deliver_events). */
+static void deliver_events(struct fast *x)
+{
+	uint8_t *vi = vinfo(x);
+
+	if (vi && __atomic_load_n(&vi[0], __ATOMIC_ACQUIRE) && !vi[1] && x->c->event_cb &&
+	    bounce(x, x->c->event_cb, true, false, 0))
+		x->c->events++;
+}
+
+static bool user_syscall(struct fast *x)
+{
+	uint64_t cb = x->f->cs == XEN_FLAT_USER_CS32 ? x->c->syscall32_cb : x->c->syscall_cb;
+
+	/* No callback: the runtime raises #UD at the syscall instruction. */
+	if (!cb || !bounce(x, cb, x->c->syscall_masks, false, 0))
+		return false;
+	x->f->rflags &= ~RFLAGS_DF;
+	return true;
+}
+
+static bool do_iret(struct fast *x)
+{
+	struct pvrt_frame *f = x->f;
+	struct xen_iret_context ctx;
+	uint8_t *vi = vinfo(x);
+
+	if (!vi || !kernel_read(x, f->rsp, &ctx, sizeof(ctx)))
+		return false;
+	if ((ctx.cs & 3) == 3) {
+		if (!x->c->cr3_user)
+			return false;	/* the runtime says why the guest dies */
+		set_mode(x, false);
+	}
+	f->rip = ctx.rip;
+	f->cs = ctx.cs | 3;
+	f->rflags = (ctx.rflags & ~(RFLAGS_IOPL | RFLAGS_VM)) | RFLAGS_IF;
+	f->rsp = ctx.rsp;
+	f->ss = ctx.ss | 3;
+	if (!(ctx.flags & VGCF_in_syscall)) {
+		f->r11 = ctx.r11;
+		f->rcx = ctx.rcx;
+	}
+	vi[1] = !(ctx.rflags & RFLAGS_IF);
+	f->rax = ctx.rax;
+	return true;
+}
+
+/* Hypercalls the runtime does itself in ring 0 (rt_hypercall); the rest are the VMM's. */
+static bool runtime_hypercall(uint64_t nr)
+{
+	switch (nr) {
+	case XEN_HC_stack_switch: case XEN_HC_set_segment_base: case XEN_HC_set_trap_table:
+	case XEN_HC_set_callbacks: case XEN_HC_callback_op: case XEN_HC_fpu_taskswitch:
+	case XEN_HC_vm_assist: case XEN_HC_multicall: case XEN_HC_mmu_update:
+	case XEN_HC_mmuext_op: case XEN_HC_update_va_mapping: case XEN_HC_set_gdt:
+	case XEN_HC_update_descriptor: case XEN_HC_set_debugreg: case XEN_HC_get_debugreg:
+		return true;
+	}
+	return false;
+}
+
+/* Called as the runtime's rt_forward would reach the dispatcher. */
+static void forward(struct fast *x)
+{
+	struct pvrt_frame *f = x->f;
+	struct xk_vcpu *v = x->vc->xv;
+	const struct kvm_sregs *s = &x->vc->run->s.regs.sregs;
+	uint64_t a[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+
+	v->compat = false;
+	v->cpl = 0;
+	v->paging = (struct guest_paging){ s->cr0, s->cr3, s->cr4, s->efer };
+	x->c->hypercalls++;
+	f->rax = (uint64_t)xk_hypercall(v, (uint32_t)f->rax, a);
+	for (unsigned i = 0; i < x->vc->vm->opt.vcpus; i++)
+		pvrt_sync_vcpu_info(x->vc->vm, i);
+}
+
+static bool syscall_entry(struct fast *x)
+{
+	struct pvrt_frame *f = x->f;
+
+	f->rip = f->rcx;
+	f->rflags = f->r11;
+	if (!x->c->in_kernel)
+		return user_syscall(x);
+	if (f->rax == XEN_HC_iret)
+		return x->c->hypercalls++, do_iret(x);
+	if (runtime_hypercall(f->rax))
+		return false;
+	forward(x);
+	return true;
+}
+
+/* A fault in guest user mode: Xen bounces it to the kernel's handler. */
+static bool user_page_fault(struct fast *x)
+{
+	struct pvrt_trap *t = &x->c->traps_tab[VEC_PF];
+	uint64_t *cr2 = (uint64_t *)(vinfo(x) + 16);
+
+	if (x->c->in_kernel || !t->address || !vinfo(x))
+		return false;
+	*cr2 = x->vc->run->s.regs.sregs.cr2;
+	x->c->traps++;
+	return bounce(x, t->address, t->flags & XEN_TI_MASK_EVENTS, true, x->f->error);
+}
+
+static bool dispatch(struct fast *x)
+{
+	struct pvrt_frame *f = x->f;
+	uint64_t rip = f->rip, rflags = f->rflags, rsp = f->rsp, rcx = f->rcx, r11 = f->r11;
+	bool syscall = f->vector == PVRT_VEC_SYSCALL ||
+		       (f->vector == VEC_PF && f->rip == PVRT_TRAMPOLINE_VA);
+	bool done;
+
+	if (syscall)
+		done = syscall_entry(x);
+	else if (f->vector == PVRT_VEC_EVENT)
+		done = (x->c->traps++, true);
+	else if (f->vector == VEC_PF)
+		done = user_page_fault(x);
+	else
+		done = false;
+	if (!done) {
+		/* Leave the frame as it came for the runtime (syscall_entry moved rip). */
+		f->rip = rip, f->rflags = rflags, f->rsp = rsp, f->rcx = rcx, f->r11 = r11;
+		return false;
+	}
+	deliver_events(x);
+	return true;
+}
+
+static bool fast_wanted(struct vmm *vm)
+{
+	static int wanted = -1;
+
+	if (wanted < 0) {
+		const char *e = getenv("XENKVM_PV_FAST");
+		wanted = !(e && e[0] == '0') && !pvrt_global(vm)->trace_traps;
+	}
+	return wanted;
+}
+
+void pvrt_fast_path(struct vmm_vcpu *vc, uint64_t frame_va)
+{
+	struct kvm_regs *r = &vc->run->s.regs.regs;
+	struct fast x = { .vc = vc, .c = pvrt_state(vc->vm, vc->xv->id) };
+	struct { struct kvm_msrs h; struct kvm_msr_entry e; } msr = { .h = { .nmsrs = 1 } };
+
+	x.f = pvrt_frame_at(vc->vm, frame_va);
+	r->rax = 0;
+	r->rdx = 0;
+	vc->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	if (!x.f || !(x.f->cs & 3) || !fast_wanted(vc->vm) || !dispatch(&x))
+		return;
+	/* The guest's active %gs base waits in KERNEL_GS_BASE while the runtime runs. */
+	if (x.mode_changed) {
+		msr.e = (struct kvm_msr_entry){ .index = MSR_KERNEL_GS_BASE,
+						.data = x.c->in_kernel ? x.c->gs_base_kernel
+								       : x.c->gs_base_user };
+		ioctl(vc->fd, KVM_SET_MSRS, &msr);
+	}
+	r->rax = 1;
+	r->rdx = x.new_cr3;
+}
