@@ -32,6 +32,7 @@ struct fast {
 	struct pvrt_frame *f;
 	uint64_t new_cr3;	/* 0: unchanged */
 	bool mode_changed;
+	bool from_ring3;	/* the doorbell: the guest kernel must stay where it is */
 };
 
 static uint8_t *vinfo(struct fast *x)
@@ -151,6 +152,9 @@ static bool do_iret(struct fast *x)
 	uint8_t *vi = vinfo(x);
 
 	if (!vi || !kernel_read(x, f->rsp, &ctx, sizeof(ctx)))
+		return false;
+	/* From the doorbell only a return within guest kernel mode, on its segments. */
+	if (x->from_ring3 && ((ctx.cs & 3) == 3 || (ctx.cs | 3) != f->cs || (ctx.ss | 3) != f->ss))
 		return false;
 	if ((ctx.cs & 3) == 3) {
 		if (!x->c->cr3_user)
@@ -288,4 +292,51 @@ void pvrt_fast_path(struct vmm_vcpu *vc, uint64_t frame_va)
 	}
 	r->rax = 1;
 	r->rdx = x.new_cr3;
+}
+
+/* The frame the runtime would have built for a syscall reaching LSTAR. */
+static struct pvrt_frame syscall_frame(const struct kvm_regs *r, const struct kvm_sregs *s)
+{
+	return (struct pvrt_frame){
+		.r15 = r->r15, .r14 = r->r14, .r13 = r->r13, .r12 = r->r12, .rbp = r->rbp,
+		.rbx = r->rbx, .r11 = r->r11, .r10 = r->r10, .r9 = r->r9, .r8 = r->r8,
+		.rax = r->rax, .rcx = r->rcx, .rdx = r->rdx, .rsi = r->rsi, .rdi = r->rdi,
+		.vector = PVRT_VEC_SYSCALL, .rip = r->rip, .cs = s->cs.selector,
+		.rflags = r->rflags, .rsp = r->rsp, .ss = s->ss.selector,
+	};
+}
+
+static void load_regs(struct kvm_regs *r, const struct pvrt_frame *f)
+{
+	r->r15 = f->r15, r->r14 = f->r14, r->r13 = f->r13, r->r12 = f->r12, r->rbp = f->rbp;
+	r->rbx = f->rbx, r->r11 = f->r11, r->r10 = f->r10, r->r9 = f->r9, r->r8 = f->r8;
+	r->rax = f->rax, r->rcx = f->rcx, r->rdx = f->rdx, r->rsi = f->rsi, r->rdi = f->rdi;
+	r->rip = f->rip, r->rflags = f->rflags, r->rsp = f->rsp;
+}
+
+/*
+ * The store at LSTAR's page reached us (PVRT_DOORBELL_GPA): a hypercall
+ * from the guest kernel, or a syscall from guest user mode, with the vCPU
+ * still in ring 3. Done here when the guest stays in kernel mode: changing
+ * %cr3 or segments from here means KVM_SET_SREGS, which resets KVM's MMU
+ * context (about 250 us measured on PVM), while the runtime's ring-0 entry
+ * (PVRT_OP_FAST) switches page tables with one mov to %cr3. So a user
+ * syscall, or an iret to user mode, goes on to the runtime's trampoline.
+ */
+void pvrt_fast_syscall(struct vmm_vcpu *vc)
+{
+	struct kvm_regs *r = &vc->run->s.regs.regs;
+	struct kvm_sregs *s = &vc->run->s.regs.sregs;
+	struct pvrt_frame f = syscall_frame(r, s);
+	struct fast x = { .vc = vc, .c = pvrt_state(vc->vm, vc->xv->id), .f = &f,
+			  .from_ring3 = true };
+
+	vc->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	if (!fast_wanted(vc->vm) || !x.c->in_kernel || s->cs.selector != XEN_FLAT_KERNEL_CS ||
+	    s->ss.selector != XEN_FLAT_KERNEL_SS || !syscall_entry(&x)) {
+		r->rip = PVRT_TRAMPOLINE_VA;	/* faults into the runtime's syscall entry */
+		return;
+	}
+	deliver_events(&x);	/* from kernel mode: stays in kernel mode */
+	load_regs(r, &f);
 }

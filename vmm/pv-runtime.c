@@ -58,6 +58,23 @@ uint8_t *pvrt_levels(struct vmm *vm)
 	return rt_host(vm, PVRT_BITMAP_PT_OFF);
 }
 
+/* LSTAR's page: "movabs %eax, PVRT_DOORBELL_VA; ud2", and the doorbell page after it. */
+static void build_syscall_doorbell(struct vmm *vm)
+{
+	uint8_t *code = rt_host(vm, PVRT_SYSCALL_PAGE_OFF);
+	uint64_t doorbell = PVRT_DOORBELL_VA;
+
+	code[0] = 0xa3;
+	memcpy(code + 1, &doorbell, 8);
+	code[9] = 0x0f;
+	code[10] = 0x0b;
+	rt_pt(vm, 13)[(PVRT_SYSCALL_VA >> 30) & 511] = rt_pt_gpa(14) | PTE_P | PTE_RW | PTE_US;
+	rt_pt(vm, 14)[0] = rt_pt_gpa(15) | PTE_P | PTE_RW | PTE_US;
+	rt_pt(vm, 15)[0] = (PVRT_GPA + PVRT_SYSCALL_PAGE_OFF) | PTE_P | PTE_US;
+	rt_pt(vm, 15)[1] = PVRT_DOORBELL_GPA | PTE_P | PTE_RW | PTE_US | PTE_NX;
+	pvrt_global(vm)->rt_l4e[4] = rt_pt_gpa(13) | PTE_P | PTE_RW | PTE_US;
+}
+
 static void build_page_tables(struct vmm *vm)
 {
 	struct pvrt_global *g = pvrt_global(vm);
@@ -88,6 +105,7 @@ static void build_page_tables(struct vmm *vm)
 	g->rt_l4e[1] = rt_pt_gpa(0) | PTE_P | PTE_US;
 	g->rt_l4e[2] = rt_pt_gpa(2) | PTE_P | PTE_RW;
 	g->rt_l4e[3] = rt_pt_gpa(4) | PTE_P | PTE_RW;
+	build_syscall_doorbell(vm);
 }
 
 static void set_gate(uint8_t *idt, unsigned vec, uint64_t handler)
@@ -218,8 +236,8 @@ static int set_msrs(struct vmm_vcpu *vc)
 		.m = { .nmsrs = 5 },
 		.e = {
 			{ .index = MSR_STAR, .data = (uint64_t)PVRT_CS0 << 32 },
-			{ .index = MSR_LSTAR, .data = PVRT_TRAMPOLINE_VA },
-			{ .index = MSR_CSTAR, .data = PVRT_TRAMPOLINE_VA },
+			{ .index = MSR_LSTAR, .data = PVRT_SYSCALL_VA },
+			{ .index = MSR_CSTAR, .data = PVRT_SYSCALL_VA },
 			/* syscall enters with IF, TF, DF, AC and NT clear */
 			{ .index = MSR_SFMASK, .data = 0x47700 },
 			{ .index = MSR_KERNEL_GS_BASE, .data = 0 },

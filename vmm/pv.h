@@ -24,6 +24,8 @@ struct pvrt_frame *pvrt_frame_at(struct vmm *vm, uint64_t va);
 
 /* pv-fast.c: PVRT_OP_FAST, the runtime's hot paths done natively. */
 void pvrt_fast_path(struct vmm_vcpu *vc, uint64_t frame_va);
+/* A store to PVRT_DOORBELL_GPA: the guest's hypercall or syscall, from ring 3. */
+void pvrt_fast_syscall(struct vmm_vcpu *vc);
 
 /* pv-builder.c: lay out a PV kernel, initrd and start_info as Xen's builder does. */
 int pv_build(struct vmm *vm);

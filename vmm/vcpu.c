@@ -149,6 +149,10 @@ static bool handle_exit(struct vmm_vcpu *vc)
 			run->msr.error = 1;
 		return true;
 	case KVM_EXIT_MMIO:
+		if (vc->vm->opt.pv && run->mmio.phys_addr == PVRT_DOORBELL_GPA) {
+			pvrt_fast_syscall(vc);
+			return true;
+		}
 		if (!run->mmio.is_write)
 			memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
 		return true;

@@ -31,9 +31,22 @@
 #define PVRT_M2P_VA         0xffff808000000000ull
 #define PVRT_L4_SLOT_TRAMP  256
 #define PVRT_L4_SLOT_M2P    257
+#define PVRT_L4_SLOT_SYSCALL 258
 #define PVRT_L4_SLOT_RT     261
 #define PVRT_L4_SLOT_DMAP   262
-#define PVRT_NR_L4_SLOTS    4	/* the runtime's slots, in pvrt_global.rt_l4e order */
+#define PVRT_NR_L4_SLOTS    5	/* the runtime's slots, in pvrt_global.rt_l4e order */
+
+/*
+ * Where LSTAR and CSTAR point: a user-executable page whose one instruction
+ * stores to the next page, which is guest-physical space with no memory
+ * behind it. The store exits to the VMM as MMIO straight from ring 3, with
+ * no exception delivered through the (emulated) ring 0: the VMM does the
+ * guest's hypercall there (vmm/pv-fast.c), or sends the vCPU on to
+ * PVRT_TRAMPOLINE_VA and the runtime's entry.
+ */
+#define PVRT_SYSCALL_VA     0xffff810000000000ull
+#define PVRT_DOORBELL_VA    (PVRT_SYSCALL_VA + 0x1000)
+#define PVRT_DOORBELL_GPA   0xf0f00000ull
 
 
 /* Offsets inside the runtime region. */
@@ -41,6 +54,7 @@
 #define PVRT_IMAGE_MAX      0x100000
 #define PVRT_IDT_OFF        0x100000
 #define PVRT_PT_OFF         0x102000	/* runtime page tables, 16 pages */
+#define PVRT_SYSCALL_PAGE_OFF 0x118000	/* the page at PVRT_SYSCALL_VA */
 #define PVRT_BITMAP_PT_OFF  0x120000	/* frame is a validated page table */
 #define PVRT_BITMAP_L4_OFF  0x140000	/* frame is (was) used as an L4 */
 #define PVRT_VCPU_OFF       0x200000
@@ -157,6 +171,7 @@ struct pvrt_global {
 
 static const unsigned pvrt_l4_slot[PVRT_NR_L4_SLOTS] = {
 	PVRT_L4_SLOT_TRAMP, PVRT_L4_SLOT_M2P, PVRT_L4_SLOT_RT, PVRT_L4_SLOT_DMAP,
+	PVRT_L4_SLOT_SYSCALL,
 };
 #endif
 
