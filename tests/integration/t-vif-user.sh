@@ -6,7 +6,10 @@
 # through the gateway 10.0.2.2, and takes a file from the host through a
 # host forward and hands it back through another; both checksums must
 # hold. A forward on a port already taken and a bad hostfwd= are refused
-# clearly, and the forwards close when the vif is detached.
+# clearly, and the forwards close when the vif is detached. As root, the
+# xenkvmd of this test runs without CAP_NET_ADMIN, as a user's would: a
+# vif with no bridge= or script= then falls back to user-mode networking,
+# and network=tap is refused with the reason.
 if [ "$(id -u)" = 0 ] && [ -z "$XENKVM_IN_NETNS" ] && command -v unshare >/dev/null; then
 	XENKVM_IN_NETNS=1 exec unshare -n sh "$0" "$@"
 fi
@@ -31,6 +34,26 @@ wait_log() {	# pattern seconds
 	fail "no '$1' on the console within $2 s"
 }
 md5() { md5sum < "$1" | cut -d' ' -f1; }
+
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	# xl starts the xenkvmd that every later command of this test talks to.
+	setpriv --bounding-set=-net_admin "$XL" list >/dev/null || fail "xl list"
+	cat > "$dir/pvh.cfg" <<CFG
+name = "p1"
+type = "pvh"
+kernel = "$BUILD/guests/pvh64.elf"
+memory = 16
+vif = [ "mac=00:16:3e:00:02:01" ]
+CFG
+	"$XL" create -p "$dir/pvh.cfg" || fail "a vif without bridge= was refused without CAP_NET_ADMIN"
+	"$XL" dmesg | grep -q "cannot create TAP device .*Operation not permitted.*; no bridge= or script=, so user-mode networking instead" ||
+		fail "no fallback to user-mode networking in xl dmesg"
+	"$XL" destroy p1 || fail "xl destroy p1"
+	sed -i 's/mac=00:16:3e:00:02:01/network=tap/' "$dir/pvh.cfg"
+	"$XL" create -p "$dir/pvh.cfg" > "$dir/tap.out" 2>&1 && fail "network=tap was accepted without CAP_NET_ADMIN"
+	grep -q "Operation not permitted (a TAP needs root or CAP_NET_ADMIN; network=user needs neither)" \
+		"$dir/tap.out" || fail "no clear error for network=tap: $(cat "$dir/tap.out")"
+fi
 
 mkdir -p "$dir/www"
 head -c 1000000 /dev/urandom > "$dir/www/file"
