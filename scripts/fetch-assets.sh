@@ -15,10 +15,21 @@ if [ -z "$kpkg" ]; then
 	exit 1
 fi
 fetch_debs "$kpkg" busybox-static || exit 1
-rm -rf "$CACHE/root" && mkdir -p "$CACHE/root"
-for d in "${kpkg}"_*.deb busybox-static_*.deb; do
-	dpkg -x "$d" "$CACHE/root"
-done
+# Tests in several trees run this at once: the extracted tree is replaced
+# only when the packages changed, and never emptied while another test
+# reads it (a fresh copy is made aside and renamed into place).
+stamp=$(ls "${kpkg}"_*.deb busybox-static_*.deb)
+if [ "$(cat "$CACHE/root.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -x "$CACHE/root/bin/busybox" ]; then
+	new=$(mktemp -d "$CACHE/root.new.XXXXXX")
+	for d in "${kpkg}"_*.deb busybox-static_*.deb; do
+		dpkg -x "$d" "$new" || { rm -rf "$new"; exit 1; }
+	done
+	old="$CACHE/root.old.$$"
+	mv -T "$CACHE/root" "$old" 2>/dev/null
+	mv -T "$new" "$CACHE/root" || rm -rf "$new"
+	rm -rf "$old"
+	echo "$stamp" > "$CACHE/root.stamp"
+fi
 kver=${kpkg#linux-image-}
 ln -sf "root/boot/vmlinuz-$kver" "$CACHE/vmlinuz"
 echo "$kver" > "$CACHE/kernel-version"

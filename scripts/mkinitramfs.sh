@@ -30,6 +30,22 @@ done
 for m in block/xen-blkfront.ko net/xen-netfront.ko; do
 	[ -f "$mods/$m" ] && cp "$mods/$m" "$work/lib/modules/"
 done
+# busybox ships no udhcpc script: this one sets the lease's address and
+# default route and says so on the console.
+mkdir -p "$work/etc/udhcpc"
+cat > "$work/etc/udhcpc/default.script" <<'DHCP'
+#!/bin/busybox sh
+case $1 in
+deconfig)
+	ifconfig "$interface" 0.0.0.0 up ;;
+bound|renew)
+	ifconfig "$interface" "$ip" netmask "${subnet:-255.255.255.0}" up
+	[ -n "$router" ] && route add default gw "${router%% *}" dev "$interface" 2>/dev/null
+	echo "xenkvm-init: dhcp $interface $ip router ${router%% *} dns ${dns%% *}" ;;
+esac
+exit 0
+DHCP
+chmod +x "$work/etc/udhcpc/default.script"
 cat > "$work/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox mkdir -p /usr/bin /usr/sbin
@@ -102,6 +118,32 @@ if grep -q 'xenkvm.test=vbd' /proc/cmdline; then
 	fi
 	while [ -b /dev/xvdb ]; do sleep 1; done
 	echo "xenkvm-init: xvdb gone"
+	idle
+fi
+if grep -q 'xenkvm.test=usernet' /proc/cmdline; then
+	# User-mode networking (network=user): an address by DHCP; a file
+	# fetched over HTTP from the host's loopback, port xenkvm.http=,
+	# through the gateway 10.0.2.2; a file taken on port 7000 and given
+	# back on port 7001, both reached by the host through forwards.
+	read -r cmdline < /proc/cmdline
+	arg() { for w in $cmdline; do case $w in "xenkvm.$1="*) echo "${w#*=}" ;; esac; done; }
+	i=0
+	while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
+	echo "xenkvm-init: eth0 $(cat /sys/class/net/eth0/address)"
+	udhcpc -i eth0 -s /etc/udhcpc/default.script -f -q -n -t 10 -T 2 ||
+		echo "xenkvm-init: dhcp failed"
+	if wget -q -O /tmp/get "http://10.0.2.2:$(arg http)/file"; then
+		echo "xenkvm-init: fetched md5 $(md5sum < /tmp/get)"
+	else
+		echo "xenkvm-init: fetch failed"
+	fi
+	echo "xenkvm-init: listening on 7000"
+	nc -l -p 7000 > /tmp/in
+	echo "xenkvm-init: received $(stat -c %s /tmp/in) bytes"
+	echo "xenkvm-init: received md5 $(md5sum < /tmp/in)"
+	echo "xenkvm-init: serving on 7001"
+	nc -l -p 7001 < /tmp/in
+	echo "xenkvm-init: network test done"
 	idle
 fi
 if grep -q 'xenkvm.test=vif' /proc/cmdline; then

@@ -40,12 +40,15 @@ void dom0_log(struct dom0 *z, const char *fmt, ...)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+	/* Backend threads log too: one line at a time. */
+	flockfile(z->log);
 	fprintf(z->log, "[%s] ", when);
 	va_start(ap, fmt);
 	vfprintf(z->log, fmt, ap);
 	va_end(ap);
 	fputc('\n', z->log);
 	fflush(z->log);
+	funlockfile(z->log);
 }
 
 void dom0_path(const struct dom0 *z, char *out, size_t size, const char *fmt, ...)

@@ -28,27 +28,37 @@ static int set_up(const char *ifname)
 	return rc;
 }
 
+/* Callers tell "no permission" (fall back to user-mode networking) from other failures. */
+static int close_keeping_errno(int fd)
+{
+	int e = errno;
+
+	close(fd);
+	errno = e;
+	return -1;
+}
+
 int tap_create(const char *ifname, char *err, size_t errlen)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
 	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open /dev/net/tun: %s", strerror(errno));
+		snprintf(err, errlen, "cannot open /dev/net/tun: %s%s", strerror(errno),
+			 errno == EACCES ? " (a TAP needs root or CAP_NET_ADMIN; network=user "
+			 "needs neither)" : "");
 		return -1;
 	}
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		snprintf(err, errlen, "cannot create TAP device %s: %s%s", ifname, strerror(errno),
-			 errno == EPERM ? " (a vif needs root or CAP_NET_ADMIN; user-mode "
-			 "networking is not available yet)" : "");
-		close(fd);
-		return -1;
+			 errno == EPERM ? " (a TAP needs root or CAP_NET_ADMIN; network=user "
+			 "needs neither)" : "");
+		return close_keeping_errno(fd);
 	}
 	if (set_up(ifname) < 0) {
 		snprintf(err, errlen, "cannot bring %s up: %s", ifname, strerror(errno));
-		close(fd);
-		return -1;
+		return close_keeping_errno(fd);
 	}
 	return fd;
 }

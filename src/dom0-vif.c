@@ -4,15 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/if_tun.h>
-#include <linux/virtio_net.h>
 #include <sys/eventfd.h>
-#include <sys/uio.h>
 #include <unistd.h>
 #include "devices/vif-queue.h"
 #include "src/dom0-grant.h"
 #include "src/dom0-link.h"
 #include "src/dom0-tap.h"
+#include "src/net-slirp.h"
 #include "src/dom0-vif.h"
 #include "src/dom0-xenbus.h"
 #include "src/dom0-xenstore.h"
@@ -28,9 +26,10 @@ struct vif {
 	uint32_t domid, devid;
 	struct vif_spec spec;
 	char ifname[16], mac[18];
-	char fe[96], be[96];
+	char hostname[DOM_NAME_MAX];	/* what user-mode DHCP calls the guest */
 	enum xenbus_state state;
-	int tap_fd;
+	struct net_endpoint *ep;	/* the host side: a TAP or user-mode network */
+	bool user_net;
 	uint32_t refs[2];	/* tx, rx */
 	void *rings[2];
 	uint32_t port;
@@ -64,7 +63,8 @@ static int write_device_nodes(struct dom0 *z, struct vif *v)
 	rc |= xb_printf(z, v->xb.be, "handle", "%u", v->devid);
 	rc |= xb_printf(z, v->xb.be, "mac", "%s", v->mac);
 	rc |= xb_printf(z, v->xb.be, "type", "vif");
-	rc |= xb_printf(z, v->xb.be, "vifname", "%s", v->ifname);
+	if (!v->user_net)
+		rc |= xb_printf(z, v->xb.be, "vifname", "%s", v->ifname);
 	if (v->spec.bridge[0])
 		rc |= xb_printf(z, v->xb.be, "bridge", "%s", v->spec.bridge);
 	if (v->spec.script[0])
@@ -103,38 +103,6 @@ static void *grant_get(void *arg, uint32_t gref, bool writable)
 static void grant_put(void *arg, uint32_t gref, bool writable)
 {
 	dom0_gnt_put(arg, gref, writable);
-}
-
-/* A full TAP queue drops the frame, as a full NIC queue would. */
-static int tap_send(void *arg, const void *frame, size_t len)
-{
-	struct vif *v = arg;
-	struct virtio_net_hdr h = { 0 };	/* checksums are done: nothing to ask */
-	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)frame, len } };
-
-	return writev(v->tap_fd, iov, 2) == (ssize_t)(sizeof(h) + len) ? 0 : -1;
-}
-
-static ssize_t tap_recv(void *arg, void *buf, size_t size, struct vif_rx_meta *m)
-{
-	struct vif *v = arg;
-	struct virtio_net_hdr h;
-	struct iovec iov[2] = { { &h, sizeof(h) }, { buf, size } };
-	ssize_t n = readv(v->tap_fd, iov, 2);
-
-	if (n <= (ssize_t)sizeof(h))
-		return -1;
-	m->csum_blank = h.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
-	m->data_validated = h.flags & VIRTIO_NET_HDR_F_DATA_VALID;
-	switch (h.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
-	case VIRTIO_NET_HDR_GSO_TCPV4:
-		m->gso_type = NETIF_GSO_TYPE_TCPV4, m->gso_size = h.gso_size;
-		break;
-	case VIRTIO_NET_HDR_GSO_TCPV6:
-		m->gso_type = NETIF_GSO_TYPE_TCPV6, m->gso_size = h.gso_size;
-		break;
-	}
-	return n - (ssize_t)sizeof(h);
 }
 
 static void queue_notify(void *arg)
@@ -239,20 +207,22 @@ static void set_offloads(struct dom0 *z, struct vif *v)
 {
 	unsigned f = 0;
 	bool sg = xb_read_uint(z, v->xb.fe, "feature-sg", 0) == 1;
+	int used;
 
 	if (xb_read_uint(z, v->xb.fe, "feature-no-csum-offload", 0) != 1) {
-		f |= TUN_F_CSUM;
+		f |= NET_OFFLOAD_CSUM;
 		if (sg && xb_read_uint(z, v->xb.fe, "feature-gso-tcpv4", 0) == 1)
-			f |= TUN_F_TSO4;
+			f |= NET_OFFLOAD_TSO4;
 		if (sg && xb_read_uint(z, v->xb.fe, "feature-gso-tcpv6", 0) == 1)
-			f |= TUN_F_TSO6;
+			f |= NET_OFFLOAD_TSO6;
 	}
 	v->q.rings.rx_sg = sg;
-	if (tap_set_offload(v->tap_fd, f) < 0)
-		vlog(z, v, "cannot set TAP offloads %#x: %s", f, strerror(errno));
+	used = v->ep->ops->set_offloads(v->ep, f);
+	if (used < 0)
+		vlog(z, v, "cannot set the host's offloads %#x: %s", f, strerror(errno));
 	else
-		vlog(z, v, "offloads from the host:%s%s%s", f & TUN_F_CSUM ? " csum" : " none",
-		     f & TUN_F_TSO4 ? " tso4" : "", f & TUN_F_TSO6 ? " tso6" : "");
+		vlog(z, v, "offloads from the host:%s%s%s", used & NET_OFFLOAD_CSUM ? " csum" : " none",
+		     used & NET_OFFLOAD_TSO4 ? " tso4" : "", used & NET_OFFLOAD_TSO6 ? " tso6" : "");
 }
 
 static void connect_finish(struct dom0 *z, struct vif *v)
@@ -260,9 +230,8 @@ static void connect_finish(struct dom0 *z, struct vif *v)
 	vif_rings_init(&v->q.rings, v->rings[0], v->rings[1]);
 	set_offloads(z, v);
 	v->q.grants = (struct dev_grants){ grant_get, grant_put, v->dom };
-	v->q.net = (struct vif_net){ tap_send, tap_recv, v };
+	v->q.ep = v->ep;
 	v->q.t.kick_fd = v->kick_fd;
-	v->q.net_fd = v->tap_fd;
 	v->q.notify = queue_notify;
 	v->q.broken = queue_broken;
 	v->q.arg = v;
@@ -304,8 +273,8 @@ static void free_vif(struct vif *v)
 		;
 	if (*pp)
 		*pp = v->next;
-	if (v->tap_fd >= 0)
-		close(v->tap_fd);
+	if (v->ep)
+		v->ep->ops->destroy(v->ep);
 	free(v);
 }
 
@@ -348,11 +317,56 @@ static struct vif *find(struct dom0 *z, uint32_t domid, uint32_t devid)
 	return NULL;
 }
 
+static void log_from_queue(void *arg, const char *msg)
+{
+	struct vif *v = arg;
+
+	vlog(v->z, v, "%s", msg);
+}
+
+static int plug_in_user(struct vif *v, char *err, size_t errlen)
+{
+	struct slirp_net_cfg c = { v->spec.user_guest, v->hostname, v->spec.hostfwds,
+				   v->spec.nr_hostfwds, log_from_queue, v };
+	char what[600];
+
+	v->user_net = true;
+	snprintf(v->ifname, sizeof(v->ifname), "user");
+	v->ep = slirp_endpoint(&c, err, errlen);
+	if (!v->ep)
+		return -1;
+	slirp_describe(&c, what, sizeof(what));
+	vlog(v->z, v, "%s", what);
+	return 0;
+}
+
+/* Without bridge= or script= nothing on the host waits for the TAP: a
+ * daemon that may not make one gives the guest user-mode networking. */
+static bool user_net_instead(const struct vif *v, int tap_errno)
+{
+	return v->spec.network == VIF_NET_DEFAULT && !v->spec.bridge[0] && !v->spec.script[0] &&
+	       (tap_errno == EPERM || tap_errno == EACCES);
+}
+
 static int plug_in(struct vif *v, char *err, size_t errlen)
 {
-	v->tap_fd = tap_create(v->ifname, err, errlen);
-	if (v->tap_fd < 0)
+	int fd;
+
+	if (v->spec.network == VIF_NET_USER)
+		return plug_in_user(v, err, errlen);
+	fd = tap_create(v->ifname, err, errlen);
+	if (fd < 0 && user_net_instead(v, errno)) {
+		vlog(v->z, v, "%s; no bridge= or script=, so user-mode networking instead", err);
+		return plug_in_user(v, err, errlen);
+	}
+	if (fd < 0)
 		return -1;
+	v->ep = tap_endpoint(fd);
+	if (!v->ep) {
+		close(fd);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	if (v->spec.script[0] && strcmp(v->spec.script, "vif-bridge"))
 		return tap_run_script(v->spec.script, v->ifname, v->spec.bridge, v->xb.be, err,
 				      errlen);
@@ -380,7 +394,8 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 		return -1;
 	}
 	v->z = z, v->dom = d, v->domid = d->domid, v->devid = devid, v->spec = *vs;
-	v->tap_fd = v->kick_fd = v->link_fd = -1;
+	v->kick_fd = v->link_fd = -1;
+	snprintf(v->hostname, sizeof(v->hostname), "%s", d->name);
 	if (!vs->mac_given)
 		vif_random_mac(v->spec.mac);
 	m = v->spec.mac;

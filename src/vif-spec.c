@@ -145,6 +145,10 @@ static int set_key(struct vif_spec *v, const char *key, const char *val, char *e
 			v->devid = (int)n;
 		return 0;
 	}
+	if (!strcmp(key, "network"))
+		return vif_set_network(v, val, err, errlen);
+	if (!strcmp(key, "hostfwd"))
+		return vif_add_hostfwd(v, val, err, errlen);
 	if (!strcmp(key, "accel"))
 		return bad(err, errlen, "vif parameter 'accel' is not supported");
 	return bad(err, errlen, "unknown vif parameter '%s'", key);
@@ -154,7 +158,7 @@ int vif_spec_parse(const char *spec, struct vif_spec *v, char *err, size_t errle
 {
 	const char *p = spec;
 
-	*v = (struct vif_spec){ .devid = -1, .trusted = true };
+	*v = (struct vif_spec){ .devid = -1, .trusted = true, .user_guest = VIF_USER_GUEST };
 	strcpy(v->type, "vif");
 	while (*p) {
 		char param[512], *eq;
@@ -181,5 +185,5 @@ int vif_spec_parse(const char *spec, struct vif_spec *v, char *err, size_t errle
 			break;
 		p = comma + 1;
 	}
-	return 0;
+	return vif_check_user(v, err, errlen);
 }
