@@ -301,7 +301,8 @@ static int setup_queue(struct dom0 *z, struct vbd *v, unsigned i, unsigned order
 		     q->grefs[0], dir);
 		return -1;
 	}
-	vbd_ring_init(&q->q.ring, q->ring, (size_t)q->nr_grefs * XEN_PAGE_SIZE);
+	q->q.ring = q->ring;
+	q->q.ring_bytes = (size_t)q->nr_grefs * XEN_PAGE_SIZE;
 	q->kick_fd = eventfd(0, EFD_CLOEXEC);
 	q->link_fd = fcntl(v->dom->link_fd, F_DUPFD_CLOEXEC, 0);
 	if (q->kick_fd < 0 || q->link_fd < 0 ||
@@ -355,7 +356,8 @@ static void connect_finish(struct dom0 *z, struct vbd *v)
 		q->q.broken = queue_broken;
 		q->q.arg = q;
 		if (vbd_queue_start(&q->q)) {
-			fail(z, v, "cannot start an I/O thread: %s", strerror(errno));
+			fail(z, v, "cannot start a ring's I/O (io_uring and thread): %s",
+			     strerror(errno));
 			return;
 		}
 	}
