@@ -76,11 +76,12 @@ static void take_requests(struct vbd_service *s, char *err, size_t errlen)
 {
 	while (release_held(s) && !s->draining && s->free) {
 		struct vbd_req *rq = s->free;
-		int rc = vbd_ring_take(&s->ring, s->disk, &s->grants, rq, err, errlen);
 
-		if (rc <= 0)
-			return;
 		s->free = rq->next;
+		if (vbd_ring_take(&s->ring, s->disk, &s->grants, rq, err, errlen) <= 0) {
+			recycle(s, rq);
+			return;
+		}
 		if (rq->kind == VBD_ANSWERED) {
 			vbd_ring_answer(&s->ring, rq);
 			recycle(s, rq);

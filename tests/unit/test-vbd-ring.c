@@ -188,12 +188,14 @@ Test(vbd_ring, flush_discard_and_unknown)
 	vh_push(&barrier, sizeof(barrier));
 	vh_push(&junk, sizeof(junk));
 	vh_serve();
-	cr_assert_eq(vh_rsp(0)->status, BLKIF_RSP_OKAY);
-	cr_assert_eq(vh_rsp(1)->status, BLKIF_RSP_OKAY);
+	cr_assert_eq(vh_ring.s.rsp_prod, 4);
+	cr_assert_eq(vh_rsp_for(1)->status, BLKIF_RSP_OKAY);
+	cr_assert_eq(vh_rsp_for(2)->status, BLKIF_RSP_OKAY);
+	cr_assert_eq(vh_rsp_for(2)->operation, BLKIF_OP_DISCARD);
 	cr_assert_eq(pread(vh_disk.fd, back, sizeof(back), 4096), 4096);
 	cr_assert_eq(back[0], 0, "discarded sectors read as zeros");
-	cr_assert_eq(vh_rsp(2)->status, BLKIF_RSP_EOPNOTSUPP);
-	cr_assert_eq(vh_rsp(3)->status, BLKIF_RSP_EOPNOTSUPP);
+	cr_assert_eq(vh_rsp_for(3)->status, BLKIF_RSP_EOPNOTSUPP);
+	cr_assert_eq(vh_rsp_for(4)->status, BLKIF_RSP_EOPNOTSUPP);
 }
 
 Test(vbd_ring, runaway_producer_breaks_the_ring)

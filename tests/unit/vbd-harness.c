@@ -62,6 +62,15 @@ struct blkif_response *vh_rsp(unsigned i)
 	return &vh_ring.s.ring[i % 32].rsp;
 }
 
+struct blkif_response *vh_rsp_for(uint64_t id)
+{
+	for (uint32_t i = 0; i < vh_ring.s.rsp_prod; i++)
+		if (vh_rsp(i)->id == id)
+			return vh_rsp(i);
+	cr_assert_fail("no response to request %llu", (unsigned long long)id);
+	return NULL;
+}
+
 struct blkif_request_rw vh_rw(uint8_t op, uint64_t id, uint64_t sector, unsigned nseg)
 {
 	struct blkif_request_rw r = { .operation = op, .nr_segments = (uint8_t)nseg, .id = id,

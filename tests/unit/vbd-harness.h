@@ -29,6 +29,8 @@ void vh_teardown(void);
 /* The frontend queues a request; responses are read back by index. */
 void vh_push(const void *req, size_t len);
 struct blkif_response *vh_rsp(unsigned i);
+/* The published response to request id (answers come in the order requests finish). */
+struct blkif_response *vh_rsp_for(uint64_t id);
 /* A read or write of nseg whole pages, gref i for segment i. */
 struct blkif_request_rw vh_rw(uint8_t op, uint64_t id, uint64_t sector, unsigned nseg);
 /* The backend's service of vh_ring over io_uring, depth requests in flight at most. */
