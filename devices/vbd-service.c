@@ -58,7 +58,8 @@ static void recycle(struct vbd_service *s, struct vbd_req *rq)
 
 static void start(struct vbd_service *s, struct vbd_req *rq)
 {
-	s->inflight++;
+	if (++s->inflight > s->max_inflight)
+		s->max_inflight = s->inflight;
 	s->io->start(s->io, rq);
 }
 

@@ -21,6 +21,7 @@ struct vbd_service {
 	struct vbd_req *slots, *free;
 	struct vbd_req *held;		/* a flush waiting for the I/O before it */
 	bool draining;			/* take nothing more from the ring */
+	unsigned max_inflight;		/* the most seen at once */
 };
 
 /* 0, or -1 (out of memory). depth is capped at the ring's size. */

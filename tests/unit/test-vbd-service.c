@@ -214,6 +214,7 @@ Test(vbd_service, no_more_than_depth_in_flight)
 		run();
 	}
 	cr_assert_eq(vh_ring.s.rsp_prod, 10, "everything on the ring answered in the end");
+	cr_assert_eq(svc.max_inflight, 4);
 }
 
 Test(vbd_service, depth_is_capped_at_the_ring_size)
