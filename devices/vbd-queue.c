@@ -6,10 +6,12 @@ static void serve(struct vbd_queue *q)
 	char err[160];
 	int rc = vbd_service_run(&q->svc, err, sizeof(err));
 
-	if (rc < 0)
+	if (rc < 0) {
 		q->broken(q->arg, err);
-	else if (rc > 0)
+	} else if (rc > 0) {
+		q->events++;
 		q->notify(q->arg);
+	}
 }
 
 static void *queue_thread(void *arg)
@@ -18,12 +20,12 @@ static void *queue_thread(void *arg)
 
 	/* Requests may be waiting from before the channel was bound. */
 	serve(q);
-	while (!dev_thread_stopping(&q->t) && vbd_uring_wait(&q->io) == 0)
+	while (!dev_thread_stopping(&q->t) && vbd_uring_wait(&q->io, -1) == 0)
 		serve(q);
 	/* The ring and the granted pages go once this returns: the kernel must be done with them. */
 	q->svc.draining = true;
 	while (!vbd_service_idle(&q->svc)) {
-		vbd_uring_wait(&q->io);
+		vbd_uring_wait(&q->io, -1);
 		serve(q);
 	}
 	return NULL;

@@ -25,6 +25,7 @@ struct vbd_queue {
 	struct dev_thread t;			/* t.kick_fd: set before start */
 	/* The thread's own. */
 	bool started;
+	uint64_t events;			/* sent to the frontend */
 	struct vbd_uring io;
 	struct vbd_service svc;
 };

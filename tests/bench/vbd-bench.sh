@@ -44,4 +44,6 @@ for op in seqwrite seqread randread; do
 		v = (op == "randread") ? "" : (r >= 0.8 ? " (ok)" : " (under 0.8)")
 		printf "%-34s %9.1f %s   host %9.1f %s   ratio %.2f%s\n", "PV guest xvda " op ":", g, u, h, u, r, v }'
 done
+# How much of the ring the backend kept busy (logged as each queue stops).
+"$XL" dmesg | sed -n 's/.*vbd xvda: queue \([0-9]*\): \(.*\)/backend queue \1: \2/p'
 exit $status
