@@ -20,12 +20,12 @@ static void *queue_thread(void *arg)
 
 	/* Requests may be waiting from before the channel was bound. */
 	serve(q);
-	while (!dev_thread_stopping(&q->t) && vbd_uring_wait(&q->io, -1) == 0)
+	while (!dev_thread_stopping(&q->t) && vbd_uring_wait(&q->io) == 0)
 		serve(q);
 	/* The ring and the granted pages go once this returns: the kernel must be done with them. */
 	q->svc.draining = true;
 	while (!vbd_service_idle(&q->svc)) {
-		vbd_uring_wait(&q->io, -1);
+		vbd_uring_wait(&q->io);
 		serve(q);
 	}
 	return NULL;

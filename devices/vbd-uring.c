@@ -193,18 +193,13 @@ void vbd_uring_fini(struct vbd_uring *u)
 	io_uring_queue_exit(&u->ring);
 }
 
-int vbd_uring_wait(struct vbd_uring *u, long timeout_us)
+int vbd_uring_wait(struct vbd_uring *u)
 {
-	struct __kernel_timespec ts = { timeout_us / 1000000, timeout_us % 1000000 * 1000 };
-	struct io_uring_cqe *cqe;
 	int rc;
 
 	if (u->failed)
 		return 0;
-	if (timeout_us < 0)
-		rc = io_uring_submit_and_wait(&u->ring, 1);
-	else
-		rc = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
+	rc = io_uring_submit_and_wait(&u->ring, 1);
 	/* EBUSY: completions to reap first, which the caller does next. */
-	return rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY && rc != -ETIME ? rc : 0;
+	return rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY ? rc : 0;
 }

@@ -26,10 +26,7 @@ int vbd_uring_init(struct vbd_uring *u, const struct vbd_disk *disk, unsigned de
 		   int kick_fd);
 /* Everything started must have been reaped. */
 void vbd_uring_fini(struct vbd_uring *u);
-/*
- * Sleeps until some I/O finishes or the kick fd is signalled, or for at
- * most timeout_us when that is not negative; 0 or -errno.
- */
-int vbd_uring_wait(struct vbd_uring *u, long timeout_us);
+/* Sleeps until some I/O finishes or the kick fd is signalled; 0 or -errno. */
+int vbd_uring_wait(struct vbd_uring *u);
 
 #endif

@@ -182,7 +182,7 @@ Test(vbd_uring, kick_eventfd_wakes_the_wait_each_time)
 	cr_assert_eq(vbd_uring_init(&vh_io, &vh_disk, 4, kick), 0);
 	for (int round = 0; round < 3; round++) {
 		cr_assert_eq(write(kick, &one, sizeof(one)), sizeof(one));
-		cr_assert_eq(vbd_uring_wait(&vh_io, -1), 0);
+		cr_assert_eq(vbd_uring_wait(&vh_io), 0);
 		cr_assert_eq(vh_io.io.reap(&vh_io.io, done, 4), 0, "a kick finishes no request");
 	}
 	vbd_uring_fini(&vh_io);

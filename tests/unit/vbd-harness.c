@@ -123,7 +123,7 @@ int vh_serve_err(char *err, size_t errlen)
 		notify |= rc;
 		if (vbd_service_idle(&vh_svc))
 			return vh_svc.ring.broken ? -1 : notify;
-		cr_assert_eq(vbd_uring_wait(&vh_io, -1), 0);
+		cr_assert_eq(vbd_uring_wait(&vh_io), 0);
 	}
 }
 
