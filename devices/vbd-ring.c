@@ -177,7 +177,7 @@ static int64_t queued(struct vbd_ring *r, char *err, size_t errlen)
 }
 
 int vbd_ring_take(struct vbd_ring *r, const struct vbd_disk *disk, const struct dev_grants *g,
-		  struct vbd_req *rq, char *err, size_t errlen)
+		  struct vbd_req *rq, bool ask_event, char *err, size_t errlen)
 {
 	union blkif_request req;
 	int64_t n;
@@ -185,7 +185,7 @@ int vbd_ring_take(struct vbd_ring *r, const struct vbd_disk *disk, const struct 
 	if (r->broken)
 		return -1;
 	n = queued(r, err, errlen);
-	if (n == 0) {
+	if (n == 0 && ask_event) {
 		/* Ask for an event at the next request, then look once more. */
 		__atomic_store_n(&r->sring->req_event, r->req_cons + 1, __ATOMIC_RELEASE);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);

@@ -43,11 +43,11 @@ void vbd_ring_init(struct vbd_ring *r, void *ring, size_t bytes);
  * Takes the next request into rq (rq->max_seg says how many segments it has
  * room for): 1 when one was taken, its pages claimed, rq->kind saying what
  * I/O it needs (VBD_ANSWERED: none, rq->status is the answer); 0 when the
- * ring is empty (an event is asked for at the next request); -1 when the
- * ring is broken (err says why; it stays broken).
+ * ring is empty (with ask_event, an event is asked for at the next request
+ * first); -1 when the ring is broken (err says why; it stays broken).
  */
 int vbd_ring_take(struct vbd_ring *r, const struct vbd_disk *disk, const struct dev_grants *g,
-		  struct vbd_req *rq, char *err, size_t errlen);
+		  struct vbd_req *rq, bool ask_event, char *err, size_t errlen);
 /* Releases rq's pages and puts its response on the ring (none on a broken ring). */
 void vbd_ring_answer(struct vbd_ring *r, struct vbd_req *rq);
 /* Publishes the responses put so far; 1 when the frontend asked for an event. */

@@ -56,10 +56,16 @@ static void recycle(struct vbd_service *s, struct vbd_req *rq)
 	s->free = rq;
 }
 
+static bool is_rw(const struct vbd_req *rq)
+{
+	return rq->kind == VBD_READ || rq->kind == VBD_WRITE;
+}
+
 static void start(struct vbd_service *s, struct vbd_req *rq)
 {
 	if (++s->inflight > s->max_inflight)
 		s->max_inflight = s->inflight;
+	s->rw_inflight += is_rw(rq);
 	s->io->start(s->io, rq);
 }
 
@@ -79,7 +85,10 @@ static void take_requests(struct vbd_service *s, char *err, size_t errlen)
 		struct vbd_req *rq = s->free;
 
 		s->free = rq->next;
-		if (vbd_ring_take(&s->ring, s->disk, &s->grants, rq, err, errlen) <= 0) {
+		/* A read or write finishing soon brings us back to the ring; a
+		 * flush may take long, so with only flushes in flight ask for an event. */
+		if (vbd_ring_take(&s->ring, s->disk, &s->grants, rq, !s->rw_inflight, err,
+				  errlen) <= 0) {
 			recycle(s, rq);
 			return;
 		}
@@ -102,6 +111,7 @@ static unsigned reap(struct vbd_service *s)
 	while ((n = s->io->reap(s->io, done, REAP_BATCH)) > 0) {
 		for (unsigned i = 0; i < n; i++) {
 			s->inflight--;
+			s->rw_inflight -= is_rw(done[i]);
 			vbd_ring_answer(&s->ring, done[i]);
 			recycle(s, done[i]);
 		}

@@ -5,6 +5,9 @@
  * publishes the answers once per pass so the frontend gets one event per
  * batch. A flush starts only when everything taken before it has finished,
  * so it covers every write the frontend saw complete before issuing it.
+ * While reads or writes are in flight the ring is looked at again as each
+ * finishes, so the frontend is not asked for an event meanwhile (each one
+ * costs it a hypercall).
  */
 #ifndef XENKVM_VBD_SERVICE_H
 #define XENKVM_VBD_SERVICE_H
@@ -18,6 +21,7 @@ struct vbd_service {
 	struct dev_grants grants;
 	struct vbd_io *io;
 	unsigned depth, inflight;	/* in flight: started, not yet reaped */
+	unsigned rw_inflight;		/* of which reads and writes */
 	struct vbd_req *slots, *free;
 	struct vbd_req *held;		/* a flush waiting for the I/O before it */
 	bool draining;			/* take nothing more from the ring */

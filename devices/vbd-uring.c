@@ -162,8 +162,10 @@ static unsigned reap(struct vbd_io *io, struct vbd_req **done, unsigned max)
 		int res = cqe->res;
 
 		io_uring_cqe_seen(&u->ring, cqe);
-		if (!rq)
+		if (!rq) {
+			u->kicks++;
 			arm_kick(u);
+		}
 		else if (result(u, rq, res))
 			done[n++] = rq;
 	}

@@ -18,6 +18,7 @@ struct vbd_uring {
 	const struct vbd_disk *disk;
 	int kick_fd;			/* -1: none */
 	uint64_t kick_count;		/* where the kick read lands */
+	uint64_t kicks;			/* times the kick fd was read */
 	struct vbd_req *failed;		/* finished without reaching the kernel */
 };
 

@@ -218,10 +218,10 @@ static void release_queue(struct vbd *v, struct vbd_q *q)
 {
 	if (q->q.started) {
 		vbd_queue_stop(&q->q);
-		vlog(v->z, v, "queue %u: %llu requests served (%llu errors) with %llu events, "
-		     "at most %u in flight", (unsigned)(q - v->q),
+		vlog(v->z, v, "queue %u: %llu requests served (%llu errors), %llu events from "
+		     "the frontend, %llu to it, at most %u in flight", (unsigned)(q - v->q),
 		     (unsigned long long)q->q.svc.ring.requests,
-		     (unsigned long long)q->q.svc.ring.errors,
+		     (unsigned long long)q->q.svc.ring.errors, (unsigned long long)q->q.io.kicks,
 		     (unsigned long long)q->q.events, q->q.svc.max_inflight);
 	}
 	if (q->bound || q->bind_pending)

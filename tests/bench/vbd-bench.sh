@@ -23,7 +23,7 @@ extra = "console=hvc0 xenkvm.bench=vbd"
 disk = [ "$dir/disk.img,raw,xvda,rw" ]
 CFG
 log="$dir/console/1.log"
-"$XL" create "$dir/bench.cfg" >/dev/null 2>&1 || { echo "vbd bench: xl create failed"; exit 1; }
+out=$("$XL" create "$dir/bench.cfg" 2>&1) || { echo "vbd bench: xl create failed: $out"; exit 1; }
 while "$XL" list 2>/dev/null | grep -q '^vbdbench '; do sleep 0.5; done
 # The host does what the backend does: O_DIRECT where it opened the image so.
 mode=

@@ -260,3 +260,27 @@ Test(vbd_service, draining_takes_nothing_more)
 	cr_assert_eq(fake.nstarted, 0);
 	cr_assert(vbd_service_idle(&svc));
 }
+
+Test(vbd_service, requests_added_during_io_are_taken_without_an_event)
+{
+	push_reads(1, 1);
+	run();
+	cr_assert_eq(vh_ring.s.req_event, 1, "no event asked for while a read runs");
+	push_reads(1, 2);	/* the frontend sees no need to notify */
+	finish(1, BLKIF_RSP_OKAY);
+	run();
+	cr_assert(in_flight(2), "taken when the first finished");
+	finish(2, BLKIF_RSP_OKAY);
+	run();
+	cr_assert_eq(vh_ring.s.req_event, 3, "idle again: an event at the next request");
+}
+
+Test(vbd_service, event_asked_for_while_only_a_flush_runs)
+{
+	struct blkif_request_rw flush = { .operation = BLKIF_OP_FLUSH_DISKCACHE, .id = 8 };
+
+	vh_push(&flush, sizeof(flush));
+	run();
+	cr_assert(in_flight(8));
+	cr_assert_eq(vh_ring.s.req_event, 2, "a flush may take long: a read must not wait for it");
+}
