@@ -1,46 +1,65 @@
 #include <errno.h>
-#include <stdint.h>
-#include <unistd.h>
 #include "devices/vbd-queue.h"
 
-static bool wait_kick(struct vbd_queue *q)
+static void serve(struct vbd_queue *q)
 {
-	uint64_t n;
+	char err[160];
+	int rc = vbd_service_run(&q->svc, err, sizeof(err));
 
-	while (read(q->t.kick_fd, &n, sizeof(n)) < 0)
-		if (errno != EINTR && errno != EAGAIN)
-			return false;
-	return !dev_thread_stopping(&q->t);
+	if (rc < 0) {
+		q->broken(q->arg, err);
+	} else if (rc > 0) {
+		q->events++;
+		q->notify(q->arg);
+	}
 }
 
 static void *queue_thread(void *arg)
 {
 	struct vbd_queue *q = arg;
-	char err[160];
 
 	/* Requests may be waiting from before the channel was bound. */
-	do {
-		int rc = vbd_ring_service(&q->ring, q->disk, &q->grants, err, sizeof(err));
-
-		if (rc < 0) {
-			q->broken(q->arg, err);
-			/* A broken ring is not served again; wait to be stopped. */
-			while (wait_kick(q))
-				;
-			break;
-		}
-		if (rc > 0)
-			q->notify(q->arg);
-	} while (wait_kick(q));
+	serve(q);
+	while (!dev_thread_stopping(&q->t) && vbd_uring_wait(&q->io) == 0)
+		serve(q);
+	/* The ring and the granted pages go once this returns: the kernel must be done with them. */
+	q->svc.draining = true;
+	while (!vbd_service_idle(&q->svc)) {
+		vbd_uring_wait(&q->io);
+		serve(q);
+	}
 	return NULL;
 }
 
 int vbd_queue_start(struct vbd_queue *q)
 {
-	return dev_thread_start(&q->t, queue_thread, q);
+	int rc = vbd_uring_init(&q->io, q->disk, VBD_QUEUE_DEPTH, q->t.kick_fd);
+
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
+	rc = vbd_service_init(&q->svc, q->ring, q->ring_bytes, q->disk, &q->grants, &q->io.io,
+			      VBD_QUEUE_DEPTH);
+	if (rc == 0 && dev_thread_start(&q->t, queue_thread, q)) {
+		vbd_service_fini(&q->svc);
+		rc = -1;
+	}
+	if (rc) {
+		vbd_uring_fini(&q->io);
+		errno = ENOMEM;
+		return -1;
+	}
+	q->started = true;
+	return 0;
 }
 
 void vbd_queue_stop(struct vbd_queue *q)
 {
+	if (!q->started)
+		return;
 	dev_thread_stop(&q->t);
+	vbd_service_fini(&q->svc);
+	vbd_uring_fini(&q->io);
+	q->started = false;
 }

@@ -1,50 +1,47 @@
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/uio.h>
-#include <unistd.h>
 #include "devices/vbd-ring.h"
-
-#define MAX_SEGS (BLKIF_MAX_INDIRECT_PAGES * BLKIF_SEGS_PER_INDIRECT_PAGE)
 
 void vbd_ring_init(struct vbd_ring *r, void *ring, size_t bytes)
 {
 	*r = (struct vbd_ring){ .sring = ring, .size = blkif_ring_size(bytes) };
 }
 
-/* The granted pages of one request, and the iovecs over them. */
-struct xfer {
-	const struct dev_grants *g;
-	bool to_guest;		/* a read: the pages are written */
-	unsigned n;
-	uint32_t gref[MAX_SEGS];
-	struct iovec iov[MAX_SEGS];
-	uint64_t sectors;
-};
-
-static void xfer_release(struct xfer *x)
+/* Reads claim their pages writable: the image is copied into them. */
+static bool to_guest(const struct vbd_req *rq)
 {
-	for (unsigned i = 0; i < x->n; i++)
-		x->g->put(x->g->arg, x->gref[i], x->to_guest);
-	x->n = 0;
+	return rq->kind == VBD_READ;
 }
 
-static bool xfer_add(struct xfer *x, const struct blkif_segment *s)
+static void release(struct vbd_req *rq)
 {
+	for (unsigned i = 0; i < rq->nseg; i++)
+		rq->g->put(rq->g->arg, rq->gref[i], to_guest(rq));
+	rq->nseg = 0;
+}
+
+static void refuse(struct vbd_req *rq, int16_t status)
+{
+	release(rq);
+	rq->kind = VBD_ANSWERED;
+	rq->status = status;
+}
+
+static bool claim(struct vbd_req *rq, const struct blkif_segment *s)
+{
+	unsigned first = s->first_sect, last = s->last_sect;
 	uint8_t *page;
 
-	if (s->first_sect > s->last_sect || s->last_sect >= BLKIF_SECTORS_PER_PAGE)
+	if (rq->nseg >= rq->max_seg || first > last || last >= BLKIF_SECTORS_PER_PAGE)
 		return false;
-	page = x->g->get(x->g->arg, s->gref, x->to_guest);
+	page = rq->g->get(rq->g->arg, s->gref, to_guest(rq));
 	if (!page)
 		return false;
-	x->gref[x->n] = s->gref;
-	x->iov[x->n].iov_base = page + s->first_sect * BLKIF_SECTOR_SIZE;
-	x->iov[x->n].iov_len = (size_t)(s->last_sect - s->first_sect + 1) * BLKIF_SECTOR_SIZE;
-	x->sectors += s->last_sect - s->first_sect + 1u;
-	x->n++;
+	rq->gref[rq->nseg] = s->gref;
+	rq->iov[rq->nseg].iov_base = page + first * BLKIF_SECTOR_SIZE;
+	rq->iov[rq->nseg].iov_len = (size_t)(last - first + 1) * BLKIF_SECTOR_SIZE;
+	rq->sectors += last - first + 1;
+	rq->nseg++;
 	return true;
 }
 
@@ -53,188 +50,182 @@ static bool in_disk(const struct vbd_disk *disk, uint64_t sector, uint64_t count
 	return sector <= disk->sectors && count <= disk->sectors - sector;
 }
 
-static int16_t do_io(const struct vbd_disk *disk, struct xfer *x, uint64_t sector)
+static void begin_rw(const struct vbd_disk *disk, struct vbd_req *rq, uint8_t op,
+		     uint64_t sector, unsigned nseg, unsigned max)
 {
-	off_t off = (off_t)(sector * BLKIF_SECTOR_SIZE);
-	struct iovec *iov = x->iov;
-	int cnt = (int)x->n, fd = disk->has_direct ? disk->direct_fd : disk->fd;
-
-	if (!in_disk(disk, sector, x->sectors))
-		return BLKIF_RSP_ERROR;
-	while (cnt > 0) {
-		ssize_t k = x->to_guest ? preadv(fd, iov, cnt > IOV_MAX ? IOV_MAX : cnt, off)
-					: pwritev(fd, iov, cnt > IOV_MAX ? IOV_MAX : cnt, off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		/* O_DIRECT wants more alignment than 512 bytes here: go buffered. */
-		if (k < 0 && errno == EINVAL && fd != disk->fd) {
-			fd = disk->fd;
-			continue;
-		}
-		if (k <= 0)
-			return BLKIF_RSP_ERROR;	/* a short read is past the image's end */
-		off += k;
-		while (cnt > 0 && (size_t)k >= iov->iov_len) {
-			k -= (ssize_t)iov->iov_len;
-			iov++, cnt--;
-		}
-		if (cnt > 0) {
-			iov->iov_base = (char *)iov->iov_base + k;
-			iov->iov_len -= (size_t)k;
-		}
-	}
-	return BLKIF_RSP_OKAY;
+	rq->op = op;
+	rq->sector = sector;
+	rq->kind = op == BLKIF_OP_READ ? VBD_READ : VBD_WRITE;
+	if ((op != BLKIF_OP_READ && op != BLKIF_OP_WRITE) || nseg == 0 || nseg > max ||
+	    (op == BLKIF_OP_WRITE && disk->readonly))
+		refuse(rq, BLKIF_RSP_ERROR);
 }
 
-static int16_t rw_segments(const struct vbd_disk *disk, const struct dev_grants *g,
-			   uint8_t op, uint64_t sector, const struct blkif_segment *segs,
-			   unsigned n)
+static void end_rw(const struct vbd_disk *disk, struct vbd_req *rq)
 {
-	static __thread struct xfer x;
-	int16_t st = BLKIF_RSP_ERROR;
-
-	if (op == BLKIF_OP_WRITE && disk->readonly)
-		return BLKIF_RSP_ERROR;
-	x.g = g, x.to_guest = op == BLKIF_OP_READ, x.n = 0, x.sectors = 0;
-	for (unsigned i = 0; i < n; i++)
-		if (!xfer_add(&x, &segs[i]))
-			goto out;
-	st = do_io(disk, &x, sector);
-out:
-	xfer_release(&x);
-	return st;
+	if (!in_disk(disk, rq->sector, rq->sectors))
+		refuse(rq, BLKIF_RSP_ERROR);
 }
 
-static int16_t do_rw(const struct vbd_disk *disk, const struct dev_grants *g,
-		     const struct blkif_request_rw *rq)
+static void take_rw(const struct vbd_disk *disk, struct vbd_req *rq,
+		    const struct blkif_request_rw *req)
 {
-	if (rq->nr_segments == 0 || rq->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
-		return BLKIF_RSP_ERROR;
-	return rw_segments(disk, g, rq->operation, rq->sector_number, rq->seg, rq->nr_segments);
+	begin_rw(disk, rq, req->operation, req->sector_number, req->nr_segments,
+		 BLKIF_MAX_SEGMENTS_PER_REQUEST);
+	for (unsigned i = 0; rq->kind != VBD_ANSWERED && i < req->nr_segments; i++)
+		if (!claim(rq, &req->seg[i]))
+			refuse(rq, BLKIF_RSP_ERROR);
+	if (rq->kind != VBD_ANSWERED)
+		end_rw(disk, rq);
 }
 
-/* The segment lists sit in granted pages: copy them out before use. */
-static int16_t do_indirect(const struct vbd_disk *disk, const struct dev_grants *g,
-			   const struct blkif_request_indirect *rq)
+/* One page of an indirect request's segment list, copied out before use. */
+static bool claim_list_page(struct vbd_req *rq, uint32_t gref, unsigned count)
 {
-	static __thread struct blkif_segment segs[MAX_SEGS];
-	unsigned n = rq->nr_segments, pages;
+	struct blkif_segment list[BLKIF_SEGS_PER_INDIRECT_PAGE];
+	const void *page = rq->g->get(rq->g->arg, gref, false);
 
-	if ((rq->indirect_op != BLKIF_OP_READ && rq->indirect_op != BLKIF_OP_WRITE) ||
-	    n == 0 || n > disk->max_indirect || n > MAX_SEGS)
-		return BLKIF_RSP_ERROR;
-	pages = (n + BLKIF_SEGS_PER_INDIRECT_PAGE - 1) / BLKIF_SEGS_PER_INDIRECT_PAGE;
-	for (unsigned p = 0; p < pages; p++) {
-		const void *page = g->get(g->arg, rq->indirect_grefs[p], false);
+	if (!page)
+		return false;
+	memcpy(list, page, count * sizeof(list[0]));
+	rq->g->put(rq->g->arg, gref, false);
+	for (unsigned i = 0; i < count; i++)
+		if (!claim(rq, &list[i]))
+			return false;
+	return true;
+}
+
+static void take_indirect(const struct vbd_disk *disk, struct vbd_req *rq,
+			  const struct blkif_request_indirect *req)
+{
+	unsigned n = req->nr_segments, max = disk->max_indirect;
+
+	begin_rw(disk, rq, req->indirect_op, req->sector_number, n,
+		 max < VBD_MAX_SEGS ? max : VBD_MAX_SEGS);
+	for (unsigned p = 0; rq->kind != VBD_ANSWERED && p * BLKIF_SEGS_PER_INDIRECT_PAGE < n; p++) {
 		unsigned here = n - p * BLKIF_SEGS_PER_INDIRECT_PAGE;
 
-		if (!page)
-			return BLKIF_RSP_ERROR;
 		if (here > BLKIF_SEGS_PER_INDIRECT_PAGE)
 			here = BLKIF_SEGS_PER_INDIRECT_PAGE;
-		memcpy(&segs[p * BLKIF_SEGS_PER_INDIRECT_PAGE], page, here * sizeof(segs[0]));
-		g->put(g->arg, rq->indirect_grefs[p], false);
+		if (!claim_list_page(rq, req->indirect_grefs[p], here))
+			refuse(rq, BLKIF_RSP_ERROR);
 	}
-	return rw_segments(disk, g, rq->indirect_op, rq->sector_number, segs, n);
+	if (rq->kind != VBD_ANSWERED)
+		end_rw(disk, rq);
 }
 
-static int16_t do_discard(const struct vbd_disk *disk, const struct blkif_request_discard *rq)
+static void take_discard(const struct vbd_disk *disk, struct vbd_req *rq,
+			 const struct blkif_request_discard *req)
 {
-	if (disk->readonly || !in_disk(disk, rq->sector_number, rq->nr_sectors))
-		return BLKIF_RSP_ERROR;
-	if (!disk->discard)
-		return BLKIF_RSP_EOPNOTSUPP;
-	if (rq->nr_sectors == 0)
-		return BLKIF_RSP_OKAY;
-	if (fallocate(disk->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		      (off_t)(rq->sector_number * BLKIF_SECTOR_SIZE),
-		      (off_t)(rq->nr_sectors * BLKIF_SECTOR_SIZE)) == 0)
-		return BLKIF_RSP_OKAY;
-	return errno == EOPNOTSUPP ? BLKIF_RSP_EOPNOTSUPP : BLKIF_RSP_ERROR;
+	rq->kind = VBD_DISCARD;
+	rq->sector = req->sector_number;
+	rq->sectors = req->nr_sectors;
+	if (disk->readonly || !in_disk(disk, rq->sector, rq->sectors))
+		refuse(rq, BLKIF_RSP_ERROR);
+	else if (!disk->discard)
+		refuse(rq, BLKIF_RSP_EOPNOTSUPP);
+	else if (rq->sectors == 0)
+		refuse(rq, BLKIF_RSP_OKAY);
 }
 
-static int16_t perform(const struct vbd_disk *disk, const struct dev_grants *g,
-		       const union blkif_request *rq)
+static uint64_t request_id(const union blkif_request *req)
 {
-	switch (rq->operation) {
+	switch (req->operation) {
+	case BLKIF_OP_INDIRECT: return req->indirect.id;
+	case BLKIF_OP_DISCARD: return req->discard.id;
+	default: return req->rw.id;	/* id sits at offset 8 in every layout */
+	}
+}
+
+static void parse(const struct vbd_disk *disk, const union blkif_request *req,
+		  struct vbd_req *rq)
+{
+	rq->id = request_id(req);
+	rq->op = req->operation;
+	switch (req->operation) {
 	case BLKIF_OP_READ:
 	case BLKIF_OP_WRITE:
-		return do_rw(disk, g, &rq->rw);
+		take_rw(disk, rq, &req->rw);
+		break;
 	case BLKIF_OP_INDIRECT:
-		return do_indirect(disk, g, &rq->indirect);
+		/* Answered as the read or write it carries. */
+		take_indirect(disk, rq, &req->indirect);
+		break;
 	case BLKIF_OP_FLUSH_DISKCACHE:
-		return fdatasync(disk->fd) == 0 ? BLKIF_RSP_OKAY : BLKIF_RSP_ERROR;
+		rq->kind = VBD_FLUSH;
+		break;
 	case BLKIF_OP_DISCARD:
-		return do_discard(disk, &rq->discard);
+		take_discard(disk, rq, &req->discard);
+		break;
 	default:
 		/* Barriers and the rest are not offered in xenstore. */
-		return BLKIF_RSP_EOPNOTSUPP;
+		refuse(rq, BLKIF_RSP_EOPNOTSUPP);
 	}
 }
 
-static uint64_t request_id(const union blkif_request *rq)
+/* Requests the frontend has queued past ours, or -1 when its index is impossible. */
+static int64_t queued(struct vbd_ring *r, char *err, size_t errlen)
 {
-	switch (rq->operation) {
-	case BLKIF_OP_INDIRECT: return rq->indirect.id;
-	case BLKIF_OP_DISCARD: return rq->discard.id;
-	default: return rq->rw.id;	/* id sits at offset 8 in every layout */
-	}
+	uint32_t prod = __atomic_load_n(&r->sring->req_prod, __ATOMIC_ACQUIRE);
+
+	if (prod - r->req_cons <= r->size)
+		return prod - r->req_cons;
+	snprintf(err, errlen, "frontend's req_prod %u is %u requests past the %u consumed "
+		 "(ring of %u)", prod, prod - r->req_cons, r->req_cons, r->size);
+	r->broken = true;
+	return -1;
 }
 
-static void respond(struct vbd_ring *r, const union blkif_request *rq, int16_t status)
+int vbd_ring_take(struct vbd_ring *r, const struct vbd_disk *disk, const struct dev_grants *g,
+		  struct vbd_req *rq, bool ask_event, char *err, size_t errlen)
 {
-	/* An indirect request is answered as the read or write it carried. */
-	uint8_t op = rq->operation == BLKIF_OP_INDIRECT ? rq->indirect.indirect_op
-							: rq->operation;
-	struct blkif_response rsp = { .id = request_id(rq), .operation = op, .status = status };
+	union blkif_request req;
+	int64_t n;
 
+	if (r->broken)
+		return -1;
+	n = queued(r, err, errlen);
+	if (n == 0 && ask_event) {
+		/* Ask for an event at the next request, then look once more. */
+		__atomic_store_n(&r->sring->req_event, r->req_cons + 1, __ATOMIC_RELEASE);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		n = queued(r, err, errlen);
+	}
+	if (n <= 0)
+		return n < 0 ? -1 : 0;
+	/* The frontend may rewrite the slot meanwhile: work on a copy. */
+	memcpy(&req, &r->sring->ring[r->req_cons & (r->size - 1)].req, sizeof(req));
+	r->req_cons++;
+	*rq = (struct vbd_req){ .g = g, .max_seg = rq->max_seg, .gref = rq->gref, .iov = rq->iov,
+				.status = BLKIF_RSP_OKAY };
+	parse(disk, &req, rq);
+	return 1;
+}
+
+void vbd_ring_answer(struct vbd_ring *r, struct vbd_req *rq)
+{
+	struct blkif_response rsp = { .id = rq->id, .operation = rq->op, .status = rq->status };
+
+	release(rq);
+	if (r->broken)
+		return;
 	memcpy(&r->sring->ring[r->rsp_prod_pvt & (r->size - 1)].rsp, &rsp, sizeof(rsp));
 	r->rsp_prod_pvt++;
 	r->requests++;
-	if (status != BLKIF_RSP_OKAY)
+	if (rq->status != BLKIF_RSP_OKAY)
 		r->errors++;
 }
 
-/* io/ring.h's push-and-check: notify only if the frontend asked for this index. */
-static int push_responses(struct vbd_ring *r)
+/* io/ring.h's push-and-check: notify only if the frontend asked for an index pushed now. */
+int vbd_ring_push(struct vbd_ring *r)
 {
-	uint32_t old = r->sring->rsp_prod, new = r->rsp_prod_pvt;
+	uint32_t old = r->rsp_pushed, new = r->rsp_prod_pvt;
 
+	if (r->broken || old == new)
+		return 0;
+	r->rsp_pushed = new;
 	__atomic_store_n(&r->sring->rsp_prod, new, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return (uint32_t)(new - __atomic_load_n(&r->sring->rsp_event, __ATOMIC_ACQUIRE)) <
 	       (uint32_t)(new - old);
-}
-
-int vbd_ring_service(struct vbd_ring *r, const struct vbd_disk *disk,
-		     const struct dev_grants *g, char *err, size_t errlen)
-{
-	int notify = 0;
-
-	if (r->broken)
-		return -1;
-	for (;;) {
-		uint32_t prod = __atomic_load_n(&r->sring->req_prod, __ATOMIC_ACQUIRE);
-
-		if (prod - r->req_cons > r->size) {
-			snprintf(err, errlen, "frontend's req_prod %u is %u requests past the "
-				 "%u consumed (ring of %u)", prod, prod - r->req_cons,
-				 r->req_cons, r->size);
-			r->broken = true;
-			return -1;
-		}
-		while (r->req_cons != prod) {
-			union blkif_request rq;
-
-			memcpy(&rq, &r->sring->ring[r->req_cons & (r->size - 1)].req, sizeof(rq));
-			r->req_cons++;
-			respond(r, &rq, perform(disk, g, &rq));
-		}
-		notify |= push_responses(r);
-		/* Ask for an event at the next request, then look once more. */
-		__atomic_store_n(&r->sring->req_event, r->req_cons + 1, __ATOMIC_RELEASE);
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		if (__atomic_load_n(&r->sring->req_prod, __ATOMIC_ACQUIRE) == r->req_cons)
-			return notify;
-	}
 }

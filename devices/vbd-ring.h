@@ -1,9 +1,9 @@
 /*
- * The block backend's ring service: takes requests off a frontend's shared
- * ring, performs them on the disk image, and puts responses back. Every
- * number in a request is the frontend's and is checked; a bad request gets
- * BLKIF_RSP_ERROR, a bad ring index stops the ring. No threads, no xenstore:
- * the caller says when to look (vbd-queue.c) and how to reach granted pages.
+ * The block backend's side of a frontend's shared ring: takes requests off
+ * it and checks every number in them (a bad request is answered with
+ * BLKIF_RSP_ERROR, a bad ring index stops the ring), claims the pages they
+ * name, and puts responses back in the order their requests finish. No I/O
+ * and no threads: vbd-service.c drives it.
  */
 #ifndef XENKVM_VBD_RING_H
 #define XENKVM_VBD_RING_H
@@ -13,7 +13,9 @@
 #include <stdint.h>
 #include "devices/blkif.h"
 #include "devices/grant-ops.h"
+#include "devices/vbd-io.h"
 
+#define VBD_MAX_SEGS (BLKIF_MAX_INDIRECT_PAGES * BLKIF_SEGS_PER_INDIRECT_PAGE)
 
 struct vbd_disk {
 	int fd;
@@ -31,17 +33,24 @@ struct vbd_ring {
 	struct blkif_sring *sring;
 	unsigned size;		/* entries, a power of two */
 	uint32_t req_cons, rsp_prod_pvt;
+	uint32_t rsp_pushed;	/* rsp_prod as we last wrote it */
 	bool broken;
 	uint64_t requests, errors;
 };
 
 void vbd_ring_init(struct vbd_ring *r, void *ring, size_t bytes);
 /*
- * Serves what the frontend has queued until the ring is empty. Returns 1
- * when the frontend should be notified, 0 when not, -1 when the ring is
- * broken (err says why; it stays broken).
+ * Takes the next request into rq (rq->max_seg says how many segments it has
+ * room for): 1 when one was taken, its pages claimed, rq->kind saying what
+ * I/O it needs (VBD_ANSWERED: none, rq->status is the answer); 0 when the
+ * ring is empty (with ask_event, an event is asked for at the next request
+ * first); -1 when the ring is broken (err says why; it stays broken).
  */
-int vbd_ring_service(struct vbd_ring *r, const struct vbd_disk *disk,
-		     const struct dev_grants *g, char *err, size_t errlen);
+int vbd_ring_take(struct vbd_ring *r, const struct vbd_disk *disk, const struct dev_grants *g,
+		  struct vbd_req *rq, bool ask_event, char *err, size_t errlen);
+/* Releases rq's pages and puts its response on the ring (none on a broken ring). */
+void vbd_ring_answer(struct vbd_ring *r, struct vbd_req *rq);
+/* Publishes the responses put so far; 1 when the frontend asked for an event. */
+int vbd_ring_push(struct vbd_ring *r);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "src/disk-spec.h"
 
 enum { P_TARGET, P_FORMAT, P_VDEV, P_ACCESS, P_COUNT };
@@ -286,13 +287,6 @@ static int finish(struct state *st)
 		d->readonly = true;
 	if (!d->target[0] && !d->cdrom)
 		return bad(st, "disk %s has no target", d->vdev);
-	/* A relative target names a device under /dev. */
-	if (d->target[0] && d->target[0] != '/' && !d->script[0]) {
-		char full[sizeof(d->target)];
-		if (snprintf(full, sizeof(full), "/dev/%s", d->target) >= (int)sizeof(full))
-			return bad(st, "disk target too long");
-		strcpy(d->target, full);
-	}
 	return 0;
 }
 
@@ -336,4 +330,68 @@ int disk_spec_parse(const char *spec, struct disk_spec *d, char *err, size_t err
 		p = comma + 1;
 	}
 	return finish(&st);
+}
+
+static bool exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+int disk_spec_resolve(struct disk_spec *d, const char *cwd)
+{
+	char here[sizeof(d->target)], dev[sizeof(d->target)];
+
+	if (!d->target[0] || d->target[0] == '/' || d->script[0])
+		return 0;
+	if (snprintf(here, sizeof(here), "%s/%s", cwd, d->target) >= (int)sizeof(here) ||
+	    snprintf(dev, sizeof(dev), "/dev/%s", d->target) >= (int)sizeof(dev))
+		return -1;
+	/* xl-disk-configuration(5)'s /dev rule, for device names only: a
+	 * missing file is reported under the directory the user meant. */
+	strcpy(d->target, !exists(here) && exists(dev) ? dev : here);
+	return 0;
+}
+
+/* Appends "fmt" to out at *used; false once out is full. */
+static bool add(char *out, size_t size, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static bool add(char *out, size_t size, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out + *used, size - *used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - *used)
+		return false;
+	*used += (size_t)n;
+	return true;
+}
+
+int disk_spec_format(const struct disk_spec *d, char *out, size_t size)
+{
+	size_t used = 0;
+	bool ok;
+
+	ok = add(out, size, &used, "format=%s, vdev=%s, access=%s, specification=%s, %s, %s",
+		 d->format, d->vdev, d->readonly ? "ro" : "rw", d->specification,
+		 d->discard ? "discard" : "no-discard", d->trusted ? "trusted" : "untrusted");
+	if (ok && d->cdrom)
+		ok = add(out, size, &used, ", devtype=cdrom");
+	if (ok && d->direct_io_safe)
+		ok = add(out, size, &used, ", direct-io-safe");
+	if (ok && d->backend[0])
+		ok = add(out, size, &used, ", backend=%s", d->backend);
+	if (ok && d->backendtype[0])
+		ok = add(out, size, &used, ", backendtype=%s", d->backendtype);
+	if (ok && d->script[0])
+		ok = add(out, size, &used, ", script=%s", d->script);
+	if (ok && d->grant_usage >= 0)
+		ok = add(out, size, &used, ", grant_usage=%d", d->grant_usage);
+	/* target= takes the rest of the spec, so it comes last. */
+	if (ok && d->target[0])
+		ok = add(out, size, &used, ", target=%s", d->target);
+	return ok ? 0 : -1;
 }

@@ -27,8 +27,16 @@ struct disk_spec {
 	int grant_usage;	/* virtio only: 0, 1, or -1 for the default */
 };
 
-/* 0, or -1 with a message in err. */
+/* 0, or -1 with a message in err. A relative target is kept as written. */
 int disk_spec_parse(const char *spec, struct disk_spec *d, char *err, size_t errlen);
+/*
+ * Makes a relative target absolute as xl would see it from cwd: the file
+ * there, or else the device under /dev if only that exists (a script's
+ * target is left alone). 0, or -1 when the path would be too long.
+ */
+int disk_spec_resolve(struct disk_spec *d, const char *cwd);
+/* d as a spec that disk_spec_parse reads back the same (target last); 0 or -1 if too long. */
+int disk_spec_format(const struct disk_spec *d, char *out, size_t size);
 /* xvda, xvdb2, sdb3, hdc2, d536p37 or a plain number -> vbd number; -1 if invalid. */
 int64_t vdev_to_devnum(const char *vdev);
 

@@ -216,7 +216,14 @@ static void queue_broken(void *arg, const char *why)
 
 static void release_queue(struct vbd *v, struct vbd_q *q)
 {
-	vbd_queue_stop(&q->q);
+	if (q->q.started) {
+		vbd_queue_stop(&q->q);
+		vlog(v->z, v, "queue %u: %llu requests served (%llu errors), %llu events from "
+		     "the frontend, %llu to it, at most %u in flight", (unsigned)(q - v->q),
+		     (unsigned long long)q->q.svc.ring.requests,
+		     (unsigned long long)q->q.svc.ring.errors, (unsigned long long)q->q.io.kicks,
+		     (unsigned long long)q->q.events, q->q.svc.max_inflight);
+	}
 	if (q->bound || q->bind_pending)
 		dom0_link_send(v->dom->link_fd, LINK_UNBIND, q->port, 0, -1);
 	if (q->ring)
@@ -301,7 +308,8 @@ static int setup_queue(struct dom0 *z, struct vbd *v, unsigned i, unsigned order
 		     q->grefs[0], dir);
 		return -1;
 	}
-	vbd_ring_init(&q->q.ring, q->ring, (size_t)q->nr_grefs * XEN_PAGE_SIZE);
+	q->q.ring = q->ring;
+	q->q.ring_bytes = (size_t)q->nr_grefs * XEN_PAGE_SIZE;
 	q->kick_fd = eventfd(0, EFD_CLOEXEC);
 	q->link_fd = fcntl(v->dom->link_fd, F_DUPFD_CLOEXEC, 0);
 	if (q->kick_fd < 0 || q->link_fd < 0 ||
@@ -355,7 +363,8 @@ static void connect_finish(struct dom0 *z, struct vbd *v)
 		q->q.broken = queue_broken;
 		q->q.arg = q;
 		if (vbd_queue_start(&q->q)) {
-			fail(z, v, "cannot start an I/O thread: %s", strerror(errno));
+			fail(z, v, "cannot start a ring's I/O (io_uring and thread): %s",
+			     strerror(errno));
 			return;
 		}
 	}

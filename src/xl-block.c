@@ -1,5 +1,6 @@
 /* xl block-attach, block-detach, block-list. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -7,7 +8,7 @@
 
 int xl_cmd_block_attach(int argc, char **argv)
 {
-	char spec[2048] = "";
+	char spec[2048] = "", *here;
 	struct ctl_msg rep;
 	size_t used = 0;
 	int rc;
@@ -26,7 +27,13 @@ int xl_cmd_block_attach(int argc, char **argv)
 		}
 		used += (size_t)n;
 	}
-	rc = xl_call(&rep, "block-attach", argv[1], spec, NULL);
+	here = xl_disk_spec_here(spec);
+	if (!here) {
+		fprintf(stderr, "xl block-attach: out of memory\n");
+		return 1;
+	}
+	rc = xl_call(&rep, "block-attach", argv[1], here, NULL);
+	free(here);
 	if (rc)
 		rc = rep.n ? xl_report(&rep, "block-attach") : 1;
 	ctl_msg_free(&rep);

@@ -38,46 +38,6 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* A quoted xl.cfg string for s, escaping what the parser would read specially. */
-static void quote(char *out, size_t size, const char *s)
-{
-	size_t n = 0;
-
-	out[n++] = '"';
-	for (; *s && n + 3 < size; s++) {
-		if (*s == '"' || *s == '\\')
-			out[n++] = '\\';
-		out[n++] = *s;
-	}
-	out[n++] = '"';
-	out[n] = 0;
-}
-
-/*
- * The daemon may run in another directory: send kernel and ramdisk as
- * absolute paths, resolved here as the user meant them.
- */
-static int absolute_path_overrides(const struct dom_spec *spec, struct ctl_msg *extra)
-{
-	const char *keys[2] = { "kernel", "ramdisk" };
-	const char *vals[2] = { spec->kernel, spec->ramdisk };
-	char cwd[512], path[1200], q[2500];
-
-	ctl_msg_init(extra);
-	if (!getcwd(cwd, sizeof(cwd))) {
-		fprintf(stderr, "xl create: getcwd: %s\n", strerror(errno));
-		return -1;
-	}
-	for (int i = 0; i < 2; i++) {
-		if (!vals[i][0] || vals[i][0] == '/')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", cwd, vals[i]);
-		quote(q, sizeof(q), path);
-		ctl_msg_addf(extra, "%s=%s", keys[i], q);
-	}
-	return 0;
-}
-
 static void usage(void)
 {
 	fprintf(stderr, "usage: xl create [-c] [-p] [-f FILE] [FILE] [key=value...]\n");
@@ -124,7 +84,7 @@ int xl_cmd_create(int argc, char **argv)
 	}
 	fputs(spec.warnings, stderr);
 	ctl_msg_init(&req);
-	if (absolute_path_overrides(&spec, &req_extra) < 0) {
+	if (xl_path_overrides(&spec, &req_extra) < 0) {
 		free(text);
 		return 1;
 	}

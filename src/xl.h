@@ -3,6 +3,7 @@
 #define XENKVM_XL_H
 
 #include "src/ctl-proto.h"
+#include "src/dom-spec.h"
 
 /* Send a request built from the strings (NULL-terminated); returns 0 on "ok". */
 int xl_call(struct ctl_msg *rep, const char *verb, ...) __attribute__((sentinel));
@@ -33,6 +34,14 @@ int xl_cmd_block_list(int argc, char **argv);
 int xl_cmd_network_attach(int argc, char **argv);
 int xl_cmd_network_detach(int argc, char **argv);
 int xl_cmd_network_list(int argc, char **argv);
+
+/*
+ * Overrides that carry spec's relative paths (kernel, ramdisk, disk
+ * targets) resolved against xl's directory; 0, or -1 with a message.
+ */
+int xl_path_overrides(const struct dom_spec *spec, struct ctl_msg *extra);
+/* A disk spec with a relative target resolved the same way (malloc'd; NULL if out of memory). */
+char *xl_disk_spec_here(const char *spec);
 
 /* Attach to a console log until Ctrl-] (used by create -c too). */
 int xl_console_attach(const char *log_path, const char *domain);

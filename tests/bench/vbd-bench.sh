@@ -23,7 +23,7 @@ extra = "console=hvc0 xenkvm.bench=vbd"
 disk = [ "$dir/disk.img,raw,xvda,rw" ]
 CFG
 log="$dir/console/1.log"
-"$XL" create "$dir/bench.cfg" >/dev/null 2>&1 || { echo "vbd bench: xl create failed"; exit 1; }
+out=$("$XL" create "$dir/bench.cfg" 2>&1) || { echo "vbd bench: xl create failed: $out"; exit 1; }
 while "$XL" list 2>/dev/null | grep -q '^vbdbench '; do sleep 0.5; done
 # The host does what the backend does: O_DIRECT where it opened the image so.
 mode=
@@ -44,4 +44,6 @@ for op in seqwrite seqread randread; do
 		v = (op == "randread") ? "" : (r >= 0.8 ? " (ok)" : " (under 0.8)")
 		printf "%-34s %9.1f %s   host %9.1f %s   ratio %.2f%s\n", "PV guest xvda " op ":", g, u, h, u, r, v }'
 done
+# How much of the ring the backend kept busy (logged as each queue stops).
+"$XL" dmesg | sed -n 's/.*vbd xvda: queue \([0-9]*\): \(.*\)/backend queue \1: \2/p'
 exit $status

@@ -4,6 +4,7 @@
 # is destroyed and e2fsprogs on the host find every synced byte in the
 # image. A second disk (read-only) is attached and detached while the guest
 # runs, and a disk the daemon cannot open is refused with a clear error.
+# Both disks are named relative to the directory xl runs in, as users do.
 . tests/integration/xl-test-env.sh
 cache=$(sh scripts/fetch-assets.sh) || {
 	echo "skipped: cannot fetch Debian's kernel and busybox-static (apt-get download failed)"
@@ -33,13 +34,14 @@ kernel = "$cache/vmlinuz"
 ramdisk = "$dir/initrd.gz"
 memory = 256
 extra = "console=hvc0 xenkvm.test=vbd"
-disk = [ "format=raw, vdev=xvda, access=rw, target=$dir/disk.img" ]
+disk = [ "format=raw, vdev=xvda, access=rw, target=disk.img" ]
 CFG
-sed "s,target=$dir/disk.img,target=$dir/missing.img," "$dir/deb.cfg" > "$dir/bad.cfg"
-"$XL" create "$dir/bad.cfg" > "$dir/bad.out" 2>&1 && fail "a domain with a missing disk image started"
+sed "s,target=disk.img,target=missing.img," "$dir/deb.cfg" > "$dir/bad.cfg"
+(cd "$dir" && "$XL" create bad.cfg) > "$dir/bad.out" 2>&1 &&
+	fail "a domain with a missing disk image started"
 grep -q "cannot open $dir/missing.img: No such file" "$dir/bad.out" ||
 	fail "no clear error for a missing image: $(cat "$dir/bad.out")"
-"$XL" create "$dir/deb.cfg" || fail "xl create"
+(cd "$dir" && "$XL" create deb.cfg) || fail "xl create"
 wait_log 'xenkvm-init: synced' 400
 grep -q 'xenkvm-init: xvda sectors: 131072' "$log" || fail "xvda is not 64 MiB"
 grep -q 'xenkvm-init: mkfs done' "$log" || fail "mke2fs failed in the guest"
@@ -50,7 +52,7 @@ blob=$(sed -n 's/.*xenkvm-init: blob md5 \([0-9a-f]*\) .*/\1/p' "$log")
 grep -Eq '^51712 +0 +51712 +4 ' "$dir/bl.out" || fail "block-list: $(cat "$dir/bl.out")"
 
 # A second disk, read-only, while the guest runs; then it goes again.
-"$XL" block-attach deb "$dir/second.img,raw,xvdb,ro" || fail "xl block-attach"
+(cd "$dir" && "$XL" block-attach deb "second.img,raw,xvdb,ro") || fail "xl block-attach"
 wait_log 'xenkvm-init: xvdb write' 120
 want=$(head -c 1048576 "$dir/second.img" | md5sum | cut -d' ' -f1)
 grep -q "xenkvm-init: xvdb md5 $want" "$log" || fail "xvdb read back differs from $want"

@@ -1,4 +1,7 @@
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include "src/disk-spec.h"
 
 static struct disk_spec parse_ok(const char *s)
@@ -62,7 +65,7 @@ Test(disk_spec, legacy_prefixes_targets_and_empty_cdrom)
 	cr_assert(d.cdrom);
 	cr_assert_str_eq(d.target, "");
 	d = parse_ok("vg/lv,raw,xvdc");
-	cr_assert_str_eq(d.target, "/dev/vg/lv", "relative targets live under /dev");
+	cr_assert_str_eq(d.target, "vg/lv", "a relative target is resolved by xl, not here");
 	d = parse_ok("vdev=xvdd, no-discard, untrusted, direct-io-safe, target=/a,b=c,d");
 	cr_assert_str_eq(d.target, "/a,b=c,d", "target= takes the rest, commas and all");
 	cr_assert(!d.discard && !d.trusted && d.direct_io_safe);
@@ -153,4 +156,67 @@ Test(disk_spec, more_errors)
 		cr_assert_eq(disk_spec_parse(bad[i].spec, &d, err, sizeof(err)), -1, "%s", bad[i].spec);
 		cr_assert_str_eq(err, bad[i].msg);
 	}
+}
+
+/* What xl sends in place of a relative spec must mean the same to xenkvmd. */
+Test(disk_spec, formatted_spec_reads_back_the_same)
+{
+	static const char *const specs[] = {
+		"img.raw,raw,xvda,rw",
+		"/srv/a b.iso,,hdc,cdrom",
+		"vdev=xvdd, no-discard, untrusted, direct-io-safe, target=/a,b=c,d",
+		"iscsi:iqn.2001-05.com.example:disk,xvde,w",
+		"format=qcow2, vdev=xvdf, access=ro, backend=dom1, backendtype=qdisk, target=x",
+		",hdc:cdrom,r",
+		"specification=virtio, grant_usage=1, vdev=xvdg, target=/v",
+	};
+
+	for (unsigned i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		struct disk_spec a = parse_ok(specs[i]), b;
+		char text[2048];
+
+		cr_assert_eq(disk_spec_format(&a, text, sizeof(text)), 0);
+		b = parse_ok(text);
+		same(&a, &b, text);
+		cr_assert_eq(a.devnum, b.devnum, "%s", text);
+		cr_assert_eq(a.discard, b.discard, "%s", text);
+		cr_assert_eq(a.trusted, b.trusted, "%s", text);
+		cr_assert_eq(a.direct_io_safe, b.direct_io_safe, "%s", text);
+		cr_assert_eq(a.grant_usage, b.grant_usage, "%s", text);
+		cr_assert_str_eq(a.script, b.script, "%s", text);
+		cr_assert_str_eq(a.backend, b.backend, "%s", text);
+		cr_assert_str_eq(a.backendtype, b.backendtype, "%s", text);
+		cr_assert_str_eq(a.specification, b.specification, "%s", text);
+	}
+}
+
+Test(disk_spec, relative_targets_resolve_against_the_given_directory)
+{
+	char dir[] = "/tmp/disk-spec-XXXXXX", img[64], want[128];
+	struct disk_spec d;
+	FILE *f;
+
+	cr_assert(mkdtemp(dir));
+	snprintf(img, sizeof(img), "%s/img.raw", dir);
+	f = fopen(img, "w");
+	cr_assert(f);
+	fclose(f);
+	d = parse_ok("img.raw,raw,xvda,rw");
+	cr_assert_eq(disk_spec_resolve(&d, dir), 0);
+	cr_assert_str_eq(d.target, img, "a file in that directory");
+	d = parse_ok("null,raw,xvdb,rw");
+	cr_assert_eq(disk_spec_resolve(&d, dir), 0);
+	cr_assert_str_eq(d.target, "/dev/null", "a device name, when only /dev has it");
+	d = parse_ok("missing.raw,raw,xvdc,rw");
+	cr_assert_eq(disk_spec_resolve(&d, dir), 0);
+	snprintf(want, sizeof(want), "%s/missing.raw", dir);
+	cr_assert_str_eq(d.target, want, "a missing file is named where the user meant it");
+	d = parse_ok("/abs/x.raw,raw,xvdd,rw");
+	cr_assert_eq(disk_spec_resolve(&d, dir), 0);
+	cr_assert_str_eq(d.target, "/abs/x.raw");
+	d = parse_ok("nbd:host:1234,xvde,w");
+	cr_assert_eq(disk_spec_resolve(&d, dir), 0);
+	cr_assert_str_eq(d.target, "host:1234", "a script's target is not a path");
+	unlink(img);
+	rmdir(dir);
 }
