@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "vmm/kernel-unpack.h"
 #include "vmm/lz4-legacy.h"
 #include "vmm/pv-image.h"
 
@@ -136,6 +137,7 @@ static int bzimage_payload(const uint8_t *buf, size_t len, uint8_t **out, size_t
 	uint32_t off, plen, setup = buf[0x1f1] ? buf[0x1f1] : 4;
 	uint16_t ver;
 	uint64_t start = ((uint64_t)setup + 1) * 512;
+	enum kernel_format fmt;
 	const uint8_t *p;
 
 	memcpy(&ver, buf + 0x206, 2);
@@ -151,13 +153,13 @@ static int bzimage_payload(const uint8_t *buf, size_t len, uint8_t **out, size_t
 			return fail(err, errlen, "corrupt LZ4 kernel payload");
 		return 0;
 	}
-	if (plen >= 2 && p[0] == 0x1f && p[1] == 0x8b)
-		return fail(err, errlen, "unsupported kernel compression: gzip");
-	if (plen >= 6 && !memcmp(p, "\xfd" "7zXZ", 6))
-		return fail(err, errlen, "unsupported kernel compression: xz");
-	if (plen >= 4 && !memcmp(p, "\x28\xb5\x2f\xfd", 4))
-		return fail(err, errlen, "unsupported kernel compression: zstd");
-	return fail(err, errlen, "unsupported kernel compression (unknown payload format)");
+	fmt = kernel_format_of(p, plen);
+	if (fmt == KERNEL_UNKNOWN)
+		return fail(err, errlen, "unsupported kernel compression (unknown payload format)");
+	if (kernel_unpack(fmt, p, plen, MAX_KERNEL, out, out_len))
+		return fail(err, errlen, "corrupt %s kernel payload",
+			    fmt == KERNEL_GZIP ? "gzip" : fmt == KERNEL_XZ ? "xz" : "zstd");
+	return 0;
 }
 
 int pv_image_from_buffer(const uint8_t *buf, size_t len, struct pv_image *img, char *err,
