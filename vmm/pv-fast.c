@@ -14,14 +14,6 @@
 #include "xen-abi/abi-pv.h"
 #include "xen-abi/hypercalls.h"
 
-#define RFLAGS_TF   (1ull << 8)
-#define RFLAGS_IF   (1ull << 9)
-#define RFLAGS_DF   (1ull << 10)
-#define RFLAGS_IOPL (3ull << 12)
-#define RFLAGS_NT   (1ull << 14)
-#define RFLAGS_RF   (1ull << 16)
-#define RFLAGS_VM   (1ull << 17)
-#define RFLAGS_AC   (1ull << 18)
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define VEC_PF 14
 
@@ -88,7 +80,7 @@ static bool bounce(struct fast *x, uint64_t eip, bool mask, bool has_error, uint
 	uint8_t *vi = vinfo(x);
 	uint64_t fr[8], sp, cs = f->cs;
 	uint8_t saved_mask;
-	unsigned n = 0;
+	unsigned n;
 
 	if (!vi || !eip)
 		return false;
@@ -100,27 +92,14 @@ static bool bounce(struct fast *x, uint64_t eip, bool mask, bool has_error, uint
 		sp = x->c->kernel_sp;
 	}
 	sp &= ~15ull;
-	fr[n++] = f->rcx;
-	fr[n++] = f->r11;
-	if (has_error)
-		fr[n++] = error;
-	fr[n++] = f->rip;
-	fr[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
-	fr[n++] = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (saved_mask ? 0 : RFLAGS_IF);
-	fr[n++] = f->rsp;
-	fr[n++] = f->ss;
+	n = pvrt_bounce_words(fr, f, cs, saved_mask, has_error, error);
 	sp -= n * 8;
 	if (!kernel_write(x, sp, fr, n * 8))
 		return false;
 	set_mode(x, true);
 	if (mask)
 		vi[1] = 1;
-	f->rip = eip;
-	f->cs = XEN_FLAT_KERNEL_CS;
-	f->ss = XEN_FLAT_KERNEL_SS;
-	f->rsp = sp;
-	f->rflags &= ~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_TF);
-	f->rflags |= RFLAGS_IF;
+	pvrt_enter_callback(f, eip, sp);
 	return true;
 }
 
@@ -161,15 +140,7 @@ static bool do_iret(struct fast *x)
 			return false;	/* the runtime says why the guest dies */
 		set_mode(x, false);
 	}
-	f->rip = ctx.rip;
-	f->cs = ctx.cs | 3;
-	f->rflags = (ctx.rflags & ~(RFLAGS_IOPL | RFLAGS_VM)) | RFLAGS_IF;
-	f->rsp = ctx.rsp;
-	f->ss = ctx.ss | 3;
-	if (!(ctx.flags & VGCF_in_syscall)) {
-		f->r11 = ctx.r11;
-		f->rcx = ctx.rcx;
-	}
+	pvrt_iret_regs(f, &ctx);
 	vi[1] = !(ctx.rflags & RFLAGS_IF);
 	f->rax = ctx.rax;
 	return true;

@@ -8,9 +8,6 @@
 #include "vmm/pv.h"
 #include "xen-abi/abi-pv.h"
 
-#define RFLAGS_IF   (1ull << 9)
-#define RFLAGS_IOPL (3ull << 12)
-#define RFLAGS_VM   (1ull << 17)
 
 static bool canonical(uint64_t va)
 {

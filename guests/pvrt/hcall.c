@@ -17,15 +17,7 @@ static long do_iret(struct pvrt_vcpu *c, struct pvrt_frame *f)
 			rt_crash("HYPERVISOR_iret to user mode with no user page table", f);
 		rt_set_mode(c, false);
 	}
-	f->rip = ctx.rip;
-	f->cs = ctx.cs | 3;
-	f->rflags = (ctx.rflags & ~(RFLAGS_IOPL | RFLAGS_VM)) | RFLAGS_IF;
-	f->rsp = ctx.rsp;
-	f->ss = ctx.ss | 3;
-	if (!(ctx.flags & VGCF_in_syscall)) {
-		f->r11 = ctx.r11;
-		f->rcx = ctx.rcx;
-	}
+	pvrt_iret_regs(f, &ctx);
 	vi[VCPU_INFO_MASK] = !(ctx.rflags & RFLAGS_IF);
 	return (long)ctx.rax;
 }

@@ -101,7 +101,17 @@
 #define PVRT_STATE_SCRATCH   16
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
+
+#define RFLAGS_TF   (1ull << 8)
+#define RFLAGS_IF   (1ull << 9)
+#define RFLAGS_DF   (1ull << 10)
+#define RFLAGS_IOPL (3ull << 12)
+#define RFLAGS_NT   (1ull << 14)
+#define RFLAGS_RF   (1ull << 16)
+#define RFLAGS_VM   (1ull << 17)
+#define RFLAGS_AC   (1ull << 18)
 
 /* Saved guest registers, lowest address first (entry.S builds this). */
 struct pvrt_frame {
@@ -168,6 +178,59 @@ struct pvrt_global {
 	uint32_t mmu_lock;		/* runtime: page-table work, one vCPU at a time */
 };
 #define PVRT_GLOBAL_OFF (PVRT_IDT_OFF + 0x1000)
+
+/*
+ * Xen's semantics that the runtime (ring 0) and the VMM's fast path
+ * (vmm/pv-fast.c) both carry out, kept in one place.
+ */
+
+/*
+ * The words of Xen's bounce frame for f, lowest address first: rcx, r11,
+ * [error], rip, cs | saved_upcall_mask << 32, rflags (IF = events were
+ * unmasked), rsp, ss. Returns how many (7 or 8).
+ */
+static inline unsigned pvrt_bounce_words(uint64_t fr[8], const struct pvrt_frame *f,
+					 uint64_t cs, uint8_t saved_mask, bool has_error,
+					 uint64_t error)
+{
+	unsigned n = 0;
+
+	fr[n++] = f->rcx;
+	fr[n++] = f->r11;
+	if (has_error)
+		fr[n++] = error;
+	fr[n++] = f->rip;
+	fr[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
+	fr[n++] = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (saved_mask ? 0 : RFLAGS_IF);
+	fr[n++] = f->rsp;
+	fr[n++] = f->ss;
+	return n;
+}
+
+/* Into the guest kernel's callback at eip, its bounce frame at sp. */
+static inline void pvrt_enter_callback(struct pvrt_frame *f, uint64_t eip, uint64_t sp)
+{
+	f->rip = eip;
+	f->cs = XEN_FLAT_KERNEL_CS;
+	f->ss = XEN_FLAT_KERNEL_SS;
+	f->rsp = sp;
+	f->rflags &= ~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_TF);
+	f->rflags |= RFLAGS_IF;
+}
+
+/* HYPERVISOR_iret's registers (the caller switches modes and event masks). */
+static inline void pvrt_iret_regs(struct pvrt_frame *f, const struct xen_iret_context *ctx)
+{
+	f->rip = ctx->rip;
+	f->cs = ctx->cs | 3;
+	f->rflags = (ctx->rflags & ~(RFLAGS_IOPL | RFLAGS_VM)) | RFLAGS_IF;
+	f->rsp = ctx->rsp;
+	f->ss = ctx->ss | 3;
+	if (!(ctx->flags & VGCF_in_syscall)) {
+		f->r11 = ctx->r11;
+		f->rcx = ctx->rcx;
+	}
+}
 
 static const unsigned pvrt_l4_slot[PVRT_NR_L4_SLOTS] = {
 	PVRT_L4_SLOT_TRAMP, PVRT_L4_SLOT_M2P, PVRT_L4_SLOT_RT, PVRT_L4_SLOT_DMAP,

@@ -12,14 +12,6 @@
 #define MSR_GS_BASE        0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
-#define RFLAGS_TF   (1ull << 8)
-#define RFLAGS_IF   (1ull << 9)
-#define RFLAGS_DF   (1ull << 10)
-#define RFLAGS_IOPL (3ull << 12)
-#define RFLAGS_NT   (1ull << 14)
-#define RFLAGS_RF   (1ull << 16)
-#define RFLAGS_VM   (1ull << 17)
-#define RFLAGS_AC   (1ull << 18)
 
 #define PTE_P   1ull
 #define PTE_RW  2ull

@@ -22,18 +22,14 @@ static bool has_error_code(uint64_t vec)
 	return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21;
 }
 
-/*
- * Xen's frame, lowest address first: rcx, r11, [error], rip,
- * cs | saved_upcall_mask << 32, rflags (IF = events were unmasked), rsp, ss.
- * From guest user mode it goes on the registered kernel stack.
- */
+/* Xen's bounce frame (pvrt_bounce_words); from guest user mode on the registered kernel stack. */
 void rt_bounce(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t eip, bool mask,
 	       bool has_error, uint64_t error)
 {
 	uint8_t *vi = (uint8_t *)c->vcpu_info;
 	uint64_t fr[8], sp, cs = f->cs;
 	uint8_t saved_mask = vi[VCPU_INFO_MASK];
-	unsigned n = 0;
+	unsigned n;
 
 	if (!c->in_kernel) {
 		rt_set_mode(c, true);
@@ -45,26 +41,13 @@ void rt_bounce(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t eip, bool mas
 	sp &= ~15ull;
 	if (mask)
 		vi[VCPU_INFO_MASK] = 1;
-	fr[n++] = f->rcx;
-	fr[n++] = f->r11;
-	if (has_error)
-		fr[n++] = error;
-	fr[n++] = f->rip;
-	fr[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
-	fr[n++] = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (saved_mask ? 0 : RFLAGS_IF);
-	fr[n++] = f->rsp;
-	fr[n++] = f->ss;
+	n = pvrt_bounce_words(fr, f, cs, saved_mask, has_error, error);
 	sp -= n * 8;
 	if (rt_copy_to_guest(sp, fr, n * 8))
 		rt_crash("guest kernel stack not writable for a bounce frame", f);
 	if (!eip)
 		rt_crash("no guest handler registered for a bounce", f);
-	f->rip = eip;
-	f->cs = XEN_FLAT_KERNEL_CS;
-	f->ss = XEN_FLAT_KERNEL_SS;
-	f->rsp = sp;
-	f->rflags &= ~(RFLAGS_AC | RFLAGS_VM | RFLAGS_RF | RFLAGS_NT | RFLAGS_TF);
-	f->rflags |= RFLAGS_IF;
+	pvrt_enter_callback(f, eip, sp);
 }
 
 void rt_deliver_events(struct pvrt_vcpu *c, struct pvrt_frame *f)
