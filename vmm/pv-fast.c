@@ -242,18 +242,45 @@ static bool fast_wanted(struct vmm *vm)
 	return wanted;
 }
 
+/* The runtime's frame for this trap: the stub's saves, the CPU's frame, the rest live. */
+static struct pvrt_frame trap_frame(const struct kvm_regs *r, const struct pvrt_fast_frame *m)
+{
+	return (struct pvrt_frame){
+		.r15 = r->r15, .r14 = r->r14, .r13 = r->r13, .r12 = r->r12, .rbp = r->rbp,
+		.rbx = r->rbx, .r11 = r->r11, .r10 = r->r10, .r9 = r->r9, .r8 = r->r8,
+		.rax = m->rax, .rcx = r->rcx, .rdx = m->rdx, .rsi = r->rsi, .rdi = m->rdi,
+		.vector = m->vector, .error = m->error, .rip = m->rip, .cs = m->cs,
+		.rflags = m->rflags, .rsp = m->rsp, .ss = m->ss,
+	};
+}
+
+/* Back into the stub's saves and the CPU's frame; the stub's own rip and rsp stay. */
+static void put_trap_frame(struct kvm_regs *r, struct pvrt_fast_frame *m,
+			   const struct pvrt_frame *f)
+{
+	r->r15 = f->r15, r->r14 = f->r14, r->r13 = f->r13, r->r12 = f->r12, r->rbp = f->rbp;
+	r->rbx = f->rbx, r->r11 = f->r11, r->r10 = f->r10, r->r9 = f->r9, r->r8 = f->r8;
+	r->rcx = f->rcx, r->rsi = f->rsi;
+	m->rax = f->rax, m->rdx = f->rdx, m->rdi = f->rdi;
+	m->rip = f->rip, m->cs = f->cs, m->rflags = f->rflags, m->rsp = f->rsp, m->ss = f->ss;
+}
+
 void pvrt_fast_path(struct vmm_vcpu *vc, uint64_t frame_va)
 {
 	struct kvm_regs *r = &vc->run->s.regs.regs;
-	struct fast x = { .vc = vc, .c = pvrt_state(vc->vm, vc->xv->id) };
+	struct pvrt_fast_frame *m = pvrt_fast_frame_at(vc->vm, frame_va);
+	struct pvrt_frame f;
+	struct fast x = { .vc = vc, .c = pvrt_state(vc->vm, vc->xv->id), .f = &f };
 	struct { struct kvm_msrs h; struct kvm_msr_entry e; } msr = { .h = { .nmsrs = 1 } };
 
-	x.f = pvrt_frame_at(vc->vm, frame_va);
-	r->rax = 0;
-	r->rdx = 0;
 	vc->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-	if (!x.f || !(x.f->cs & 3) || !fast_wanted(vc->vm) || !dispatch(&x))
+	r->rax = 0;
+	if (!m || !(m->cs & 3) || !fast_wanted(vc->vm))
 		return;
+	f = trap_frame(r, m);
+	if (!dispatch(&x))
+		return;
+	put_trap_frame(r, m, &f);
 	/* The guest's active %gs base waits in KERNEL_GS_BASE while the runtime runs. */
 	if (x.mode_changed) {
 		msr.e = (struct kvm_msr_entry){ .index = MSR_KERNEL_GS_BASE,

@@ -12,9 +12,9 @@ static void *rt_ptr(struct vmm *vm, uint64_t va, size_t len)
 	return vm->pvrt + (va - PVRT_VA);
 }
 
-struct pvrt_frame *pvrt_frame_at(struct vmm *vm, uint64_t va)
+struct pvrt_fast_frame *pvrt_fast_frame_at(struct vmm *vm, uint64_t va)
 {
-	return rt_ptr(vm, va, sizeof(struct pvrt_frame));
+	return rt_ptr(vm, va, sizeof(struct pvrt_fast_frame));
 }
 
 /* What Xen shows a PV guest: no features a ring-3 kernel cannot use. */

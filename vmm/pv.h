@@ -19,8 +19,8 @@ int pvrt_vcpu_initialise(struct xk_vcpu *v, const struct xen_vcpu_guest_context6
 
 /* pv-port.c: the runtime's requests (PVRT_PORT). */
 void pvrt_handle_port(struct vmm_vcpu *vc);
-/* The runtime's saved frame at ring-0 address va, or NULL. */
-struct pvrt_frame *pvrt_frame_at(struct vmm *vm, uint64_t va);
+/* What the runtime's entry stub saved at ring-0 address va, or NULL. */
+struct pvrt_fast_frame *pvrt_fast_frame_at(struct vmm *vm, uint64_t va);
 
 /* pv-fast.c: PVRT_OP_FAST, the runtime's hot paths done natively. */
 void pvrt_fast_path(struct vmm_vcpu *vc, uint64_t frame_va);

@@ -107,21 +107,35 @@ pvrt_common:
 	testb $3, 24(%rsp)		/* saved CS: from the guest? */
 	jz 1f
 	swapgs
-1:	SAVE_REGS
+	/*
+	 * A trap from the guest goes to the VMM first (PVRT_OP_FAST), with only
+	 * the three registers this path uses saved: every ring-0 instruction is
+	 * emulated, and natively the VMM does most traps for less.
+	 */
+	pushq %rax
+	pushq %rdx
+	pushq %rdi
 	movq %rsp, %rdi
-	cld
-	/* A trap from the guest goes to the VMM first: natively it costs less. */
-	testb $3, 18 * 8(%rsp)		/* frame->cs */
-	jz 3f
 	movl $PVRT_OP_FAST, %eax
 	outl %eax, $PVRT_PORT
 	testl %eax, %eax
-	jz 3f
+	jz 4f
 	testq %rdx, %rdx
-	jz pvrt_exit
+	jz 5f
 	movq %rdx, %cr3
-	jmp pvrt_exit
-3:	call pvrt_trap
+5:	popq %rdi
+	popq %rdx
+	popq %rax
+	addq $16, %rsp
+	swapgs
+	iretq
+4:	popq %rdi
+	popq %rdx
+	popq %rax
+1:	SAVE_REGS
+	movq %rsp, %rdi
+	cld
+	call pvrt_trap
 	jmp pvrt_exit
 
 	.globl pvrt_exit

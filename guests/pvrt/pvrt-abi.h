@@ -89,9 +89,10 @@
 #define PVRT_OP_LOG    3	/* rdi = string VA */
 #define PVRT_OP_TRACE  4	/* rdi = frame VA, rsi = cr2: a trap bounced to the guest */
 /*
- * rdi = frame VA of a trap from the guest: the VMM does it if it can
- * (vmm/pv-fast.c). Answers rax = 1 (done; load %cr3 from rdx if not 0)
- * or 0 (the runtime's C handles it).
+ * A trap from the guest, before the runtime saved anything but rdi, rdx and
+ * rax: rdi = VA of struct pvrt_fast_frame. The VMM does it if it can
+ * (vmm/pv-fast.c), other registers through its own copy of them. Answers
+ * rax = 1 (done; load %cr3 from rdx if not 0) or 0 (the runtime's C does it).
  */
 #define PVRT_OP_FAST   5
 
@@ -121,6 +122,13 @@ struct pvrt_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 _Static_assert(sizeof(struct pvrt_frame) == 22 * 8, "frame");
+
+/* What the entry stub hands the VMM for PVRT_OP_FAST (entry.S's pushes, then the CPU's). */
+struct pvrt_fast_frame {
+	uint64_t rdi, rdx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
 
 struct pvrt_trap {
 	uint64_t address;
