@@ -15,6 +15,8 @@
 #include "xen-abi/hypercalls.h"
 
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_LSTAR          0xc0000082
+#define MSR_CSTAR          0xc0000083
 #define VEC_PF 14
 
 /* One trip through the fast path: what the runtime must do on its way out. */
@@ -271,7 +273,7 @@ void pvrt_fast_path(struct vmm_vcpu *vc, uint64_t frame_va)
 	struct pvrt_fast_frame *m = pvrt_fast_frame_at(vc->vm, frame_va);
 	struct pvrt_frame f;
 	struct fast x = { .vc = vc, .c = pvrt_state(vc->vm, vc->xv->id), .f = &f };
-	struct { struct kvm_msrs h; struct kvm_msr_entry e; } msr = { .h = { .nmsrs = 1 } };
+	struct { struct kvm_msrs h; struct kvm_msr_entry e[3]; } msr = { .h = { .nmsrs = 3 } };
 
 	vc->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 	r->rax = 0;
@@ -283,9 +285,13 @@ void pvrt_fast_path(struct vmm_vcpu *vc, uint64_t frame_va)
 	put_trap_frame(r, m, &f);
 	/* The guest's active %gs base waits in KERNEL_GS_BASE while the runtime runs. */
 	if (x.mode_changed) {
-		msr.e = (struct kvm_msr_entry){ .index = MSR_KERNEL_GS_BASE,
-						.data = x.c->in_kernel ? x.c->gs_base_kernel
-								       : x.c->gs_base_user };
+		msr.e[0] = (struct kvm_msr_entry){ .index = MSR_KERNEL_GS_BASE,
+						   .data = x.c->in_kernel ? x.c->gs_base_kernel
+									  : x.c->gs_base_user };
+		msr.e[1] = (struct kvm_msr_entry){ .index = MSR_LSTAR,
+						   .data = pvrt_lstar_for(x.c->in_kernel) };
+		msr.e[2] = (struct kvm_msr_entry){ .index = MSR_CSTAR,
+						   .data = pvrt_lstar_for(x.c->in_kernel) };
 		ioctl(vc->fd, KVM_SET_MSRS, &msr);
 	}
 	r->rax = 1;

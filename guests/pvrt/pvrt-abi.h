@@ -45,6 +45,7 @@
  * PVRT_TRAMPOLINE_VA and the runtime's entry.
  */
 #define PVRT_SYSCALL_VA     0xffff810000000000ull
+
 #define PVRT_DOORBELL_VA    (PVRT_SYSCALL_VA + 0x1000)
 #define PVRT_DOORBELL_GPA   0xf0f00000ull
 
@@ -213,6 +214,16 @@ static inline unsigned pvrt_bounce_words(uint64_t fr[8], const struct pvrt_frame
 	fr[n++] = f->rsp;
 	fr[n++] = f->ss;
 	return n;
+}
+
+/*
+ * LSTAR (and CSTAR) follow the guest's mode: a user syscall always changes
+ * page tables, which needs ring 0, so in user mode they send it straight to
+ * the runtime's trampoline; in kernel mode, to the doorbell.
+ */
+static inline uint64_t pvrt_lstar_for(bool kernel)
+{
+	return kernel ? PVRT_SYSCALL_VA : PVRT_TRAMPOLINE_VA;
 }
 
 /* Into the guest kernel's callback at eip, its bounce frame at sp. */

@@ -11,6 +11,8 @@
 #define MSR_FS_BASE        0xc0000100
 #define MSR_GS_BASE        0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_LSTAR          0xc0000082
+#define MSR_CSTAR          0xc0000083
 
 
 #define PTE_P   1ull
