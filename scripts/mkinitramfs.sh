@@ -64,6 +64,14 @@ echo "xenkvm-init: cpus online: $(cat /sys/devices/system/cpu/online)"
 [ -r /sys/hypervisor/uuid ] && echo "xenkvm-init: uuid: $(cat /sys/hypervisor/uuid)"
 t=/sys/devices/system/xen_memory/xen_memory0/target_kb
 [ -r $t ] && echo "xenkvm-init: memory target kB: $(cat $t)"
+# The guest's own domid, read from xenstore through the kernel's xenbus
+# device: an XS_READ of "domid" (type 2, request id 7, no transaction).
+if [ -c /dev/xen/xenbus ]; then
+	exec 3<>/dev/xen/xenbus
+	printf '\002\000\000\000\007\000\000\000\000\000\000\000\006\000\000\000domid\000' >&3
+	echo "xenkvm-init: domid from xenstore: $(timeout 10 dd bs=64 count=1 <&3 2>/dev/null | tail -c +17)"
+	exec 3<&-
+fi
 if grep -q 'xenkvm.bench=vbd' /proc/cmdline; then
 	i=0
 	while [ ! -b /dev/xvda ] && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Debian's own cloud kernel as a PV DomU under xenkvmd: it reaches /init on
-# hvc0, sees Xen and its xenstore nodes (uuid, memory target), reads what is
+# hvc0, sees Xen and its xenstore nodes (uuid, domid, memory target), reads what is
 # typed at `xl console`, and `xl shutdown` powers it off through
 # control/shutdown (the guest's poweroff). It has two vCPUs, both online.
 . tests/integration/xl-test-env.sh
@@ -38,6 +38,8 @@ tr -d '\r' < "$log" | grep -q 'xenkvm-init: cpus online: 0-1$' || fail "both vCP
 uuid=$(XENSTORED_PATH="$dir/xenstored.sock" xenstore-read /local/domain/1/vm | sed 's,^/vm/,,')
 [ -n "$uuid" ] || fail "no vm node for domain 1"
 grep -q "xenkvm-init: uuid: $uuid" "$log" || fail "guest uuid differs from xenstore's $uuid"
+grep -q "xenkvm-init: domid from xenstore: $("$XL" domid deb)" "$log" ||
+	fail "the guest did not read its domid ($("$XL" domid deb)) from xenstore"
 target=$(XENSTORED_PATH="$dir/xenstored.sock" xenstore-read /local/domain/1/memory/target)
 grep -q "xenkvm-init: memory target kB: $target" "$log" ||
 	fail "guest memory target differs from xenstore's $target"
