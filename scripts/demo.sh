@@ -1,8 +1,10 @@
 #!/bin/sh
 # The main job: fetch Debian's cloud kernel and busybox-static, build an
 # initramfs, and boot it as a 64-bit PV DomU under xenkvmd with its console
-# attached (xl create -c). The guest powers itself off once /init has shown
-# what it sees; XENKVM_DEMO_SHELL=1 leaves a busybox shell instead.
+# attached (xl create -c). At a terminal the guest ends in a busybox shell
+# (Ctrl-] detaches; `poweroff -f` or `xl shutdown debian` ends it); without
+# one, or with XENKVM_DEMO_SHELL=0, it powers itself off once /init has shown
+# what it sees. XENKVM_DEMO_SHELL=1 asks for the shell either way.
 set -e
 BUILD=${BUILD:-build}
 if [ ! -e /dev/kvm ]; then
@@ -16,7 +18,11 @@ XENKVM_RUNDIR=${XENKVM_RUNDIR:-$(mktemp -d)}
 export XENKVM_RUNDIR
 sh scripts/mkinitramfs.sh "$cache" "$XENKVM_RUNDIR/initrd.gz" >/dev/null
 extra="console=hvc0"
-[ -n "${XENKVM_DEMO_SHELL:-}" ] || extra="$extra xenkvm.test"
+shell=${XENKVM_DEMO_SHELL:-}
+if [ -z "$shell" ]; then
+	if [ -t 0 ]; then shell=1; else shell=0; fi
+fi
+[ "$shell" = 1 ] || extra="$extra xenkvm.test"
 cat > "$XENKVM_RUNDIR/debian.cfg" <<CFG
 name = "debian"
 type = "pv"
