@@ -9,6 +9,7 @@
  * event delivery, and the hypercalls the runtime would only forward.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include "vmm/pv.h"
 #include "xen-abi/abi-pv.h"
@@ -199,11 +200,12 @@ static bool syscall_entry(struct fast *x)
 static bool user_page_fault(struct fast *x)
 {
 	struct pvrt_trap *t = &x->c->traps_tab[VEC_PF];
-	uint64_t *cr2 = (uint64_t *)(vinfo(x) + 16);
+	uint8_t *vi = vinfo(x);
 
-	if (x->c->in_kernel || !t->address || !vinfo(x))
+	if (x->c->in_kernel || !t->address || !vi)
 		return false;
-	*cr2 = x->vc->run->s.regs.sregs.cr2;
+	/* arch.cr2 in the vcpu_info, as the runtime's guest_exception writes it */
+	memcpy(vi + 16, &x->vc->run->s.regs.sregs.cr2, 8);
 	x->c->traps++;
 	return bounce(x, t->address, t->flags & XEN_TI_MASK_EVENTS, true, x->f->error);
 }
