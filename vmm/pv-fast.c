@@ -149,20 +149,6 @@ static bool do_iret(struct fast *x)
 	return true;
 }
 
-/* Hypercalls the runtime does itself in ring 0 (rt_hypercall); the rest are the VMM's. */
-static bool runtime_hypercall(uint64_t nr)
-{
-	switch (nr) {
-	case XEN_HC_stack_switch: case XEN_HC_set_segment_base: case XEN_HC_set_trap_table:
-	case XEN_HC_set_callbacks: case XEN_HC_callback_op: case XEN_HC_fpu_taskswitch:
-	case XEN_HC_vm_assist: case XEN_HC_multicall: case XEN_HC_mmu_update:
-	case XEN_HC_mmuext_op: case XEN_HC_update_va_mapping: case XEN_HC_set_gdt:
-	case XEN_HC_update_descriptor: case XEN_HC_set_debugreg: case XEN_HC_get_debugreg:
-		return true;
-	}
-	return false;
-}
-
 /* Called as the runtime's rt_forward would reach the dispatcher. */
 static void forward(struct fast *x)
 {
@@ -190,7 +176,7 @@ static bool syscall_entry(struct fast *x)
 		return user_syscall(x);
 	if (f->rax == XEN_HC_iret)
 		return x->c->hypercalls++, do_iret(x);
-	if (runtime_hypercall(f->rax))
+	if (pvrt_runtime_hypercall(f->rax))
 		return false;
 	forward(x);
 	return true;

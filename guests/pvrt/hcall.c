@@ -208,6 +208,8 @@ static long locked_mmu_op(struct pvrt_vcpu *c, uint64_t nr, const uint64_t a[6])
 
 long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr, const uint64_t a[6])
 {
+	if (nr != XEN_HC_iret && !pvrt_runtime_hypercall(nr))
+		return rt_forward(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	switch (nr) {
 	case XEN_HC_iret: return do_iret(c, f);
 	case XEN_HC_stack_switch:
@@ -234,5 +236,5 @@ long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr, const 
 	case XEN_HC_set_debugreg: return set_debugreg(c, a[0], a[1]);
 	case XEN_HC_get_debugreg: return get_debugreg(c, a[0]);
 	}
-	return rt_forward(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	rt_crash("a runtime hypercall without a handler", f);
 }

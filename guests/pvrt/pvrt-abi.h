@@ -105,6 +105,7 @@
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
+#include "xen-abi/abi-core.h"
 
 #define RFLAGS_TF   (1ull << 8)
 #define RFLAGS_IF   (1ull << 9)
@@ -214,6 +215,23 @@ static inline unsigned pvrt_bounce_words(uint64_t fr[8], const struct pvrt_frame
 	fr[n++] = f->rsp;
 	fr[n++] = f->ss;
 	return n;
+}
+
+/*
+ * The hypercalls the runtime does itself in ring 0 (besides iret); the VMM
+ * does the rest. One list for both, so neither can take what the other does.
+ */
+static inline bool pvrt_runtime_hypercall(uint64_t nr)
+{
+	switch (nr) {
+	case XEN_HC_stack_switch: case XEN_HC_set_segment_base: case XEN_HC_set_trap_table:
+	case XEN_HC_set_callbacks: case XEN_HC_callback_op: case XEN_HC_fpu_taskswitch:
+	case XEN_HC_vm_assist: case XEN_HC_multicall: case XEN_HC_mmu_update:
+	case XEN_HC_mmuext_op: case XEN_HC_update_va_mapping: case XEN_HC_set_gdt:
+	case XEN_HC_update_descriptor: case XEN_HC_set_debugreg: case XEN_HC_get_debugreg:
+		return true;
+	}
+	return false;
 }
 
 /*
