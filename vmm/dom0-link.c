@@ -5,30 +5,12 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "devices/fd-passing.h"
 #include "vmm/vmm.h"
 #include "xen-abi/abi-hvm.h"
 #include "xen-abi/evtchn.h"
 
 #define CALL_TIMEOUT_S 10
-
-static int send_with_fds(int sock, const void *buf, size_t len, const int *fds, unsigned n)
-{
-	char cbuf[CMSG_SPACE(sizeof(int) * DOM0_LINK_MAX_FDS)] = { 0 };
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *c;
-
-	if (n) {
-		msg.msg_control = cbuf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
-	}
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
-}
 
 static int send_hello(struct vmm *vm)
 {
@@ -43,7 +25,7 @@ static int send_hello(struct vmm *vm)
 	};
 	int fds[2] = { vm->ram_fd, vm->xen_fd };
 
-	return send_with_fds(vm->dom0_fd, &h, sizeof(h), fds, 2);
+	return send_with_fds(vm->dom0_fd, &h, sizeof(h), fds, 2, 0);
 }
 
 int vmm_link_send(struct vmm *vm, const struct dom0_link_msg *m)
@@ -111,7 +93,7 @@ static void reply(struct vmm *vm, const struct dom0_link_msg *m, int status)
 	vmm_link_send(vm, &r);
 }
 
-static void close_fds(int fds[DOM0_LINK_MAX_FDS])
+void vmm_close_link_fds(int fds[DOM0_LINK_MAX_FDS])
 {
 	for (unsigned i = 0; i < DOM0_LINK_MAX_FDS; i++) {
 		if (fds[i] >= 0)
@@ -189,7 +171,7 @@ static void handle(struct vmm *vm, const struct dom0_link_msg *m, int fds[DOM0_L
 	default:
 		xk_log(&vm->dom, "Dom0 sent link message type %u; ignored", m->type);
 	}
-	close_fds(fds);
+	vmm_close_link_fds(fds);
 }
 
 static ssize_t receive(struct vmm *vm, struct dom0_link_msg *m, int fds[DOM0_LINK_MAX_FDS])
@@ -233,7 +215,7 @@ static void *link_thread(void *arg)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n != sizeof(m)) {
-			close_fds(fds);
+			vmm_close_link_fds(fds);
 			break;
 		}
 		handle(vm, &m, fds);

@@ -110,9 +110,7 @@ static int attach(struct vmm *vm, uint32_t port, int fds[DOM0_LINK_MAX_FDS])
 		else
 			vmm_doorbell_drop(vm, port);
 	}
-	for (unsigned i = 0; i < DOM0_LINK_MAX_FDS; i++)
-		if (fds[i] >= 0)
-			close(fds[i]), fds[i] = -1;
+	vmm_close_link_fds(fds);
 	return rc;
 }
 
@@ -137,9 +135,7 @@ long vmm_idc_bind(struct xk_domain *d, uint32_t port, xen_domid_t remote_dom,
 	if (rc)
 		return rc;
 	if (rep.status) {
-		for (unsigned i = 0; i < DOM0_LINK_MAX_FDS; i++)
-			if (fds[i] >= 0)
-				close(fds[i]);
+		vmm_close_link_fds(fds);
 		return rep.status;
 	}
 	rc = attach(vm, port, fds);
@@ -205,25 +201,21 @@ void *vmm_grant_foreign_get(struct xk_domain *d, xen_domid_t dom, uint32_t gref,
 	struct dom0_link_msg rep;
 	int fds[DOM0_LINK_MAX_FDS];
 	int rc = vmm_link_call(vm, &req, &rep, fds);
-	void *page;
+	void *page = MAP_FAILED;
 
-	if (fds[1] >= 0)
-		close(fds[1]);
 	if (rc) {
 		*status = rc == -XEN_ESRCH ? GNTST_bad_domain : GNTST_general_error;
 		return NULL;
 	}
 	if (rep.status) {
-		if (fds[0] >= 0)
-			close(fds[0]);
+		vmm_close_link_fds(fds);
 		*status = (int16_t)rep.status;
 		return NULL;
 	}
-	page = fds[0] < 0 ? MAP_FAILED
-			  : mmap(NULL, XEN_PAGE_SIZE, PROT_READ | (writable ? PROT_WRITE : 0),
-				 MAP_SHARED, fds[0], (off_t)(rep.arg * XEN_PAGE_SIZE));
 	if (fds[0] >= 0)
-		close(fds[0]);
+		page = mmap(NULL, XEN_PAGE_SIZE, PROT_READ | (writable ? PROT_WRITE : 0),
+			    MAP_SHARED, fds[0], (off_t)(rep.arg * XEN_PAGE_SIZE));
+	vmm_close_link_fds(fds);
 	if (page == MAP_FAILED) {
 		send_put(vm, dom, gref, writable);
 		*status = GNTST_general_error;

@@ -153,6 +153,8 @@ int vmm_link_send(struct vmm *vm, const struct dom0_link_msg *m);
 int vmm_link_call(struct vmm *vm, struct dom0_link_msg *req, struct dom0_link_msg *reply,
 		  int fds[DOM0_LINK_MAX_FDS]);
 int vmm_doorbell_add(struct vmm *vm, uint32_t port, int fd);
+/* Close what a link message brought along (-1 entries skipped) and mark them gone. */
+void vmm_close_link_fds(int fds[DOM0_LINK_MAX_FDS]);
 void vmm_doorbell_drop(struct vmm *vm, uint32_t port);
 
 /* idc.c: channels and grants between DomUs, through xenkvmd */
