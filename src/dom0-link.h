@@ -8,6 +8,7 @@
 #define XENKVM_DOM0_LINK_H
 
 #include <stdint.h>
+#include "devices/fd-passing.h"
 
 #define DOM0_LINK_MAGIC 0x786b6c33u	/* "xkl3" */
 
@@ -86,5 +87,6 @@ struct dom0_link_msg {
 
 /* Most descriptors one message carries. */
 #define DOM0_LINK_MAX_FDS 2
+_Static_assert(DOM0_LINK_MAX_FDS <= FD_PASSING_MAX, "send_with_fds carries them");
 
 #endif

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "devices/fd-passing.h"
 #include "src/dom0-link.h"
 #include "src/dom0.h"
 #include "src/dom0-idc.h"
@@ -14,24 +15,9 @@
 
 int dom0_link_sendmsg(int link_fd, const struct dom0_link_msg *m, const int *fds, unsigned nfds)
 {
-	char cbuf[CMSG_SPACE(sizeof(int) * DOM0_LINK_MAX_FDS)] = { 0 };
-	struct iovec iov = { (void *)m, sizeof(*m) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (link_fd < 0 || nfds > DOM0_LINK_MAX_FDS)
+	if (nfds > DOM0_LINK_MAX_FDS)
 		return -1;
-	if (nfds) {
-		struct cmsghdr *c;
-
-		msg.msg_control = cbuf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-	}
-	return sendmsg(link_fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(*m) ? 0 : -1;
+	return send_with_fds(link_fd, m, sizeof(*m), fds, nfds, MSG_DONTWAIT);
 }
 
 int dom0_link_send(int link_fd, uint32_t type, uint32_t port, uint32_t cookie, int pass_fd)
