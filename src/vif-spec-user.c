@@ -4,25 +4,11 @@
  * so that forwards can be carried over from a QEMU command line.
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "src/vif-spec.h"
 
 #define HOSTFWD_SYNTAX "[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport"
-
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int bad(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 int vif_set_network(struct vif_spec *v, const char *val, char *err, size_t errlen)
 {
@@ -31,7 +17,7 @@ int vif_set_network(struct vif_spec *v, const char *val, char *err, size_t errle
 	else if (!strcmp(val, "user"))
 		v->network = VIF_NET_USER;
 	else
-		return bad(err, errlen, "vif network must be tap or user, not '%s'", val);
+		return vif_spec_error(err, errlen, "vif network must be tap or user, not '%s'", val);
 	return 0;
 }
 
@@ -111,24 +97,24 @@ int vif_add_hostfwd(struct vif_spec *v, const char *val, char *err, size_t errle
 	const char *colon = strchr(val, ':'), *dash;
 
 	if (v->nr_hostfwds == VIF_MAX_HOSTFWDS)
-		return bad(err, errlen, "more than %d hostfwd= entries in one vif", VIF_MAX_HOSTFWDS);
+		return vif_spec_error(err, errlen, "more than %d hostfwd= entries in one vif", VIF_MAX_HOSTFWDS);
 	if (!colon)
-		return bad(err, errlen, "invalid hostfwd '%s' (want " HOSTFWD_SYNTAX ")", val);
+		return vif_spec_error(err, errlen, "invalid hostfwd '%s' (want " HOSTFWD_SYNTAX ")", val);
 	if (parse_proto(val, (size_t)(colon - val), &f.udp))
-		return bad(err, errlen, "hostfwd '%s': the protocol must be tcp or udp", val);
+		return vif_spec_error(err, errlen, "hostfwd '%s': the protocol must be tcp or udp", val);
 	dash = strchr(colon + 1, '-');
 	if (!dash || parse_end(colon + 1, (size_t)(dash - colon - 1), &f.host_addr, &f.host_port))
-		return bad(err, errlen, "hostfwd '%s': the host side is not [hostaddr]:hostport "
+		return vif_spec_error(err, errlen, "hostfwd '%s': the host side is not [hostaddr]:hostport "
 			   "(an IPv4 address, a port 1-65535)", val);
 	if (parse_end(dash + 1, strlen(dash + 1), &f.guest_addr, &f.guest_port))
-		return bad(err, errlen, "hostfwd '%s': the guest side is not [guestaddr]:guestport "
+		return vif_spec_error(err, errlen, "hostfwd '%s': the guest side is not [guestaddr]:guestport "
 			   "(an IPv4 address, a port 1-65535)", val);
 	if (f.guest_addr && !guest_addr_ok(f.guest_addr))
-		return bad(err, errlen, "hostfwd '%s': the guest address is not a guest's in "
+		return vif_spec_error(err, errlen, "hostfwd '%s': the guest address is not a guest's in "
 			   "10.0.2.0/24", val);
 	for (unsigned i = 0; i < v->nr_hostfwds; i++)
 		if (clash(&v->hostfwds[i], &f))
-			return bad(err, errlen, "hostfwd '%s': host port %u is already forwarded",
+			return vif_spec_error(err, errlen, "hostfwd '%s': host port %u is already forwarded",
 				   val, f.host_port);
 	v->hostfwds[v->nr_hostfwds++] = f;
 	return 0;
@@ -152,15 +138,15 @@ int vif_check_user(struct vif_spec *v, char *err, size_t errlen)
 
 	if (v->network != VIF_NET_USER) {
 		if (v->nr_hostfwds)
-			return bad(err, errlen, "hostfwd= needs network=user");
+			return vif_spec_error(err, errlen, "hostfwd= needs network=user");
 		return 0;
 	}
 	if (key)
-		return bad(err, errlen, "%s= names a host interface; a network=user vif has none",
+		return vif_spec_error(err, errlen, "%s= names a host interface; a network=user vif has none",
 			   key);
 	if (v->ip[0] && (parse_ipv4(v->ip, strlen(v->ip), &v->user_guest) || !v->user_guest ||
 			 !guest_addr_ok(v->user_guest)))
-		return bad(err, errlen, "ip '%s': a network=user guest takes one address of "
+		return vif_spec_error(err, errlen, "ip '%s': a network=user guest takes one address of "
 			   "10.0.2.0/24 other than .0, .2, .3 and .255", v->ip);
 	return 0;
 }

@@ -10,7 +10,7 @@
 
 #define DEFAULT_RATE_INTERVAL_US 50000
 
-static int bad(char *err, size_t errlen, const char *fmt, ...)
+int vif_spec_error(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -100,7 +100,7 @@ static int parse_rate(const char *s, uint64_t *bytes, uint64_t *interval)
 static int copy(char *dst, size_t size, const char *val, const char *key, char *err, size_t errlen)
 {
 	if (strlen(val) >= size)
-		return bad(err, errlen, "vif %s '%s' is too long", key, val);
+		return vif_spec_error(err, errlen, "vif %s '%s' is too long", key, val);
 	strcpy(dst, val);
 	return 0;
 }
@@ -118,27 +118,27 @@ static int set_key(struct vif_spec *v, const char *key, const char *val, char *e
 #undef STR
 	if (!strcmp(key, "mac")) {
 		if (vif_parse_mac(val, v->mac))
-			return bad(err, errlen, "invalid mac address '%s' (want xx:xx:xx:xx:xx:xx)", val);
+			return vif_spec_error(err, errlen, "invalid mac address '%s' (want xx:xx:xx:xx:xx:xx)", val);
 		if (v->mac[0] & 1)
-			return bad(err, errlen, "mac address '%s' is a multicast address", val);
+			return vif_spec_error(err, errlen, "mac address '%s' is a multicast address", val);
 		v->mac_given = true;
 		return 0;
 	}
 	if (!strcmp(key, "type")) {
 		if (strcmp(val, "vif") && strcmp(val, "ioemu"))
-			return bad(err, errlen, "vif type must be vif or ioemu, not '%s'", val);
+			return vif_spec_error(err, errlen, "vif type must be vif or ioemu, not '%s'", val);
 		return copy(v->type, sizeof(v->type), val, key, err, errlen);
 	}
 	if (!strcmp(key, "rate")) {
 		if (parse_rate(val, &v->rate_bytes_per_s, &v->rate_interval_us))
-			return bad(err, errlen, "invalid rate '%s' (e.g. 10Mb/s or 1MB/s@20ms)", val);
+			return vif_spec_error(err, errlen, "invalid rate '%s' (e.g. 10Mb/s or 1MB/s@20ms)", val);
 		return 0;
 	}
 	if (!strcmp(key, "devid") || !strcmp(key, "mtu")) {
 		n = strtol(val, &end, 10);
 		if (*end || end == val || n < 0 || (key[0] == 'm' && (n < 68 || n > 65535)) ||
 		    n > 65535)
-			return bad(err, errlen, "invalid %s '%s'", key, val);
+			return vif_spec_error(err, errlen, "invalid %s '%s'", key, val);
 		if (key[0] == 'm')
 			v->mtu = (unsigned)n;
 		else
@@ -150,8 +150,8 @@ static int set_key(struct vif_spec *v, const char *key, const char *val, char *e
 	if (!strcmp(key, "hostfwd"))
 		return vif_add_hostfwd(v, val, err, errlen);
 	if (!strcmp(key, "accel"))
-		return bad(err, errlen, "vif parameter 'accel' is not supported");
-	return bad(err, errlen, "unknown vif parameter '%s'", key);
+		return vif_spec_error(err, errlen, "vif parameter 'accel' is not supported");
+	return vif_spec_error(err, errlen, "unknown vif parameter '%s'", key);
 }
 
 int vif_spec_parse(const char *spec, struct vif_spec *v, char *err, size_t errlen)
@@ -168,7 +168,7 @@ int vif_spec_parse(const char *spec, struct vif_spec *v, char *err, size_t errle
 		while (n && (*p == ' ' || *p == '\t'))
 			p++, n--;
 		if (n >= sizeof(param))
-			return bad(err, errlen, "vif parameter too long");
+			return vif_spec_error(err, errlen, "vif parameter too long");
 		memcpy(param, p, n);
 		param[n] = 0;
 		eq = strchr(param, '=');
@@ -179,7 +179,7 @@ int vif_spec_parse(const char *spec, struct vif_spec *v, char *err, size_t errle
 			if (set_key(v, param, eq + 1, err, errlen))
 				return -1;
 		} else if (*param) {
-			return bad(err, errlen, "vif parameter '%s' is not key=value", param);
+			return vif_spec_error(err, errlen, "vif parameter '%s' is not key=value", param);
 		}
 		if (!comma)
 			break;

@@ -65,6 +65,9 @@ int vif_spec_parse(const char *spec, struct vif_spec *v, char *err, size_t errle
 int vif_set_network(struct vif_spec *v, const char *val, char *err, size_t errlen);
 int vif_add_hostfwd(struct vif_spec *v, const char *val, char *err, size_t errlen);
 int vif_check_user(struct vif_spec *v, char *err, size_t errlen);
+/* A message into err; returns -1 (for the parsers in vif-spec*.c). */
+int vif_spec_error(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* "aa:bb:cc:dd:ee:ff" -> mac; -1 on bad syntax. */
 int vif_parse_mac(const char *s, uint8_t mac[6]);
 /* A random address in Xen's OUI 00:16:3e, as xl makes. */
