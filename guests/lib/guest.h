@@ -113,6 +113,8 @@ bool port_pending(uint32_t port);
 void clear_port(uint32_t port);
 uint32_t guest_xen_cpuid_base(void);
 uint64_t guest_mem_end(void);
+int16_t grant_copy(ulong src, uint16_t soff, ulong dst, uint16_t doff, uint16_t len,
+		   uint16_t flags, uint16_t src_dom);
 bool guest_cmdline_has(const char *word);	/* runtime.c */
 const char *guest_cmdline(void);
 #define SCRATCH_PAGE(i) ((void *)(guest_ram_scratch + (i) * 4096))

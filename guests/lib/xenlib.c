@@ -1,5 +1,6 @@
 /* Guest-side helpers over the Xen ABI: shared_info, pvclock, event upcalls. */
 #include "guest.h"
+#include "xen-abi/abi-grant.h"
 #include "xen-abi/abi-hvm.h"
 #include "xen-abi/abi-memory.h"
 
@@ -196,4 +197,32 @@ void clear_port(uint32_t port)
 
 	__atomic_fetch_and(&s->evtchn_pending[port / (8 * sizeof(ulong))], ~bit, __ATOMIC_SEQ_CST);
 	port_seen(port);
+}
+
+/*
+ * One GNTTABOP_copy into this domain: from src (a gref of src_dom with
+ * GNTCOPY_source_gref, else a frame), to dst (a gref with GNTCOPY_dest_gref,
+ * else a frame). The entry's status, or -100 if the hypercall itself failed.
+ */
+int16_t grant_copy(ulong src, uint16_t soff, ulong dst, uint16_t doff, uint16_t len,
+		   uint16_t flags, uint16_t src_dom)
+{
+#ifdef __x86_64__
+	struct gnttab_copy64 c;
+#else
+	struct gnttab_copy32 c;
+#endif
+	long rc;
+
+	memset(&c, 0, sizeof(c));
+	c.source.ref_or_gmfn = src;
+	c.source.domid = src_dom;
+	c.source.offset = soff;
+	c.dest.ref_or_gmfn = dst;
+	c.dest.domid = XEN_DOMID_SELF;
+	c.dest.offset = doff;
+	c.len = len;
+	c.flags = flags;
+	rc = hypercall3(XEN_HC_grant_table_op, GNTTABOP_copy, (ulong)&c, 1);
+	return rc ? (int16_t)-100 : c.status;
 }

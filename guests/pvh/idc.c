@@ -13,10 +13,8 @@
 #include "xen-abi/abi-sched.h"
 
 #ifdef __x86_64__
-typedef struct gnttab_copy64 copy_t;
 typedef struct xen_add_to_physmap64 atp_t;
 #else
-typedef struct gnttab_copy32 copy_t;
 typedef struct xen_add_to_physmap32 atp_t;
 #endif
 
@@ -153,22 +151,6 @@ static int16_t unmap(void *at, uint32_t handle)
 	return rc ? (int16_t)-100 : u.status;
 }
 
-static int16_t copy_in(uint32_t ref, uint16_t dom, void *dst, uint16_t len)
-{
-	copy_t c;
-	long rc;
-
-	memset(&c, 0, sizeof(c));
-	c.source.ref_or_gmfn = ref;
-	c.source.domid = dom;
-	c.dest.ref_or_gmfn = PFN(dst);
-	c.dest.domid = XEN_DOMID_SELF;
-	c.len = len;
-	c.flags = GNTCOPY_source_gref;
-	rc = hypercall3(XEN_HC_grant_table_op, GNTTABOP_copy, (ulong)&c, 1);
-	return rc ? (int16_t)-100 : c.status;
-}
-
 /* Wait for the toolstack to pass the granter's offer into our data/. */
 static unsigned read_offer(const char *node)
 {
@@ -243,7 +225,8 @@ static void map_side(uint16_t peer)
 	      "byte %#x", *(volatile uint8_t *)SCRATCH_PAGE(8));
 	check_rc("idc.unmap_readonly", unmap(SCRATCH_PAGE(8), hro), GNTST_okay);
 	memset(local, 0, 64);
-	check_rc("idc.copy_from_peer", copy_in(GREF_RO, peer, local, 64), GNTST_okay);
+	check_rc("idc.copy_from_peer",
+		 grant_copy(GREF_RO, 0, PFN(local), 0, 64, GNTCOPY_source_gref, peer), GNTST_okay);
 	check("idc.copied_bytes", local[0] == 0x3c && local[63] == 0x3c && local[64] == 0,
 	      "bytes %#x %#x", local[0], local[63]);
 

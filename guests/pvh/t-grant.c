@@ -4,36 +4,15 @@
 #include "xen-abi/abi-memory.h"
 
 #ifdef __x86_64__
-typedef struct gnttab_copy64 copy_t;
 typedef struct gnttab_setup_table64 setup_t;
 typedef struct xen_add_to_physmap64 atp_t;
 #else
-typedef struct gnttab_copy32 copy_t;
 typedef struct gnttab_setup_table32 setup_t;
 typedef struct xen_add_to_physmap32 atp_t;
 #endif
 
 static struct grant_entry_v1 *table;
 static uint16_t self_id;
-
-static int16_t copy(ulong src, uint16_t soff, ulong dst, uint16_t doff, uint16_t len,
-		    uint16_t flags, uint16_t src_dom)
-{
-	copy_t c;
-	long rc;
-
-	memset(&c, 0, sizeof(c));
-	c.source.ref_or_gmfn = src;
-	c.source.domid = src_dom;
-	c.source.offset = soff;
-	c.dest.ref_or_gmfn = dst;
-	c.dest.domid = XEN_DOMID_SELF;
-	c.dest.offset = doff;
-	c.len = len;
-	c.flags = flags;
-	rc = hypercall3(XEN_HC_grant_table_op, GNTTABOP_copy, (ulong)&c, 1);
-	return rc ? (int16_t)-100 : c.status;
-}
 
 /* A domain may map what it granted itself; the page shows up at host_addr. */
 static void map_own_grant(const uint8_t *src)
@@ -105,24 +84,32 @@ GUEST_TEST(test_grant)
 	table[13] = (struct grant_entry_v1){ GTF_permit_access, (uint16_t)(self_id + 5),
 					     (uint32_t)PFN(src) };
 	check_rc("grant.copy_gref_to_frame",
-		 copy(10, 0, PFN(dst), 0, 64, GNTCOPY_source_gref, XEN_DOMID_SELF), GNTST_okay);
+		 grant_copy(10, 0, PFN(dst), 0, 64, GNTCOPY_source_gref, XEN_DOMID_SELF),
+		 GNTST_okay);
 	check("grant.copy_data", !memcmp(src, dst, 64), "bytes differ");
 	check("grant.flags_released", table[10].flags == GTF_permit_access, "flags %x",
 	      table[10].flags);
 	check_rc("grant.copy_into_readonly",
-		 copy(PFN(src), 0, 11, 0, 8, GNTCOPY_dest_gref, XEN_DOMID_SELF), GNTST_bad_gntref);
+		 grant_copy(PFN(src), 0, 11, 0, 8, GNTCOPY_dest_gref, XEN_DOMID_SELF),
+		 GNTST_bad_gntref);
 	check_rc("grant.copy_no_permit",
-		 copy(12, 0, PFN(dst), 0, 8, GNTCOPY_source_gref, XEN_DOMID_SELF), GNTST_bad_gntref);
+		 grant_copy(12, 0, PFN(dst), 0, 8, GNTCOPY_source_gref, XEN_DOMID_SELF),
+		 GNTST_bad_gntref);
 	check_rc("grant.copy_wrong_domid",
-		 copy(13, 0, PFN(dst), 0, 8, GNTCOPY_source_gref, XEN_DOMID_SELF), GNTST_bad_gntref);
+		 grant_copy(13, 0, PFN(dst), 0, 8, GNTCOPY_source_gref, XEN_DOMID_SELF),
+		 GNTST_bad_gntref);
 	check_rc("grant.copy_bad_gref",
-		 copy(100000, 0, PFN(dst), 0, 8, GNTCOPY_source_gref, XEN_DOMID_SELF), GNTST_bad_gntref);
+		 grant_copy(100000, 0, PFN(dst), 0, 8, GNTCOPY_source_gref, XEN_DOMID_SELF),
+		 GNTST_bad_gntref);
 	check_rc("grant.copy_crosses_page",
-		 copy(10, 4090, PFN(dst), 0, 64, GNTCOPY_source_gref, XEN_DOMID_SELF), GNTST_bad_copy_arg);
+		 grant_copy(10, 4090, PFN(dst), 0, 64, GNTCOPY_source_gref, XEN_DOMID_SELF),
+		 GNTST_bad_copy_arg);
 	check_rc("grant.copy_other_domain",
-		 copy(10, 0, PFN(dst), 0, 8, GNTCOPY_source_gref, 4321), GNTST_bad_domain);
+		 grant_copy(10, 0, PFN(dst), 0, 8, GNTCOPY_source_gref, 4321),
+		 GNTST_bad_domain);
 	check_rc("grant.copy_frame_outside_ram",
-		 copy(0xfffff, 0, PFN(dst), 0, 8, 0, XEN_DOMID_SELF), GNTST_bad_page);
+		 grant_copy(0xfffff, 0, PFN(dst), 0, 8, 0, XEN_DOMID_SELF),
+		 GNTST_bad_page);
 	check_rc("grant.setup_count_2", hypercall3(XEN_HC_grant_table_op, GNTTABOP_setup_table,
 						    (ulong)&st, 2), -XEN_EINVAL);
 	check_rc("grant.huge_count", hypercall3(XEN_HC_grant_table_op, GNTTABOP_copy, 0,
