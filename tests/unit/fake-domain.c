@@ -59,36 +59,37 @@ static void f_log(struct xk_domain *d, const char *msg)
 
 static uint64_t f_read_tsc(struct xk_vcpu *v) { return plat(v->dom)->tsc; }
 
+/* The channel the last send, bind or close was about, for the tests to look at. */
+static struct fake_platform *note_channel(struct xk_domain *d, uint32_t port, xen_domid_t dom,
+					  uint32_t remote_port)
+{
+	struct fake_platform *p = plat(d);
+
+	p->last_local_port = port;
+	p->last_remote_dom = dom;
+	p->last_remote_port = remote_port;
+	return p;
+}
+
 static void f_remote_send(struct xk_domain *d, uint32_t port, xen_domid_t dom,
 			  uint32_t remote_port)
 {
-	plat(d)->remote_sends++;
-	plat(d)->last_local_port = port;
-	plat(d)->last_remote_dom = dom;
-	plat(d)->last_remote_port = remote_port;
+	note_channel(d, port, dom, remote_port)->remote_sends++;
 }
 
 static long f_bind_foreign(struct xk_domain *d, uint32_t port, xen_domid_t dom,
 			   uint32_t remote_port)
 {
-	struct fake_platform *p = plat(d);
+	struct fake_platform *p = note_channel(d, port, dom, remote_port);
 
 	p->foreign_binds++;
-	p->last_local_port = port;
-	p->last_remote_dom = dom;
-	p->last_remote_port = remote_port;
 	return p->foreign_bind_result;
 }
 
 static void f_foreign_closed(struct xk_domain *d, uint32_t port, xen_domid_t dom,
 			     uint32_t remote_port)
 {
-	struct fake_platform *p = plat(d);
-
-	p->foreign_closes++;
-	p->last_local_port = port;
-	p->last_remote_dom = dom;
-	p->last_remote_port = remote_port;
+	note_channel(d, port, dom, remote_port)->foreign_closes++;
 }
 
 /* Another domain's grants: gref N of domain 7 is page N of foreign_ram. */

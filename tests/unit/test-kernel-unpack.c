@@ -7,22 +7,13 @@
 #include <zlib.h>
 #include <zstd.h>
 #include "vmm/kernel-unpack.h"
+#include "tests/unit/xen-note.h"
 #include "vmm/pv-image.h"
 
 #define SETUP_SECTS 4
 #define PAYLOAD_AT ((SETUP_SECTS + 1) * 512)
 
 static uint8_t elf[0x3000];
-
-static size_t put_note(uint8_t *p, uint32_t type, const void *desc, uint32_t descsz)
-{
-	uint32_t hdr[3] = { 4, descsz, type };
-
-	memcpy(p, hdr, 12);
-	memcpy(p + 12, "Xen", 4);
-	memcpy(p + 16, desc, descsz);
-	return 16 + ((descsz + 3u) & ~3u);
-}
 
 /* A small PV kernel: one loadable segment of ret instructions and Xen's notes. */
 static void make_elf(void)
@@ -42,10 +33,10 @@ static void make_elf(void)
 	ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = 0x1000, .p_paddr = 0x1000000,
 			      .p_vaddr = entry, .p_filesz = 0x800, .p_memsz = 0x1000 };
 	memset(elf + 0x1000, 0xc3, 0x800);
-	n += put_note(elf + 0x2000 + n, 6, "linux", 6);
-	n += put_note(elf + 0x2000 + n, 5, "xen-3.0", 8);
-	n += put_note(elf + 0x2000 + n, 3, &base, 8);
-	n += put_note(elf + 0x2000 + n, 1, &entry, 8);
+	n += put_xen_note(elf + 0x2000 + n, 6, "linux", 6);
+	n += put_xen_note(elf + 0x2000 + n, 5, "xen-3.0", 8);
+	n += put_xen_note(elf + 0x2000 + n, 3, &base, 8);
+	n += put_xen_note(elf + 0x2000 + n, 1, &entry, 8);
 	ph[1] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_offset = 0x2000, .p_filesz = n };
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "vmm/lz4-legacy.h"
+#include "tests/unit/xen-note.h"
 #include "vmm/pv-image.h"
 
 static const uint8_t frame_ok[] = {
@@ -78,17 +79,6 @@ Test(pv_image, debian_cloud_kernel_notes)
 	pv_image_free(&img);
 }
 
-/* A Xen note: "Xen" name, a type, a descriptor padded to 4 bytes. */
-static size_t put_note(uint8_t *p, uint32_t type, const void *desc, uint32_t descsz)
-{
-	uint32_t hdr[3] = { 4, descsz, type };
-
-	memcpy(p, hdr, 12);
-	memcpy(p + 12, "Xen", 4);
-	memcpy(p + 16, desc, descsz);
-	return 16 + ((descsz + 3u) & ~3u);
-}
-
 /* Shaped like PV-GRUB's image: loaded at 0, VIRT_BASE 0, notes with memsz 0. */
 Test(pv_image, virt_base_zero_and_unloaded_note_segment)
 {
@@ -109,10 +99,10 @@ Test(pv_image, virt_base_zero_and_unloaded_note_segment)
 	ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_offset = 0x1000, .p_filesz = 0x100,
 			      .p_memsz = 0x5000 };
 	memset(elf + 0x1000, 0xc3, 0x100);
-	n += put_note(elf + 0x2000 + n, 6, "GRUB", 5);		/* GUEST_OS */
-	n += put_note(elf + 0x2000 + n, 5, "xen-3.0", 8);	/* XEN_VERSION */
-	n += put_note(elf + 0x2000 + n, 3, &zero, 8);		/* VIRT_BASE */
-	n += put_note(elf + 0x2000 + n, 1, &zero, 8);		/* ENTRY */
+	n += put_xen_note(elf + 0x2000 + n, 6, "GRUB", 5);		/* GUEST_OS */
+	n += put_xen_note(elf + 0x2000 + n, 5, "xen-3.0", 8);	/* XEN_VERSION */
+	n += put_xen_note(elf + 0x2000 + n, 3, &zero, 8);		/* VIRT_BASE */
+	n += put_xen_note(elf + 0x2000 + n, 1, &zero, 8);		/* ENTRY */
 	ph[1] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_offset = 0x2000, .p_filesz = n };
 	cr_assert_eq(pv_image_from_buffer(elf, sizeof(elf), &img, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(img.guest_os, "GRUB");
