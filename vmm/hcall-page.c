@@ -103,6 +103,7 @@ void vmm_handle_hcall_port(struct vmm_vcpu *vc)
 {
 	struct kvm_regs *r = &vc->run->s.regs.regs;
 	struct xk_vcpu *v = vc->xv;
+	uint32_t nr = (uint32_t)r->rax;
 	uint64_t a[6];
 
 	capture_state(v, &vc->run->s.regs.sregs);
@@ -113,10 +114,8 @@ void vmm_handle_hcall_port(struct vmm_vcpu *vc)
 		a[0] = r->rdi; a[1] = r->rsi; a[2] = r->rdx;
 		a[3] = r->r10; a[4] = r->r8; a[5] = r->r9;
 	}
-	r->rax = (uint64_t)xk_hypercall(v, (uint32_t)r->rax, a);
+	r->rax = (uint64_t)xk_hypercall(v, nr, a);
 	vc->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-	/* VCPUOP_register_vcpu_info moves a vCPU's (any vCPU's, Linux does all from one) */
 	if (vc->vm->opt.pv)
-		for (unsigned i = 0; i < vc->vm->opt.vcpus; i++)
-			pvrt_sync_vcpu_info(vc->vm, i);
+		pvrt_after_hypercall(vc->vm, nr);
 }

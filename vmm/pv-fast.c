@@ -156,14 +156,14 @@ static void forward(struct fast *x)
 	struct xk_vcpu *v = x->vc->xv;
 	const struct kvm_sregs *s = &x->vc->run->s.regs.sregs;
 	uint64_t a[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+	uint32_t nr = (uint32_t)f->rax;
 
 	v->compat = false;
 	v->cpl = 0;
 	v->paging = (struct guest_paging){ s->cr0, s->cr3, s->cr4, s->efer };
 	x->c->hypercalls++;
-	f->rax = (uint64_t)xk_hypercall(v, (uint32_t)f->rax, a);
-	for (unsigned i = 0; i < x->vc->vm->opt.vcpus; i++)
-		pvrt_sync_vcpu_info(x->vc->vm, i);
+	f->rax = (uint64_t)xk_hypercall(v, nr, a);
+	pvrt_after_hypercall(x->vc->vm, nr);
 }
 
 static bool syscall_entry(struct fast *x)

@@ -166,6 +166,15 @@ static void build_vcpu(struct vmm *vm, unsigned id)
 	pvrt_sync_vcpu_info(vm, id);
 }
 
+void pvrt_after_hypercall(struct vmm *vm, uint32_t nr)
+{
+	/* VCPUOP_register_vcpu_info moves any vCPU's (Linux does them all from one). */
+	if (nr != XEN_HC_vcpu_op)
+		return;
+	for (unsigned i = 0; i < vm->opt.vcpus; i++)
+		pvrt_sync_vcpu_info(vm, i);
+}
+
 void pvrt_sync_vcpu_info(struct vmm *vm, unsigned id)
 {
 	struct xk_vcpu *v = &vm->dom.vcpu[id];

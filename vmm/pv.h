@@ -12,6 +12,8 @@ struct pvrt_vcpu *pvrt_state(struct vmm *vm, unsigned id);
 struct pvrt_global *pvrt_global(struct vmm *vm);
 uint8_t *pvrt_levels(struct vmm *vm);
 void pvrt_sync_vcpu_info(struct vmm *vm, unsigned id);
+/* After a hypercall the VMM did for a PV guest: the runtime follows what it moved. */
+void pvrt_after_hypercall(struct vmm *vm, uint32_t nr);
 
 /* pv-smp.c: VCPUOP_initialise with a vcpu_guest_context */
 struct xen_vcpu_guest_context64;
