@@ -27,6 +27,7 @@
 #define NETIF_RSP_NULL		1	/* the answer to an extra-info slot */
 
 #define NETIF_EXTRA_TYPE_GSO	1
+#define NETIF_EXTRA_TYPE_MAX	6	/* types are 1..5: GSO, multicast add/del, hash, XDP */
 #define NETIF_GSO_TYPE_TCPV4	1
 #define NETIF_GSO_TYPE_TCPV6	2
 #define NETIF_EXTRA_FLAG_MORE	(1u << 0)

@@ -87,8 +87,8 @@ static void probe(struct dom0 *z, struct vif *v)
 	xb_printf(z, v->xb.be, "feature-rx-flip", "0");
 	xb_printf(z, v->xb.be, "feature-sg", "1");
 	xb_printf(z, v->xb.be, "feature-ipv6-csum-offload", "1");
-	xb_printf(z, v->xb.be, "feature-gso-tcpv4", "0");
-	xb_printf(z, v->xb.be, "feature-gso-tcpv6", "0");
+	xb_printf(z, v->xb.be, "feature-gso-tcpv4", "1");
+	xb_printf(z, v->xb.be, "feature-gso-tcpv6", "1");
 	xb_printf(z, v->xb.be, "hotplug-status", "connected");
 	xb_set_state(z, &v->xb, XenbusStateInitWait);
 }

@@ -29,9 +29,11 @@ static void put(void *arg, uint32_t gref, bool writable)
 	claimed--;
 }
 
-static int send_frame(void *arg, const void *frame, size_t len)
+static int send_frame(void *arg, const void *frame, size_t len, const struct vif_tx_meta *m)
 {
 	(void)arg, (void)frame;
+	if (m->gso_size && (m->hdrs.hdr_len >= len || m->gso_size < NET_GSO_MIN_MSS))
+		abort();	/* a train the ring service should have refused */
 	return len > VIF_MAX_FRAME ? abort(), -1 : 0;
 }
 

@@ -17,7 +17,7 @@ static int claimed;
 static union { struct netif_tx_sring s; uint8_t b[4096]; } txp;
 static union { struct netif_rx_sring s; uint8_t b[4096]; } rxp;
 static struct vif_rings r;
-static uint8_t sent[8][2048];
+static uint8_t sent[8][VIF_MAX_FRAME];
 static size_t sent_len[8];
 static unsigned nsent, nwaiting;
 static uint8_t waiting[4][20000];
@@ -38,9 +38,13 @@ static void put(void *arg, uint32_t gref, bool writable)
 	claimed--;
 }
 
-static int net_send(void *arg, const void *frame, size_t len)
+static struct vif_tx_meta sent_meta[8];
+
+static int net_send(void *arg, const void *frame, size_t len, const struct vif_tx_meta *m)
 {
 	(void)arg;
+	if (nsent < 8)
+		sent_meta[nsent] = *m;
 	if (nsent == 8 || len > sizeof(sent[0]))
 		return -1;
 	memcpy(sent[nsent], frame, len);
