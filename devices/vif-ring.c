@@ -88,7 +88,7 @@ static bool tx_bad(struct vif_rings *r, const char *fmt, ...)
 
 /*
  * The extra-info slots after the first request, each saying whether
- * another follows. GSO is kept; multicast and hash ones are not offered
+ * another follows (as many as the frontend likes, as with netback). GSO is kept; multicast and hash ones are not offered
  * and ignored, as netback does with what it did not negotiate.
  */
 static bool tx_extras(struct vif_rings *r, uint32_t prod, struct tx_packet *p)
@@ -107,9 +107,7 @@ static bool tx_extras(struct vif_rings *r, uint32_t prod, struct tx_packet *p)
 			ok = tx_bad(r, "two GSO extra-info slots in one packet");
 		else if (x.type == NETIF_EXTRA_TYPE_GSO)
 			p->gso = x;
-	} while ((x.flags & NETIF_EXTRA_FLAG_MORE) && p->extras < NETIF_EXTRA_TYPE_MAX - 1);
-	if (x.flags & NETIF_EXTRA_FLAG_MORE)
-		return tx_bad(r, "more extra-info slots than there are types");
+	} while (x.flags & NETIF_EXTRA_FLAG_MORE);	/* ends at the producer at worst */
 	return ok;
 }
 
