@@ -56,6 +56,9 @@ struct net_endpoint_ops {
 
 struct net_endpoint {
 	const struct net_endpoint_ops *ops;
+	/* A send may leave frames for recv at once (slirp's answers), so the
+	 * thread that reads the endpoint is woken after another one sends. */
+	bool answers_on_send;
 };
 
 /* The endpoint as the ring service's struct vif_net. */

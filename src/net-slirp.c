@@ -460,6 +460,7 @@ struct net_endpoint *slirp_endpoint(const struct slirp_net_cfg *c, char *err, si
 		return NULL;
 	}
 	s->ep.ops = &slirp_ops;
+	s->ep.answers_on_send = true;
 	s->tail = &s->head;
 	s->log = c->log;
 	s->log_arg = c->log_arg;
