@@ -142,6 +142,9 @@ done
 "$XL" network-list u1 | grep -q "00:16:3e:00:01:02" && fail "vif still listed after detach"
 "$bb" nc -w 2 127.0.0.1 "$fwd_in" </dev/null 2>/dev/null &&
 	fail "port $fwd_in still accepts connections after the vif is gone"
+for i in $(seq 1 10); do "$XL" dmesg | grep -q "vif 0 (user): queue 0: " && break; sleep 1; done
+"$XL" dmesg | grep "vif 0 (user): queue .* frames sent" | grep -q "([1-9][0-9]* GSO trains)" ||
+	fail "the guest sent no GSO trains to be cut: $("$XL" dmesg | grep "frames sent")"
 "$XL" dmesg | grep -q "vif 0 (user): user-mode network 10.0.2.0/24" ||
 	fail "xl dmesg does not describe the user-mode network"
 echo "ok"
