@@ -162,14 +162,18 @@ static void log_counters(struct vif_q *q)
 	     (unsigned long long)(r->rx_dropped + q->q.inbox.dropped));
 }
 
-static void release_queue(struct vif_q *q)
+static void stop_queue(struct vif_q *q)
 {
-	struct vif *v = q->v;
-
 	if (q->q.t.running) {
 		vif_queue_stop(&q->q);
 		log_counters(q);
 	}
+}
+
+static void release_queue(struct vif_q *q)
+{
+	struct vif *v = q->v;
+
 	for (unsigned c = 0; c < nr_channels(q); c++)
 		if (q->bound[c] || q->bind_pending[c])
 			dom0_link_send(v->dom->link_fd, LINK_UNBIND, q->ports[c], 0, -1);
@@ -183,13 +187,12 @@ static void release_queue(struct vif_q *q)
 	*q = (struct vif_q){ .v = v, .index = q->index, .kick_fd = -1, .link_fd = -1 };
 }
 
-/* Queue 0 first: it fills the others' inboxes. */
+/* Every thread stops before any descriptor closes (the others kick queue
+ * 0's), queue 0 first (it fills the others' inboxes). */
 static void disconnect(struct vif *v)
 {
-	if (v->qs[0].q.t.running) {
-		vif_queue_stop(&v->qs[0].q);
-		log_counters(&v->qs[0]);
-	}
+	for (unsigned i = 0; i < VIF_MAX_QUEUES; i++)
+		stop_queue(&v->qs[i]);
 	for (unsigned i = 0; i < VIF_MAX_QUEUES; i++)
 		release_queue(&v->qs[i]);
 	v->nr_queues = 0;
