@@ -53,6 +53,9 @@ struct netif_extra_info {
 	uint16_t gso_features;
 };
 XEN_ABI_ASSERT_SIZE(struct netif_extra_info, 8);
+_Static_assert(offsetof(struct netif_extra_info, gso_size) == 2, "gso.size at 2");
+_Static_assert(offsetof(struct netif_extra_info, gso_type) == 4, "gso.type at 4");
+_Static_assert(offsetof(struct netif_extra_info, gso_features) == 6, "gso.features at 6");
 
 struct netif_tx_response {
 	uint16_t id;
