@@ -2,7 +2,8 @@
  * Two queues of one vif, each on its thread, over one fake endpoint:
  * frames from the host land on the queue their flow hashes to (queue 0
  * reads them all and hands the others over), and what the frontend sends
- * on queue 1 reaches the endpoint.
+ * on queue 1 reaches the endpoint; over a real slirp, an answer to what
+ * either queue sent comes back.
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 #include "devices/net-flow.h"
 #include "devices/vif-queue.h"
+#include "src/net-slirp.h"
 #include "tests/unit/net-frames.h"
 
 #define NFRAMES 24
@@ -194,4 +196,65 @@ Test(vif_queue, flows_spread_over_two_queues_and_both_send)
 	for (int i = 0; i < 2; i++)
 		close(qs[i].t.kick_fd);
 	close(fe.ready_fd);
+}
+
+static void log_quiet(void *arg, const char *msg)
+{
+	(void)arg, (void)msg;
+}
+
+static size_t arp_request(uint8_t *f)
+{
+	static const uint8_t head[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0x16, 0x3e, 1, 2, 3,
+		0x08, 0x06, 0, 1, 0x08, 0, 6, 4, 0, 1, 0, 0x16, 0x3e, 1, 2, 3, 10, 0, 2, 15,
+		0, 0, 0, 0, 0, 0, 10, 0, 2, 2 };
+
+	memcpy(f, head, sizeof(head));
+	return sizeof(head);
+}
+
+static bool q0_got_one(void)
+{
+	return __atomic_load_n(&rxp[0].s.rsp_prod, __ATOMIC_ACQUIRE) >= 1;
+}
+
+/* An ARP request sent on queue `sender` of a real slirp: the answer comes
+ * back on queue 0 (ARP has no flow), whichever thread fed slirp. */
+static void arp_through_slirp(int sender)
+{
+	struct slirp_net_cfg c = { 0x0a00020f, "g", NULL, 0, log_quiet, NULL };
+	char err[200];
+	struct net_endpoint *ep = slirp_endpoint(&c, err, sizeof(err));
+	size_t len;
+
+	cr_assert_not_null(ep, "%s", err);
+	memset(txp, 0, sizeof(txp));
+	memset(rxp, 0, sizeof(rxp));
+	setup_queue(0);
+	setup_queue(1);
+	qs[0].ep = qs[1].ep = ep;
+	len = arp_request(pages[2 * BUFS]);
+	txp[sender].s.ring[0].req = (struct netif_tx_request){ 2 * BUFS, 0, 0, 1, (uint16_t)len };
+	__atomic_store_n(&txp[sender].s.req_prod, 1, __ATOMIC_RELEASE);
+	cr_assert_eq(vif_queue_start(&qs[1]), 0);
+	cr_assert_eq(vif_queue_start(&qs[0]), 0);
+	cr_assert(eventually(q0_got_one), "no ARP reply on queue 0 for a request on queue %d",
+		  sender);
+	cr_assert_eq(pages[rxp[0].s.ring[0].rsp.id][12], 0x08);
+	cr_assert_eq(pages[rxp[0].s.ring[0].rsp.id][13], 0x06);
+	vif_queue_stop(&qs[0]);
+	vif_queue_stop(&qs[1]);
+	for (int i = 0; i < 2; i++)
+		close(qs[i].t.kick_fd);
+	ep->ops->destroy(ep);
+}
+
+Test(vif_queue, slirp_answers_a_request_from_queue_0)
+{
+	arp_through_slirp(0);
+}
+
+Test(vif_queue, slirp_answers_a_request_from_queue_1)
+{
+	arp_through_slirp(1);
 }
