@@ -5,7 +5,7 @@
 #define IPPROTO_TCP_ 6
 #define IPPROTO_UDP_ 17
 
-static uint32_t sum16(const uint8_t *p, size_t len, uint32_t acc)
+uint32_t net_csum_add(const uint8_t *p, size_t len, uint32_t acc)
 {
 	for (; len > 1; p += 2, len -= 2)
 		acc += (uint32_t)p[0] << 8 | p[1];
@@ -14,7 +14,7 @@ static uint32_t sum16(const uint8_t *p, size_t len, uint32_t acc)
 	return acc;
 }
 
-static uint16_t fold(uint32_t acc)
+uint16_t net_csum_fold(uint32_t acc)
 {
 	while (acc >> 16)
 		acc = (acc & 0xffff) + (acc >> 16);
@@ -31,7 +31,7 @@ static bool fill(uint8_t *l4, size_t len, uint8_t proto, uint32_t pseudo)
 	    (proto == IPPROTO_TCP_ && len < 20))
 		return false;
 	l4[off] = l4[off + 1] = 0;
-	c = fold(sum16(l4, len, pseudo + proto + (uint32_t)len));
+	c = net_csum_fold(net_csum_add(l4, len, pseudo + proto + (uint32_t)len));
 	if (proto == IPPROTO_UDP_ && c == 0)
 		c = 0xffff;
 	l4[off] = (uint8_t)(c >> 8);
@@ -48,7 +48,7 @@ static bool ipv4(uint8_t *ip, size_t len)
 	total = (size_t)ip[2] << 8 | ip[3];
 	if (total < ihl || total > len || (ip[6] & 0x3f) || ip[7])
 		return false;	/* fragments carry no whole transport segment */
-	return fill(ip + ihl, total - ihl, ip[9], sum16(ip + 12, 8, 0));
+	return fill(ip + ihl, total - ihl, ip[9], net_csum_add(ip + 12, 8, 0));
 }
 
 static bool ipv6(uint8_t *ip, size_t len)
@@ -61,7 +61,7 @@ static bool ipv6(uint8_t *ip, size_t len)
 	if (payload > len - 40)
 		return false;
 	/* Extension headers are left alone: Linux sends none with csum_blank. */
-	return fill(ip + 40, payload, ip[6], sum16(ip + 8, 32, 0));
+	return fill(ip + 40, payload, ip[6], net_csum_add(ip + 8, 32, 0));
 }
 
 bool net_fill_csum(uint8_t *frame, size_t len)

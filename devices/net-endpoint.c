@@ -28,11 +28,11 @@ void net_poll_free(struct net_poll *p)
 	*p = (struct net_poll){ 0 };
 }
 
-static int io_send(void *arg, const void *frame, size_t len)
+static int io_send(void *arg, const void *frame, size_t len, const struct vif_tx_meta *m)
 {
 	struct net_endpoint *e = arg;
 
-	return e->ops->send(e, frame, len);
+	return e->ops->send(e, frame, len, m);
 }
 
 static ssize_t io_recv(void *arg, void *buf, size_t size, struct vif_rx_meta *m)

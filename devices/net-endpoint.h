@@ -34,8 +34,10 @@ void net_poll_free(struct net_poll *p);
 struct net_endpoint;
 
 struct net_endpoint_ops {
-	/* One whole frame, checksums filled in; -1 when it was dropped. */
-	int (*send)(struct net_endpoint *e, const void *frame, size_t len);
+	/* One whole frame, checksums filled in, or a TCP segment train
+	 * (m->gso_size) to be cut; -1 when it was dropped. */
+	int (*send)(struct net_endpoint *e, const void *frame, size_t len,
+		    const struct vif_tx_meta *m);
 	/* One frame for the frontend, as struct vif_net's recv. */
 	ssize_t (*recv)(struct net_endpoint *e, void *buf, size_t size, struct vif_rx_meta *m);
 	/*
@@ -54,6 +56,9 @@ struct net_endpoint_ops {
 
 struct net_endpoint {
 	const struct net_endpoint_ops *ops;
+	/* A send may leave frames for recv at once (slirp's answers), so the
+	 * thread that reads the endpoint is woken after another one sends. */
+	bool answers_on_send;
 };
 
 /* The endpoint as the ring service's struct vif_net. */

@@ -27,6 +27,7 @@
 #define NETIF_RSP_NULL		1	/* the answer to an extra-info slot */
 
 #define NETIF_EXTRA_TYPE_GSO	1
+#define NETIF_EXTRA_TYPE_MAX	6	/* types are 1..5: GSO, multicast add/del, hash, XDP */
 #define NETIF_GSO_TYPE_TCPV4	1
 #define NETIF_GSO_TYPE_TCPV6	2
 #define NETIF_EXTRA_FLAG_MORE	(1u << 0)
@@ -52,6 +53,9 @@ struct netif_extra_info {
 	uint16_t gso_features;
 };
 XEN_ABI_ASSERT_SIZE(struct netif_extra_info, 8);
+_Static_assert(offsetof(struct netif_extra_info, gso_size) == 2, "gso.size at 2");
+_Static_assert(offsetof(struct netif_extra_info, gso_type) == 4, "gso.type at 4");
+_Static_assert(offsetof(struct netif_extra_info, gso_features) == 6, "gso.features at 6");
 
 struct netif_tx_response {
 	uint16_t id;

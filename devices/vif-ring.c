@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "devices/net-csum.h"
@@ -62,62 +63,150 @@ static bool copy_slot(const struct dev_grants *g, const struct netif_tx_request 
 	return true;
 }
 
+/* A packet's slots as the frontend queued them. */
+struct tx_packet {
+	struct netif_tx_request slots[NETIF_MAX_TX_SLOTS];
+	unsigned nslots, extras;
+	struct netif_extra_info gso;	/* type 0: none came */
+};
+
+/* Counts a dropped packet; keeps why the first one was, for the log. */
+static bool tx_bad(struct vif_rings *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static bool tx_bad(struct vif_rings *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->tx_first_error[0]) {
+		va_start(ap, fmt);
+		vsnprintf(r->tx_first_error, sizeof(r->tx_first_error), fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
 /*
- * One packet from slot r->tx_cons: its slots (the first says the whole
- * size, each more_data one its own), extra-info slots after the first. All
- * are consumed and answered even when the packet is bad.
+ * The extra-info slots after the first request, each saying whether
+ * another follows (as many as the frontend likes, as with netback). GSO is kept; multicast and hash ones are not offered
+ * and ignored, as netback does with what it did not negotiate.
  */
+static bool tx_extras(struct vif_rings *r, uint32_t prod, struct tx_packet *p)
+{
+	struct netif_extra_info x;
+	bool ok = true;
+
+	do {
+		if (r->tx_cons == prod)
+			return tx_bad(r, "extra-info slots run past the frontend's producer");
+		memcpy(&x, &r->tx->ring[r->tx_cons++ & (r->tx_size - 1)].extra, sizeof(x));
+		p->extras++;
+		if (x.type == 0 || x.type >= NETIF_EXTRA_TYPE_MAX)
+			ok = tx_bad(r, "an extra-info slot of type %u", x.type);
+		else if (x.type == NETIF_EXTRA_TYPE_GSO && p->gso.type)
+			ok = tx_bad(r, "two GSO extra-info slots in one packet");
+		else if (x.type == NETIF_EXTRA_TYPE_GSO)
+			p->gso = x;
+	} while (x.flags & NETIF_EXTRA_FLAG_MORE);	/* ends at the producer at worst */
+	return ok;
+}
+
+/* The first slot says the whole size, each more_data one its own. */
+static bool tx_data_slots(struct vif_rings *r, uint32_t prod, struct tx_packet *p)
+{
+	bool more = p->slots[0].flags & NETTXF_more_data;
+
+	while (more && r->tx_cons != prod && p->nslots < NETIF_MAX_TX_SLOTS) {
+		p->slots[p->nslots] = tx_slot(r, r->tx_cons++);
+		more = p->slots[p->nslots++].flags & NETTXF_more_data;
+	}
+	if (more)
+		return tx_bad(r, "a packet of more than %u slots or past the producer",
+			      NETIF_MAX_TX_SLOTS);
+	return true;
+}
+
+/* The slots' data into frame; the first slot holds what the others do not. */
+static bool tx_gather(struct vif_rings *r, const struct dev_grants *g,
+		      const struct tx_packet *p, uint8_t *frame, size_t *len)
+{
+	size_t total = p->slots[0].size, used = 0, at;
+
+	for (unsigned i = 1; i < p->nslots; i++)
+		used += p->slots[i].size;
+	if (total > VIF_MAX_FRAME || used > total || total < 14)
+		return tx_bad(r, "a packet of %zu bytes whose slots hold %zu after the first",
+			      total, used);
+	if (!copy_slot(g, &p->slots[0], total - used, frame))
+		return tx_bad(r, "a slot beyond its page or with a grant not given to Dom0");
+	at = total - used;
+	for (unsigned i = 1; i < p->nslots; i++) {
+		if (!copy_slot(g, &p->slots[i], p->slots[i].size, frame + at))
+			return tx_bad(r, "a slot beyond its page or with a grant not given to Dom0");
+		at += p->slots[i].size;
+	}
+	*len = total;
+	return true;
+}
+
+/*
+ * A segment train's headers checked and its checksum left for the host to
+ * finish. One that fits a single segment goes as a plain frame (what the
+ * frontend would have sent without GSO).
+ */
+static bool tx_prepare_gso(struct vif_rings *r, const struct netif_extra_info *x,
+			   uint8_t *frame, size_t len, struct vif_tx_meta *m)
+{
+	const char *why = net_gso_parse(frame, len, x->gso_type, x->gso_size, &m->hdrs);
+
+	if (why)
+		return tx_bad(r, "GSO type %u size %u in a %zu-byte frame: %s", x->gso_type,
+			      x->gso_size, len, why);
+	if (len - m->hdrs.hdr_len <= x->gso_size) {
+		net_fill_csum(frame, len);
+		return true;
+	}
+	m->gso_size = x->gso_size;
+	m->gso_type = x->gso_type;
+	net_gso_pseudo_csum(frame, len, &m->hdrs);
+	return true;
+}
+
+static void tx_answer(struct vif_rings *r, const struct tx_packet *p, bool ok)
+{
+	tx_respond(r, p->slots[0].id, ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
+	for (unsigned i = 0; i < p->extras; i++)
+		tx_respond(r, 0, NETIF_RSP_NULL);
+	for (unsigned i = 1; i < p->nslots; i++)
+		tx_respond(r, p->slots[i].id, ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
+}
+
+/* One packet from slot r->tx_cons: all its slots are consumed and answered
+ * even when it is bad. */
 static void tx_packet(struct vif_rings *r, uint32_t prod, const struct dev_grants *g,
 		      const struct vif_net *n)
 {
 	static __thread uint8_t frame[VIF_MAX_FRAME];
-	struct netif_tx_request slots[NETIF_MAX_TX_SLOTS];
-	unsigned nslots = 0, extras = 0;
-	bool ok = true, more;
-	size_t total, used = 0;
+	struct tx_packet p = { .nslots = 1 };
+	struct vif_tx_meta m = { 0 };
+	size_t len = 0;
+	bool ok;
 
-	slots[nslots++] = tx_slot(r, r->tx_cons++);
-	total = slots[0].size;
-	if (slots[0].flags & NETTXF_extra_info) {
-		/* No extra types are offered (no GSO): consume and refuse them. */
-		struct netif_extra_info x;
-		do {
-			if (r->tx_cons == prod)
-				break;
-			memcpy(&x, &r->tx->ring[r->tx_cons++ & (r->tx_size - 1)].extra, sizeof(x));
-			extras++;
-		} while ((x.flags & NETIF_EXTRA_FLAG_MORE) && extras < 4);
-		ok = false;
-	}
-	more = slots[0].flags & NETTXF_more_data;
-	while (more && r->tx_cons != prod && nslots < NETIF_MAX_TX_SLOTS) {
-		slots[nslots] = tx_slot(r, r->tx_cons++);
-		more = slots[nslots++].flags & NETTXF_more_data;
-	}
-	if (more)
-		ok = false;	/* a packet past the slot limit or the producer */
-	/* The first slot holds what the others do not. */
-	for (unsigned i = 1; i < nslots && ok; i++)
-		used += slots[i].size;
-	if (!ok || total > VIF_MAX_FRAME || used > total || total < 14)
-		ok = false;
-	else if (!copy_slot(g, &slots[0], total - used, frame))
-		ok = false;
-	for (unsigned i = 1, at = (unsigned)(total - used); i < nslots && ok; i++) {
-		ok = copy_slot(g, &slots[i], slots[i].size, frame + at);
-		at += slots[i].size;
-	}
-	if (ok && (slots[0].flags & NETTXF_csum_blank))
-		net_fill_csum(frame, total);	/* others go out as they are */
-	if (ok && n->send(n->arg, frame, total) == 0)
+	p.slots[0] = tx_slot(r, r->tx_cons++);
+	ok = !(p.slots[0].flags & NETTXF_extra_info) || tx_extras(r, prod, &p);
+	ok = tx_data_slots(r, prod, &p) && ok;
+	ok = ok && tx_gather(r, g, &p, frame, &len);
+	if (ok && p.gso.type)
+		ok = tx_prepare_gso(r, &p.gso, frame, len, &m);
+	else if (ok && (p.slots[0].flags & NETTXF_csum_blank))
+		net_fill_csum(frame, len);	/* others go out as they are */
+	if (ok && n->send(n->arg, frame, len, &m) == 0) {
 		r->tx_packets++;
-	else
+		r->tx_gso_packets += m.gso_size != 0;
+	} else {
 		r->tx_errors++;
-	tx_respond(r, slots[0].id, ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
-	for (unsigned i = 0; i < extras; i++)
-		tx_respond(r, 0, NETIF_RSP_NULL);
-	for (unsigned i = 1; i < nslots; i++)
-		tx_respond(r, slots[i].id, ok ? NETIF_RSP_OKAY : NETIF_RSP_ERROR);
+	}
+	tx_answer(r, &p, ok);
 }
 
 int vif_tx_service(struct vif_rings *r, const struct dev_grants *g, const struct vif_net *n,

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "devices/grant-ops.h"
+#include "devices/net-gso.h"
 #include "devices/netif.h"
 
 #define VIF_MAX_FRAME 65536
@@ -25,9 +26,19 @@ struct vif_rx_meta {
 	uint8_t gso_type;	/* NETIF_GSO_TYPE_TCPV4/6 */
 };
 
+/* What the frontend asks of a frame it sends. */
+struct vif_tx_meta {
+	uint16_t gso_size;	/* a TCP segment train to cut at this MSS, or 0 */
+	uint8_t gso_type;	/* NETIF_GSO_TYPE_TCPV4/6 */
+	/* With gso_size: the train's headers, checked; its TCP checksum field
+	 * holds the pseudo-header sum (the rest is the host's or to be cut). */
+	struct net_gso_hdrs hdrs;
+};
+
 /* Where packets go and come from (a TAP device, a test). */
 struct vif_net {
-	int (*send)(void *arg, const void *frame, size_t len);
+	/* A whole frame: checksums filled in unless m->gso_size. */
+	int (*send)(void *arg, const void *frame, size_t len, const struct vif_tx_meta *m);
 	/* One frame into buf, its length, or -1 when none is waiting. */
 	ssize_t (*recv)(void *arg, void *buf, size_t size, struct vif_rx_meta *meta);
 	void *arg;
@@ -40,7 +51,9 @@ struct vif_rings {
 	uint32_t tx_cons, tx_rsp, rx_cons, rx_rsp;
 	bool rx_sg;		/* the frontend takes frames over several slots */
 	bool broken;
-	uint64_t tx_packets, tx_errors, rx_packets, rx_dropped;
+	uint64_t tx_packets, tx_gso_packets, tx_errors, rx_packets, rx_dropped;
+	/* Why the first bad packet the frontend sent was dropped ("" if none). */
+	char tx_first_error[160];
 	/* A frame from the network waiting for enough posted buffers. */
 	bool rx_have;
 	size_t rx_len;

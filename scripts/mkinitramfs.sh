@@ -165,6 +165,7 @@ if grep -q 'xenkvm.test=vif' /proc/cmdline; then
 	while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
 	ifconfig eth0 "$(arg ip)" netmask 255.255.255.0 up
 	echo "xenkvm-init: eth0 $(cat /sys/class/net/eth0/address) is $(arg ip)"
+	echo "xenkvm-init: eth0 queues: $(cd /sys/class/net/eth0/queues && echo *)"
 	peers=$(arg ping)
 	for peer in ${peers//,/ }; do
 		i=0

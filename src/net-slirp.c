@@ -188,30 +188,51 @@ static const SlirpCb slirp_callbacks = {
 
 /* --- the endpoint ----------------------------------------------------------------- */
 
-static int slirp_send(struct net_endpoint *e, const void *frame, size_t len)
+/* Called with slirp_lock held. */
+static int input_segment(void *arg, const uint8_t *seg, size_t len)
+{
+	struct slirp_endpoint *s = arg;
+
+	slirp_input(s->slirp, seg, (int)len);
+	return 0;
+}
+
+/* slirp takes only finished frames: segment trains are cut here. */
+static int slirp_send(struct net_endpoint *e, const void *frame, size_t len,
+		      const struct vif_tx_meta *m)
 {
 	struct slirp_endpoint *s = slirp_of(e);
+	int rc = 0;
 
 	if (len > VIF_MAX_FRAME)
 		return -1;
 	pthread_mutex_lock(&slirp_lock);
-	slirp_input(s->slirp, frame, (int)len);
+	if (m->gso_size)
+		rc = net_gso_segment(frame, len, &m->hdrs, m->gso_size, input_segment, s) < 0;
+	else
+		slirp_input(s->slirp, frame, (int)len);
 	pthread_mutex_unlock(&slirp_lock);
-	return 0;
+	return rc ? -1 : 0;
 }
 
 static ssize_t slirp_recv(struct net_endpoint *e, void *buf, size_t size, struct vif_rx_meta *m)
 {
 	struct slirp_endpoint *s = slirp_of(e);
-	struct frame *f = s->head;
+	struct frame *f;
 	ssize_t len;
 
+	/* Other queues' threads send, and slirp may answer into the list. */
+	pthread_mutex_lock(&slirp_lock);
+	f = s->head;
+	if (f) {
+		s->head = f->next;
+		if (!s->head)
+			s->tail = &s->head;
+		s->queued--;
+	}
+	pthread_mutex_unlock(&slirp_lock);
 	if (!f)
 		return -1;
-	s->head = f->next;
-	if (!s->head)
-		s->tail = &s->head;
-	s->queued--;
 	len = f->len <= size ? (ssize_t)f->len : 0;	/* 0: the ring service drops it */
 	memcpy(buf, f->data, (size_t)len);
 	free(f);
@@ -269,8 +290,8 @@ static void slirp_poll_prepare(struct net_endpoint *e, struct net_poll *p, bool 
 	int64_t now_ms = now_ns() / 1000000;
 
 	s->poll = p;
-	s->want_rx = want_rx && s->queued < QUEUE_SOFT;
 	pthread_mutex_lock(&slirp_lock);
+	s->want_rx = want_rx && s->queued < QUEUE_SOFT;
 	slirp_pollfds_fill(s->slirp, &timeout, cb_add_poll, s);
 	pthread_mutex_unlock(&slirp_lock);
 	if (timeout != UINT32_MAX)
@@ -439,6 +460,7 @@ struct net_endpoint *slirp_endpoint(const struct slirp_net_cfg *c, char *err, si
 		return NULL;
 	}
 	s->ep.ops = &slirp_ops;
+	s->ep.answers_on_send = true;
 	s->tail = &s->head;
 	s->log = c->log;
 	s->log_arg = c->log_arg;

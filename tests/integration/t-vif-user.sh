@@ -9,7 +9,10 @@
 # clearly, and the forwards close when the vif is detached. As root, the
 # xenkvmd of this test runs without CAP_NET_ADMIN, as a user's would: a
 # vif with no bridge= or script= then falls back to user-mode networking,
-# and network=tap is refused with the reason.
+# and network=tap is refused with the reason. User-mode vifs offer one
+# queue for now; TCP segment trains the guest sends are cut by the backend
+# (counted when the vif goes). One vCPU: with 2 the guest's HTTP fetch
+# after its DHCP lease hung in 3 of 4 runs (see the README).
 if [ "$(id -u)" = 0 ] && [ -z "$XENKVM_IN_NETNS" ] && command -v unshare >/dev/null; then
 	XENKVM_IN_NETNS=1 exec unshare -n sh "$0" "$@"
 fi
@@ -142,6 +145,12 @@ done
 "$XL" network-list u1 | grep -q "00:16:3e:00:01:02" && fail "vif still listed after detach"
 "$bb" nc -w 2 127.0.0.1 "$fwd_in" </dev/null 2>/dev/null &&
 	fail "port $fwd_in still accepts connections after the vif is gone"
+for i in $(seq 1 10); do "$XL" dmesg | grep -q "vif 0 (user): queue 0: " && break; sleep 1; done
+"$XL" dmesg | grep -q "vif 0 (user): connected, .*, 1 queue(s)" ||
+	fail "user-mode vifs offer one queue: $("$XL" dmesg | grep "vif 0 (user): connected")"
+# Whether the guest's TCP sends trains here depends on its pacing (seen both
+# ways on the PVM host): the counts are shown, not required.
+echo "backend's counts: $("$XL" dmesg | grep -o "queue 0: .* frames sent.*")"
 "$XL" dmesg | grep -q "vif 0 (user): user-mode network 10.0.2.0/24" ||
 	fail "xl dmesg does not describe the user-mode network"
 echo "ok"

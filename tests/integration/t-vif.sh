@@ -4,6 +4,8 @@
 # out): two Debian PV guests on the bridge get their addresses, each pings
 # the host side and the other guest, and a file goes host -> guest -> host
 # with its checksum kept. A vif in a domain without root is refused clearly.
+# Guest a has 2 vCPUs, so its netfront takes 2 queues, and sends TCP segment
+# trains (GSO), which the backend counts when the vif goes.
 if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ] || ! command -v unshare >/dev/null ||
 	! command -v ip >/dev/null; then
 	echo "skipped: needs root, /dev/net/tun, unshare and ip (iproute2)"
@@ -32,18 +34,19 @@ ip link add br0 type bridge || fail "cannot make a bridge"
 ip addr add 10.9.0.1/24 dev br0
 ip link set br0 up
 sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" >/dev/null || fail "mkinitramfs"
-guest() {	# name ip mac extra
+guest() {	# name ip mac extra vcpus
 	cat > "$dir/$1.cfg" <<CFG
 name = "$1"
 type = "pv"
 kernel = "$cache/vmlinuz"
 ramdisk = "$dir/initrd.gz"
 memory = 256
+vcpus = ${5:-1}
 extra = "console=hvc0 xenkvm.test=vif xenkvm.ip=$2 $4"
 vif = [ "mac=$3, bridge=br0" ]
 CFG
 }
-guest a 10.9.0.2 00:16:3e:00:00:02 "xenkvm.ping=10.9.0.1,10.9.0.3 xenkvm.nc=10.9.0.1"
+guest a 10.9.0.2 00:16:3e:00:00:02 "xenkvm.ping=10.9.0.1,10.9.0.3 xenkvm.nc=10.9.0.1" 2
 guest b 10.9.0.3 00:16:3e:00:00:03 "xenkvm.ping=10.9.0.1,10.9.0.2"
 sed 's/bridge=br0/bridge=nosuchbridge/' "$dir/a.cfg" > "$dir/bad.cfg"
 "$XL" create "$dir/bad.cfg" > "$dir/bad.out" 2>&1 && fail "a vif on a missing bridge was accepted"
@@ -56,6 +59,8 @@ wait_log "$a" 'xenkvm-init: listening on 5000' 400
 grep -q 'xenkvm-init: eth0 00:16:3e:00:00:02 is 10.9.0.2' "$dir/console/$a.log" ||
 	fail "guest a's eth0 does not have its configured MAC"
 grep -q 'xenkvm-init: ping 10.9.0.1 ok' "$dir/console/$a.log" || fail "guest a cannot ping the host"
+grep -q 'xenkvm-init: eth0 queues: rx-0 rx-1 tx-0 tx-1' "$dir/console/$a.log" ||
+	fail "guest a (2 vCPUs) does not use 2 queues: $(grep 'eth0 queues' "$dir/console/$a.log")"
 grep -q 'xenkvm-init: ping 10.9.0.3 ok' "$dir/console/$a.log" || fail "guest a cannot ping guest b"
 "$bb" ping -c 1 -W 5 10.9.0.2 >/dev/null || fail "the host cannot ping guest a"
 head -c 3000000 /dev/urandom > "$dir/file"
@@ -82,6 +87,10 @@ grep -q "xenkvm-init: received md5 $want" "$dir/console/$a.log" ||
 wait_log "$b" 'xenkvm-init: network test done' 300
 grep -q 'xenkvm-init: ping 10.9.0.1 ok' "$dir/console/$b.log" || fail "guest b cannot ping the host"
 grep -q 'xenkvm-init: ping 10.9.0.2 ok' "$dir/console/$b.log" || fail "guest b cannot ping guest a"
+"$XL" network-detach a 0 || fail "xl network-detach a"
+for i in $(seq 1 30); do "$XL" dmesg | grep -q "domain $a vif 0 .*queue 1: " && break; sleep 1; done
+"$XL" dmesg | grep "domain $a vif 0 .*frames sent" | grep -q "([1-9][0-9]* GSO trains)" ||
+	fail "guest a sent no GSO trains: $("$XL" dmesg | grep "domain $a vif 0 .*frames sent")"
 "$XL" network-detach b 0 || fail "xl network-detach"
 "$XL" network-list b | grep -q "00:16:3e:00:00:03" && fail "vif still listed after detach"
 ip link show vif$b.0 >/dev/null 2>&1 && fail "vif$b.0 is still there after detach"

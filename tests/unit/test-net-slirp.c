@@ -22,6 +22,7 @@
 static const uint8_t guest_mac[6] = { 0x00, 0x16, 0x3e, 0x12, 0x34, 0x56 };
 static uint8_t host_mac[6];
 static char logged[512];
+static const struct vif_tx_meta plain;	/* a finished frame */
 
 static void log_msg(void *arg, const char *msg)
 {
@@ -126,7 +127,7 @@ static void answer_arp(struct net_endpoint *e, const uint8_t *f, ssize_t len)
 	memcpy(r + 14 + 8, guest_mac, 6);
 	memcpy(r + 14 + 14, arp + 24, 4);	/* the address asked about */
 	memcpy(r + 14 + 18, arp + 8, 10);	/* to the asker */
-	cr_assert_eq(e->ops->send(e, r, sizeof(r)), 0);
+	cr_assert_eq(e->ops->send(e, r, sizeof(r), &plain), 0);
 }
 
 /* Pumps until a UDP frame to dport comes out (2 s at most); its payload. */
@@ -165,7 +166,7 @@ static const uint8_t *dhcp_offer(struct net_endpoint *e, uint8_t *buf, size_t *p
 	put32(bootp + 236, 0x63825363);
 	bootp[240] = 53, bootp[241] = 1, bootp[242] = 1, bootp[243] = 255;
 	len = udp_frame(frame, bcast, 0, 68, 0xffffffff, 67, bootp, sizeof(bootp));
-	cr_assert_eq(e->ops->send(e, frame, len), 0);
+	cr_assert_eq(e->ops->send(e, frame, len, &plain), 0);
 	offer = wait_udp(e, buf, 68, plen);
 	cr_assert_not_null(offer, "no DHCP offer");
 	memcpy(host_mac, buf + 6, 6);
@@ -231,7 +232,7 @@ Test(net_slirp, udp_to_the_host_and_back)
 	dhcp_offer(e, buf, &len);
 	len = udp_frame(frame, host_mac, VIF_USER_GUEST, GUEST_PORT, VIF_USER_HOST, port,
 			"ping", 4);
-	cr_assert_eq(e->ops->send(e, frame, len), 0);
+	cr_assert_eq(e->ops->send(e, frame, len, &plain), 0);
 	for (int i = 0; i < 200 && n < 0; i++) {
 		pump(e, 10);
 		n = recvfrom(s, got, sizeof(got), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
@@ -309,11 +310,11 @@ Test(net_slirp, garbage_from_the_guest_is_dropped)
 			junk[i] = (uint8_t)rand_r(&seed);
 		if (n & 1)	/* IPv4 or IPv6 with random headers */
 			put16(junk + 12, n & 2 ? 0x0800 : 0x86dd);
-		e->ops->send(e, junk, flen);
+		e->ops->send(e, junk, flen, &plain);
 		if (n % 100 == 0)
 			pump(e, 0);
 	}
-	cr_assert_eq(e->ops->send(e, junk, sizeof(junk) + 1), -1, "over VIF_MAX_FRAME");
+	cr_assert_eq(e->ops->send(e, junk, sizeof(junk) + 1, &plain), -1, "over VIF_MAX_FRAME");
 	while (e->ops->recv(e, buf, sizeof(buf), &m) >= 0)
 		;
 	dhcp_offer(e, buf, &len);	/* still serving */

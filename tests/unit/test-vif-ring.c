@@ -9,6 +9,7 @@
 #include <string.h>
 #include "devices/net-csum.h"
 #include "devices/vif-ring.h"
+#include "tests/unit/net-frames.h"
 
 #define NPAGES 32
 
@@ -17,7 +18,7 @@ static int claimed;
 static union { struct netif_tx_sring s; uint8_t b[4096]; } txp;
 static union { struct netif_rx_sring s; uint8_t b[4096]; } rxp;
 static struct vif_rings r;
-static uint8_t sent[8][2048];
+static uint8_t sent[8][VIF_MAX_FRAME];
 static size_t sent_len[8];
 static unsigned nsent, nwaiting;
 static uint8_t waiting[4][20000];
@@ -38,9 +39,13 @@ static void put(void *arg, uint32_t gref, bool writable)
 	claimed--;
 }
 
-static int net_send(void *arg, const void *frame, size_t len)
+static struct vif_tx_meta sent_meta[8];
+
+static int net_send(void *arg, const void *frame, size_t len, const struct vif_tx_meta *m)
 {
 	(void)arg;
+	if (nsent < 8)
+		sent_meta[nsent] = *m;
 	if (nsent == 8 || len > sizeof(sent[0]))
 		return -1;
 	memcpy(sent[nsent], frame, len);
@@ -178,9 +183,152 @@ Test(vif_ring, extra_info_slots_answered_null)
 	tx(1, 0, NETTXF_extra_info, 1, 100);
 	memcpy(&txp.s.ring[txp.s.req_prod++ % r.tx_size].extra, &x, sizeof(x));
 	serve_tx();
-	cr_assert_eq(nsent, 0, "GSO is not offered: the frame is refused");
+	cr_assert_eq(nsent, 0, "a GSO size of 0: the frame is refused");
 	cr_assert_eq(txr(0).status, NETIF_RSP_ERROR);
 	cr_assert_eq(txr(1).status, NETIF_RSP_NULL);
+}
+
+static void tx_extra(uint8_t type, uint8_t flags, uint16_t size, uint8_t gso_type)
+{
+	struct netif_extra_info x = { .type = type, .flags = flags, .gso_size = size,
+				      .gso_type = gso_type };
+
+	memcpy(&txp.s.ring[txp.s.req_prod++ % r.tx_size].extra, &x, sizeof(x));
+}
+
+/* A train queued as netfront queues one: the first slot (2 KiB of it, and
+ * the whole size), the GSO extra, then a page a slot from grant 11 on. */
+static unsigned tx_train(const uint8_t *f, size_t len, uint8_t type, uint16_t mss)
+{
+	size_t first = len < 2048 ? len : 2048;
+	unsigned n = 1;
+
+	memcpy(pages[10], f, first);
+	tx(10, 0, NETTXF_csum_blank | NETTXF_data_validated | NETTXF_extra_info |
+	   (len > first ? NETTXF_more_data : 0), 100, (uint16_t)len);
+	tx_extra(NETIF_EXTRA_TYPE_GSO, 0, mss, type);
+	for (size_t off = first; off < len; off += 4096, n++) {
+		size_t chunk = len - off < 4096 ? len - off : 4096;
+
+		memcpy(pages[10 + n], f + off, chunk);
+		tx(10 + n, 0, off + chunk < len ? NETTXF_more_data : 0, (uint16_t)(100 + n),
+		   (uint16_t)chunk);
+	}
+	return n;
+}
+
+static int check_segment(void *arg, const uint8_t *seg, size_t len)
+{
+	(*(unsigned *)arg)++;
+	cr_assert(net_frame_csum_ok(seg, len), "a segment's TCP checksum");
+	return 0;
+}
+
+Test(vif_ring, gso_train_goes_out_whole_with_its_headers)
+{
+	static uint8_t f[65536];
+
+	for (int v6 = 0; v6 < 2; v6++) {
+		size_t len = net_frame_tcp(f, v6, false, 20000, TCPF_ACK);
+		unsigned slots, segments = 0;
+		uint32_t first = r.tx_rsp;
+
+		f[(v6 ? 54 : 34) + 16] ^= 0x55;		/* netfront's partial sum is not trusted */
+		slots = tx_train(f, len, v6 ? NETIF_GSO_TYPE_TCPV6 : NETIF_GSO_TYPE_TCPV4, 1448);
+		serve_tx();
+		cr_assert_eq(nsent, (unsigned)v6 + 1);
+		cr_assert_eq(sent_len[v6], len);
+		cr_assert_eq(sent_meta[v6].gso_size, 1448);
+		cr_assert_eq(sent_meta[v6].gso_type, v6 ? NETIF_GSO_TYPE_TCPV6 : NETIF_GSO_TYPE_TCPV4);
+		cr_assert_eq(sent_meta[v6].hdrs.l4, v6 ? 54 : 34);
+		cr_assert_eq(sent_meta[v6].hdrs.hdr_len, (v6 ? 54 : 34) + 32);
+		/* What the host would cut from it carries right checksums. */
+		cr_assert_eq(net_gso_segment(sent[v6], len, &sent_meta[v6].hdrs, 1448, check_segment,
+					     &segments), 14);
+		cr_assert_eq(segments, 14);
+		cr_assert_eq(txr(first).status, NETIF_RSP_OKAY);
+		cr_assert_eq(txr(first + 1).status, NETIF_RSP_NULL);
+		for (unsigned i = 1; i < slots; i++)
+			cr_assert_eq(txr(first + 1 + i).status, NETIF_RSP_OKAY);
+	}
+	cr_assert_eq(r.tx_gso_packets, 2);
+	cr_assert_eq(r.tx_first_error[0], 0);
+}
+
+Test(vif_ring, gso_train_of_one_segment_goes_plain)
+{
+	static uint8_t f[4096];
+	size_t len = net_frame_tcp(f, false, false, 1000, TCPF_ACK);
+
+	f[34 + 16] = 0;		/* blank, as csum_blank says */
+	tx_train(f, len, NETIF_GSO_TYPE_TCPV4, 1448);
+	serve_tx();
+	cr_assert_eq(nsent, 1);
+	cr_assert_eq(sent_meta[0].gso_size, 0);
+	cr_assert(net_frame_csum_ok(sent[0], len));
+}
+
+Test(vif_ring, hostile_gso_packets_are_dropped_and_the_ring_stays_in_step)
+{
+	static uint8_t f[65536];
+	size_t len = net_frame_tcp(f, false, false, 6000, TCPF_ACK);
+	uint32_t before;
+
+	tx_train(f, len, NETIF_GSO_TYPE_TCPV4, 0);			/* size 0 */
+	tx_train(f, len, NETIF_GSO_TYPE_TCPV4, 20);			/* below any MSS */
+	tx_train(f, len, 7, 1448);					/* no such type */
+	tx_train(f, len, NETIF_GSO_TYPE_TCPV6, 1448);			/* IPv4 inside */
+	f[16] ^= 1;							/* IP length */
+	tx_train(f, len, NETIF_GSO_TYPE_TCPV4, 1448);
+	f[16] ^= 1;
+	serve_tx();
+	cr_assert_eq(nsent, 0);
+	cr_assert_eq(r.tx_errors, 5);
+	cr_assert(strstr(r.tx_first_error, "GSO type 1 size 0"), "%s", r.tx_first_error);
+	for (uint32_t i = 0; i < r.tx_rsp; i++)
+		cr_assert_neq(txr(i).status, NETIF_RSP_OKAY, "slot %u", i);
+	before = r.tx_rsp;
+	tx_train(f, len, NETIF_GSO_TYPE_TCPV4, 1448);
+	serve_tx();
+	cr_assert_eq(nsent, 1, "a good train after the bad ones");
+	cr_assert_eq(txr(before).status, NETIF_RSP_OKAY);
+}
+
+Test(vif_ring, hostile_extra_slots)
+{
+	static uint8_t f[4096];
+	size_t len = net_frame_tcp(f, false, false, 100, TCPF_ACK);
+
+	memcpy(pages[1], f, len);
+	tx(1, 0, NETTXF_extra_info, 1, (uint16_t)len);		/* an unknown type */
+	tx_extra(9, 0, 1448, 1);
+	tx(1, 0, NETTXF_extra_info, 2, (uint16_t)len);		/* type 0 */
+	tx_extra(0, 0, 0, 0);
+	tx(1, 0, NETTXF_extra_info, 3, (uint16_t)len);		/* two GSO ones */
+	tx_extra(NETIF_EXTRA_TYPE_GSO, NETIF_EXTRA_FLAG_MORE, 1448, 1);
+	tx_extra(NETIF_EXTRA_TYPE_GSO, 0, 1448, 1);
+	tx(1, 0, NETTXF_extra_info, 4, (uint16_t)len);		/* many, then a bad one */
+	for (int i = 0; i < 6; i++)
+		tx_extra(4, NETIF_EXTRA_FLAG_MORE, 0, 0);
+	tx_extra(6, 0, 0, 0);
+	tx(1, 0, NETTXF_extra_info, 5, (uint16_t)len);		/* a hash one: ignored */
+	tx_extra(4, 0, 0, 0);
+	serve_tx();
+	cr_assert_eq(nsent, 1, "only the packet with the hash extra");
+	cr_assert_eq(r.tx_errors, 4);
+	cr_assert_eq(r.tx_cons, txp.s.req_prod, "every slot consumed");
+	cr_assert_eq(r.tx_rsp, txp.s.req_prod, "and answered");
+}
+
+Test(vif_ring, extra_info_past_the_producer)
+{
+	tx(1, 0, NETTXF_extra_info, 1, 100);
+	tx_extra(4, NETIF_EXTRA_FLAG_MORE, 0, 0);
+	serve_tx();
+	cr_assert_eq(nsent, 0);
+	cr_assert_eq(txr(0).status, NETIF_RSP_ERROR);
+	cr_assert_eq(r.tx_cons, 2);
+	cr_assert(strstr(r.tx_first_error, "past the frontend's producer"), "%s", r.tx_first_error);
 }
 
 Test(vif_ring, runaway_producer)
