@@ -9,9 +9,39 @@
 #include <time.h>
 #include "vmm/pv.h"
 #include "vmm/vmm.h"
+#include "xen-abi/abi-core.h"
+#include "xen-abi/evtchn.h"
 
 static unsigned trace_ms;
 static bool trace_hc;	/* XENKVM_TRACE_HC set: log every dispatched hypercall */
+
+/*
+ * Event state as the guest sees it, read without stopping anything: each
+ * vCPU's upcall bytes and selector, and every port pending and unmasked.
+ * A lost wakeup shows as a port pending here that no vCPU is told of.
+ */
+static void trace_events(struct vmm *vm)
+{
+	struct xk_domain *d = &vm->dom;
+	struct xen_shared_info64 *s = d->shared_info;
+
+	if (d->shinfo32)
+		return;
+	for (unsigned i = 0; i < vm->opt.vcpus; i++) {
+		struct xen_vcpu_info64 *vi = d->vcpu[i].vcpu_info;
+
+		fprintf(stderr, "trace: vcpu %u upcall pending %u mask %u sel %#llx\n", i,
+			vi->evtchn_upcall_pending, vi->evtchn_upcall_mask,
+			(unsigned long long)vi->evtchn_pending_sel);
+	}
+	for (uint32_t p = 1; p < 4096; p++) {
+		uint64_t bit = 1ull << (p % 64);
+
+		if ((s->evtchn_pending[p / 64] & bit) && !(s->evtchn_mask[p / 64] & bit))
+			fprintf(stderr, "trace: port %u pending, unmasked, state %u vcpu %u\n", p,
+				d->evtchn.port[p].state, d->evtchn.port[p].notify_vcpu);
+	}
+}
 
 static void *trace_thread(void *arg)
 {
@@ -20,6 +50,7 @@ static void *trace_thread(void *arg)
 
 	while (!vm->exiting) {
 		nanosleep(&ts, NULL);
+		trace_events(vm);
 		for (unsigned i = 0; i < vm->opt.vcpus; i++) {
 			if (vm->vcpu[i].started) {
 				__atomic_store_n(&vm->vcpu[i].trace_wanted, true, __ATOMIC_SEQ_CST);

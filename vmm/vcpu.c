@@ -10,7 +10,7 @@
 #include "xen-abi/hvm-params.h"
 #include "xen-abi/time.h"
 
-#define KICK_SIGNAL SIGUSR1
+#define KICK_SIGNAL VMM_KICK_SIGNAL
 #define X86_EFLAGS_IF (1u << 9)
 
 static void kick_handler(int sig)
@@ -202,23 +202,39 @@ static void *vcpu_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * The new thread starts with the kick signal blocked (it unblocks it itself
+ * once it runs), and the caller's mask is left as it was: a secondary vCPU
+ * is started from vCPU 0's thread (VCPUOP_up), and a vCPU thread that kept
+ * the signal blocked would sleep in KVM_RUN through every kick.
+ */
+int vmm_spawn_kickable(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	sigset_t set, old;
+	int rc;
+
+	sigemptyset(&set);
+	sigaddset(&set, KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	rc = pthread_create(thread, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 int vmm_start_vcpu(struct vmm_vcpu *vc)
 {
 	static bool handler_set;
-	sigset_t set;
 	int rc;
 
 	if (!handler_set) {
-		struct sigaction sa = { .sa_handler = kick_handler };
+		/* SA_RESTART: a kick must not fail a vCPU thread's other syscalls
+		 * (KVM_RUN itself still returns EINTR). */
+		struct sigaction sa = { .sa_handler = kick_handler, .sa_flags = SA_RESTART };
 		sigaction(KICK_SIGNAL, &sa, NULL);
 		handler_set = true;
 	}
-	/* Only vCPU threads take the kick signal. */
-	sigemptyset(&set);
-	sigaddset(&set, KICK_SIGNAL);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	vc->xv->online = true;
-	rc = pthread_create(&vc->thread, NULL, vcpu_thread, vc);
+	rc = vmm_spawn_kickable(&vc->thread, vcpu_thread, vc);
 	if (rc) {
 		fprintf(stderr, "xenkvm-vmm: vcpu thread: %s\n", strerror(rc));
 		return -1;

@@ -122,6 +122,10 @@ void vmm_write_hypercall_page(uint8_t *page);
 
 /* vcpu.c */
 int vmm_start_vcpu(struct vmm_vcpu *vc);
+/* The signal that takes a vCPU thread out of KVM_RUN (users include <signal.h>). */
+#define VMM_KICK_SIGNAL SIGUSR1
+/* pthread_create for a thread that will take kicks; the caller's mask is kept. */
+int vmm_spawn_kickable(pthread_t *thread, void *(*fn)(void *), void *arg);
 void vmm_kick(struct vmm_vcpu *vc);
 
 /* platform.c */
