@@ -140,6 +140,7 @@ if grep -q 'xenkvm.test=usernet' /proc/cmdline; then
 	echo "xenkvm-init: eth0 $(cat /sys/class/net/eth0/address)"
 	udhcpc -i eth0 -s /etc/udhcpc/default.script -f -q -n -t 10 -T 2 ||
 		echo "xenkvm-init: dhcp failed"
+	echo "xenkvm-init: eth0 queues: $(cd /sys/class/net/eth0/queues && echo *)"
 	if wget -q -O /tmp/get "http://10.0.2.2:$(arg http)/file"; then
 		echo "xenkvm-init: fetched md5 $(md5sum < /tmp/get)"
 	else

@@ -94,8 +94,8 @@ static int write_device_nodes(struct dom0 *z, struct vif *v)
 }
 
 /* What netback offers before the frontend sets up: rx-copy, scatter-gather,
- * checksums left blank, TCP segment trains both ways, several queues (TAP
- * only), a channel per direction. */
+ * checksums left blank, TCP segment trains both ways, several queues, a
+ * channel per direction. */
 static void probe(struct dom0 *z, struct vif *v)
 {
 	xb_printf(z, v->xb.be, "feature-rx-copy", "1");
@@ -105,10 +105,7 @@ static void probe(struct dom0 *z, struct vif *v)
 	xb_printf(z, v->xb.be, "feature-gso-tcpv4", "1");
 	xb_printf(z, v->xb.be, "feature-gso-tcpv6", "1");
 	xb_printf(z, v->xb.be, "feature-split-event-channels", "1");
-	/* Not over slirp yet: a 2-vCPU guest's HTTP fetch hung there twice,
-	 * cause not found (see the README); its frames spread anyway. */
-	if (!v->user_net)
-		xb_printf(z, v->xb.be, "multi-queue-max-queues", "%u", VIF_MAX_QUEUES);
+	xb_printf(z, v->xb.be, "multi-queue-max-queues", "%u", VIF_MAX_QUEUES);
 	xb_printf(z, v->xb.be, "hotplug-status", "connected");
 	xb_set_state(z, &v->xb, XenbusStateInitWait);
 }
