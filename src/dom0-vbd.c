@@ -85,6 +85,9 @@ static int write_device_nodes(struct dom0 *z, struct vbd *v)
 	rc |= xb_printf(z, v->xb.fe, "state", "%d", XenbusStateInitialising);
 	rc |= xb_printf(z, v->xb.fe, "virtual-device", "%u", v->devid);
 	rc |= xb_printf(z, v->xb.fe, "device-type", "%s", type);
+	/* As libxl since XSA-403: an untrusted backend makes blkfront bounce
+	 * every segment through pages it keeps granted. */
+	rc |= xb_printf(z, v->xb.fe, "trusted", "%d", v->spec.trusted);
 	return rc ? -1 : 0;
 }
 

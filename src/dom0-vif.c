@@ -90,6 +90,8 @@ static int write_device_nodes(struct dom0 *z, struct vif *v)
 	rc |= xb_printf(z, v->xb.fe, "state", "%d", XenbusStateInitialising);
 	rc |= xb_printf(z, v->xb.fe, "handle", "%u", v->devid);
 	rc |= xb_printf(z, v->xb.fe, "mac", "%s", v->mac);
+	/* As libxl since XSA-403: netfront copies what an untrusted backend hands it. */
+	rc |= xb_printf(z, v->xb.fe, "trusted", "%d", v->spec.trusted);
 	return rc ? -1 : 0;
 }
 

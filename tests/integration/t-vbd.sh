@@ -52,8 +52,12 @@ blob=$(sed -n 's/.*xenkvm-init: blob md5 \([0-9a-f]*\) .*/\1/p' "$log")
 grep -Eq '^51712 +0 +51712 +4 ' "$dir/bl.out" || fail "block-list: $(cat "$dir/bl.out")"
 
 # A second disk, read-only, while the guest runs; then it goes again.
-(cd "$dir" && "$XL" block-attach deb "second.img,raw,xvdb,ro") || fail "xl block-attach"
+(cd "$dir" && "$XL" block-attach deb "second.img,raw,xvdb,ro,untrusted") || fail "xl block-attach"
 wait_log 'xenkvm-init: xvdb write' 120
+# Told to the frontend as libxl does (XSA-403); xvda is trusted by default.
+xsr() { XENSTORED_PATH="$dir/xenstored.sock" xenstore-read "$@"; }
+[ "$(xsr /local/domain/1/device/vbd/51728/trusted)" = 0 ] || fail "xvdb's frontend not told 'untrusted'"
+[ "$(xsr /local/domain/1/device/vbd/51712/trusted)" = 1 ] || fail "xvda's frontend not told 'trusted'"
 want=$(head -c 1048576 "$dir/second.img" | md5sum | cut -d' ' -f1)
 grep -q "xenkvm-init: xvdb md5 $want" "$log" || fail "xvdb read back differs from $want"
 grep -q 'xenkvm-init: xvdb sectors: 2048' "$log" || fail "xvdb size"

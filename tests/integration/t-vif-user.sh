@@ -95,6 +95,9 @@ start=$(date +%s)
 "$XL" create "$dir/u1.cfg" || fail "xl create"
 g=$("$XL" domid u1)
 "$XL" network-list u1 | grep -q "00:16:3e:00:01:02" || fail "network-list: $("$XL" network-list u1)"
+# Told to the frontend as libxl does (XSA-403): trusted unless the spec says untrusted.
+[ "$(XENSTORED_PATH="$dir/xenstored.sock" xenstore-read /local/domain/$g/device/vif/0/trusted)" = 1 ] ||
+	fail "the vif's frontend was not told 'trusted'"
 wait_log 'xenkvm-init: dhcp eth0' 400
 echo "DHCP lease $(($(date +%s) - start)) s after xl create"
 grep -q 'xenkvm-init: dhcp eth0 10.0.2.15 router 10.0.2.2 dns 10.0.2.3' "$dir/console/$g.log" ||
