@@ -76,8 +76,10 @@ if grep -q 'xenkvm.bench=vbd' /proc/cmdline; then
 	i=0
 	while [ ! -b /dev/xvda ] && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
 	echo "xenkvm-init: bench start"
-	disk-ops seqwrite /dev/xvda 128 direct
-	disk-ops seqread /dev/xvda 128 direct
+	for depth in 1 8; do
+		disk-ops seqwrite /dev/xvda 128 direct $depth | sed "s/_mibps/_d${depth}_mibps/"
+		disk-ops seqread /dev/xvda 128 direct $depth | sed "s/_mibps/_d${depth}_mibps/"
+	done
 	disk-ops randread /dev/xvda 128 direct
 	poweroff -f
 fi

@@ -106,9 +106,9 @@ void pvrt_handle_port(struct vmm_vcpu *vc)
 		struct pvrt_frame *f = rt_ptr(vc->vm, r->rdi, sizeof(*f));
 		if (f)
 			fprintf(stderr, "trace: vcpu %u trap %llu error %#llx rip %#llx cr2 %#llx "
-				"rsp %#llx\n", vc->xv->id, (unsigned long long)f->vector,
+				"rsp %#llx rax %#llx\n", vc->xv->id, (unsigned long long)f->vector,
 				(unsigned long long)f->error, (unsigned long long)f->rip,
-				(unsigned long long)r->rsi, (unsigned long long)f->rsp);
+				(unsigned long long)r->rsi, (unsigned long long)f->rsp, (unsigned long long)f->rax);
 		if (f && f->vector == PVRT_VEC_SYSCALL)
 			vmm_trace_stack(vc, f->rsp);
 		break;

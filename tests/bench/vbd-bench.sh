@@ -1,9 +1,9 @@
 #!/bin/sh
-# The PV block path: the guest's sequential 1 MiB writes and reads and 4 KiB
-# random reads on /dev/xvda (O_DIRECT in the guest, so each one reaches the
-# backend), beside the same program run by the host on the same image file
-# in the same run (O_DIRECT when the backend could open the image so, else
-# buffered; writes end with fdatasync).
+# The PV block path: the guest's sequential 1 MiB writes and reads (one in
+# flight, then 8) and 4 KiB random reads on /dev/xvda (O_DIRECT in the
+# guest, so each one reaches the backend), beside the same program run by
+# the host on the same image file in the same run (O_DIRECT when the
+# backend could open the image so, else buffered; writes end with fdatasync).
 BUILD=$(cd "${BUILD:-build}" && pwd)
 if [ ! -r /dev/kvm ]; then
 	echo "vbd bench skipped: /dev/kvm is not available"
@@ -29,20 +29,24 @@ while "$XL" list 2>/dev/null | grep -q '^vbdbench '; do sleep 0.5; done
 mode=
 "$XL" dmesg | grep -q "xvda: .*O_DIRECT" && mode=direct
 status=0
-for op in seqwrite seqread randread; do
-	unit=mibps
-	[ $op = randread ] && unit=iops
-	g=$(tr -d '\r' < "$log" | sed -n "s/^bench: ${op}_$unit //p")
-	h=$("$BUILD/disk-ops" $op "$dir/disk.img" 128 $mode | sed -n "s/^bench: ${op}_$unit //p")
+# Sequential I/O with one 1 MiB request in flight (dd's way) and with 8
+# (fio's libaio engine with iodepth=8), each against the host doing the same.
+for run in seqwrite:1 seqread:1 seqwrite:8 seqread:8 randread:1; do
+	op=${run%:*} depth=${run#*:} unit=mibps name=${op}_d${depth}
+	[ $op = randread ] && unit=iops name=$op
+	g=$(tr -d '\r' < "$log" | sed -n "s/^bench: ${name}_$unit //p")
+	h=$("$BUILD/disk-ops" $op "$dir/disk.img" 128 "${mode:-buffered}" $depth |
+		sed -n "s/^bench: ${op}_$unit //p")
 	if [ -z "$g" ] || [ -z "$h" ]; then
-		echo "vbd bench: no $op figure:"; tail -n 20 "$log"
+		echo "vbd bench: no $name figure:"; tail -n 20 "$log"
 		status=1
 		continue
 	fi
-	awk -v op="$op" -v g="$g" -v h="$h" -v u="$unit" 'BEGIN {
+	[ $op = randread ] || name="$op, depth $depth"
+	awk -v op="$op" -v name="$name" -v g="$g" -v h="$h" -v u="$unit" 'BEGIN {
 		r = g / h
 		v = (op == "randread") ? "" : (r >= 0.8 ? " (ok)" : " (under 0.8)")
-		printf "%-34s %9.1f %s   host %9.1f %s   ratio %.2f%s\n", "PV guest xvda " op ":", g, u, h, u, r, v }'
+		printf "%-38s %9.1f %s   host %9.1f %s   ratio %.2f%s\n", "PV guest xvda " name ":", g, u, h, u, r, v }'
 done
 # How much of the ring the backend kept busy (logged as each queue stops).
 "$XL" dmesg | sed -n 's/.*vbd xvda: queue \([0-9]*\): \(.*\)/backend queue \1: \2/p'
