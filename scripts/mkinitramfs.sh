@@ -58,7 +58,13 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 echo "xenkvm-init: reached /init"
-for m in /lib/modules/*.ko; do insmod "$m" 2>/dev/null; done
+# A module's parameters from the kernel command line (name.param=value), as
+# modprobe hands them over.
+for m in /lib/modules/*.ko; do
+	n=$(basename "$m" .ko | tr - _)
+	insmod "$m" $(for w in $(cat /proc/cmdline); do
+		case $w in "$n".*) echo "${w#"$n".}" ;; esac; done) 2>/dev/null
+done
 echo "xenkvm-init: cpus online: $(cat /sys/devices/system/cpu/online)"
 [ -r /sys/hypervisor/type ] && echo "xenkvm-init: hypervisor: $(cat /sys/hypervisor/type)"
 [ -r /sys/hypervisor/uuid ] && echo "xenkvm-init: uuid: $(cat /sys/hypervisor/uuid)"
