@@ -10,7 +10,6 @@
 #include "xen-abi/hvm-params.h"
 #include "xen-abi/time.h"
 
-#define KICK_SIGNAL VMM_KICK_SIGNAL
 #define X86_EFLAGS_IF (1u << 9)
 
 static void kick_handler(int sig)
@@ -27,7 +26,7 @@ void vmm_kick(struct vmm_vcpu *vc)
 	if (vc->started) {
 		/* immediate_exit closes the race with a KVM_RUN about to start. */
 		__atomic_store_n(&vc->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
-		pthread_kill(vc->thread, KICK_SIGNAL);
+		pthread_kill(vc->thread, VMM_KICK_SIGNAL);
 	}
 }
 
@@ -173,7 +172,7 @@ static void *vcpu_thread(void *arg)
 	sigset_t set;
 
 	sigemptyset(&set);
-	sigaddset(&set, KICK_SIGNAL);
+	sigaddset(&set, VMM_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	if (vc->enter_pvrt && pvrt_enter(vc)) {
 		crash(vc, "cannot enter the PV runtime");
@@ -214,7 +213,7 @@ int vmm_spawn_kickable(pthread_t *thread, void *(*fn)(void *), void *arg)
 	int rc;
 
 	sigemptyset(&set);
-	sigaddset(&set, KICK_SIGNAL);
+	sigaddset(&set, VMM_KICK_SIGNAL);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	rc = pthread_create(thread, NULL, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -230,7 +229,7 @@ int vmm_start_vcpu(struct vmm_vcpu *vc)
 		/* SA_RESTART: a kick must not fail a vCPU thread's other syscalls
 		 * (KVM_RUN itself still returns EINTR). */
 		struct sigaction sa = { .sa_handler = kick_handler, .sa_flags = SA_RESTART };
-		sigaction(KICK_SIGNAL, &sa, NULL);
+		sigaction(VMM_KICK_SIGNAL, &sa, NULL);
 		handler_set = true;
 	}
 	vc->xv->online = true;

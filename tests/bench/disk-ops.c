@@ -52,8 +52,6 @@ static int seq_aio(int fd, char *bufs, long mib, int write_it, int depth)
 	if (syscall(SYS_io_setup, depth, &ctx) < 0)
 		return -1;
 	memset(cb, 0, sizeof(cb));
-	for (int i = 0; i < depth; i++)
-		cb[i].aio_data = (uint64_t)i;
 	while (done < mib) {
 		while (inflight < depth && next < mib) {
 			struct iocb *c = &cb[next % depth];
