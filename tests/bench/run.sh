@@ -39,6 +39,7 @@ sh tests/bench/xs-bench.sh || status=1
 echo
 sh tests/bench/pv-bench.sh || status=1
 echo
+sh tests/bench/vbd-backend-bench.sh || status=1
 sh tests/bench/vbd-bench.sh || status=1
 echo
 sh tests/bench/vif-bench.sh || status=1
