@@ -11,13 +11,6 @@
 /* Frames queue 0 reads for its own flows before it returns to its ring. */
 #define ROUTE_BATCH 64
 
-struct vif_inbox_frame {
-	struct vif_inbox_frame *next;
-	struct vif_rx_meta meta;
-	size_t len;
-	uint8_t data[];
-};
-
 static void kick(struct vif_queue *q)
 {
 	uint64_t one = 1;
@@ -31,40 +24,13 @@ static void kick(struct vif_queue *q)
 static void inbox_put(struct vif_queue *q, const void *frame, size_t len,
 		      const struct vif_rx_meta *m)
 {
-	struct vif_inbox *b = &q->inbox;
-	struct vif_inbox_frame *f = NULL;
+	bool queued;
 
-	pthread_mutex_lock(&b->lock);
-	if (b->n < VIF_INBOX_MAX)
-		f = malloc(sizeof(*f) + len);
-	if (f) {
-		*f = (struct vif_inbox_frame){ NULL, *m, len };
-		memcpy(f->data, frame, len);
-		*b->tail = f;
-		b->tail = &f->next;
-		b->n++;
-	} else {
-		b->dropped++;
-	}
-	pthread_mutex_unlock(&b->lock);
-	if (f)
+	pthread_mutex_lock(&q->inbox.lock);
+	queued = frame_fifo_put(&q->inbox.frames, frame, len, m);
+	pthread_mutex_unlock(&q->inbox.lock);
+	if (queued)
 		kick(q);
-}
-
-static struct vif_inbox_frame *inbox_take(struct vif_inbox *b)
-{
-	struct vif_inbox_frame *f;
-
-	pthread_mutex_lock(&b->lock);
-	f = b->head;
-	if (f) {
-		b->head = f->next;
-		if (!b->head)
-			b->tail = &b->head;
-		b->n--;
-	}
-	pthread_mutex_unlock(&b->lock);
-	return f;
 }
 
 /* --- the ring service's view of the network, per queue ------------------------------ */
@@ -99,15 +65,11 @@ static ssize_t owner_recv(void *arg, void *buf, size_t size, struct vif_rx_meta 
 static ssize_t inbox_recv(void *arg, void *buf, size_t size, struct vif_rx_meta *m)
 {
 	struct vif_queue *q = arg;
-	struct vif_inbox_frame *f = inbox_take(&q->inbox);
 	ssize_t len;
 
-	if (!f)
-		return -1;
-	len = f->len <= size ? (ssize_t)f->len : 0;	/* 0: the ring service drops it */
-	memcpy(buf, f->data, (size_t)len);
-	*m = f->meta;
-	free(f);
+	pthread_mutex_lock(&q->inbox.lock);
+	len = frame_fifo_take(&q->inbox.frames, buf, size, m);
+	pthread_mutex_unlock(&q->inbox.lock);
 	return len;
 }
 
@@ -205,9 +167,7 @@ static void *queue_thread(void *arg)
 int vif_queue_start(struct vif_queue *q)
 {
 	pthread_mutex_init(&q->inbox.lock, NULL);
-	q->inbox.head = NULL;
-	q->inbox.tail = &q->inbox.head;
-	q->inbox.n = 0;
+	frame_fifo_init(&q->inbox.frames, VIF_INBOX_MAX);
 	if (dev_thread_start(&q->t, queue_thread, q)) {
 		pthread_mutex_destroy(&q->inbox.lock);
 		return -1;
@@ -217,12 +177,9 @@ int vif_queue_start(struct vif_queue *q)
 
 void vif_queue_stop(struct vif_queue *q)
 {
-	struct vif_inbox_frame *f;
-
 	if (!q->t.running)
 		return;
 	dev_thread_stop(&q->t);
-	while ((f = inbox_take(&q->inbox)))
-		free(f);
+	frame_fifo_clear(&q->inbox.frames);
 	pthread_mutex_destroy(&q->inbox.lock);
 }

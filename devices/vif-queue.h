@@ -14,6 +14,7 @@
 
 #include <pthread.h>
 #include "devices/dev-thread.h"
+#include "devices/frame-fifo.h"
 #include "devices/net-endpoint.h"
 #include "devices/vif-ring.h"
 
@@ -21,13 +22,9 @@
 /* Frames an inbox holds before queue 0 drops more for it, as a NIC would. */
 #define VIF_INBOX_MAX 256
 
-struct vif_inbox_frame;
-
 struct vif_inbox {
 	pthread_mutex_t lock;
-	struct vif_inbox_frame *head, **tail;
-	unsigned n;
-	uint64_t dropped;
+	struct frame_fifo frames;
 };
 
 struct vif_queue {

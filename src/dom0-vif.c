@@ -161,7 +161,7 @@ static void log_counters(struct vif_q *q)
 	     "%llu received, %llu dropped", q->index, (unsigned long long)r->tx_packets,
 	     (unsigned long long)r->tx_gso_packets, (unsigned long long)r->tx_errors,
 	     (unsigned long long)r->rx_packets,
-	     (unsigned long long)(r->rx_dropped + q->q.inbox.dropped));
+	     (unsigned long long)(r->rx_dropped + q->q.inbox.frames.dropped));
 }
 
 static void stop_queue(struct vif_q *q)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <libslirp.h>
+#include "devices/frame-fifo.h"
 #include "src/net-slirp.h"
 
 /*
@@ -24,12 +25,6 @@
 /* Reports of a misbehaving guest logged per vif; the rest are counted. */
 #define GUEST_ERRORS_LOGGED 10
 
-struct frame {
-	struct frame *next;
-	size_t len;
-	uint8_t data[];
-};
-
 struct slirp_timer {
 	struct slirp_timer *next;
 	SlirpTimerCb cb;		/* timer_new's kind; NULL: slirp_handle_timer's */
@@ -41,9 +36,7 @@ struct slirp_timer {
 struct slirp_endpoint {
 	struct net_endpoint ep;		/* first */
 	Slirp *slirp;
-	struct frame *head, **tail;
-	unsigned queued;
-	uint64_t dropped;
+	struct frame_fifo frames;	/* slirp's answers; under slirp_lock */
 	struct slirp_timer *timers;
 	struct net_poll *poll;		/* during slirp_pollfds_fill/poll */
 	bool want_rx;
@@ -77,19 +70,14 @@ static int64_t now_ns(void)
 static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque)
 {
 	struct slirp_endpoint *s = opaque;
-	struct frame *f;
+	/* slirp fills in every checksum */
+	const struct vif_rx_meta m = { .data_validated = true };
 
-	if (s->queued >= QUEUE_HARD || len > VIF_MAX_FRAME ||
-	    !(f = malloc(sizeof(*f) + len))) {
-		s->dropped++;
-		return (ssize_t)len;	/* as a full NIC queue: TCP will send again */
-	}
-	f->next = NULL;
-	f->len = len;
-	memcpy(f->data, buf, len);
-	*s->tail = f;
-	s->tail = &f->next;
-	s->queued++;
+	/* Dropped when full, as by a full NIC queue: TCP will send again. */
+	if (len <= VIF_MAX_FRAME)
+		frame_fifo_put(&s->frames, buf, len, &m);
+	else
+		s->frames.dropped++;
 	return (ssize_t)len;
 }
 
@@ -218,25 +206,12 @@ static int slirp_send(struct net_endpoint *e, const void *frame, size_t len,
 static ssize_t slirp_recv(struct net_endpoint *e, void *buf, size_t size, struct vif_rx_meta *m)
 {
 	struct slirp_endpoint *s = slirp_of(e);
-	struct frame *f;
 	ssize_t len;
 
 	/* Other queues' threads send, and slirp may answer into the list. */
 	pthread_mutex_lock(&slirp_lock);
-	f = s->head;
-	if (f) {
-		s->head = f->next;
-		if (!s->head)
-			s->tail = &s->head;
-		s->queued--;
-	}
+	len = frame_fifo_take(&s->frames, buf, size, m);
 	pthread_mutex_unlock(&slirp_lock);
-	if (!f)
-		return -1;
-	len = f->len <= size ? (ssize_t)f->len : 0;	/* 0: the ring service drops it */
-	memcpy(buf, f->data, (size_t)len);
-	free(f);
-	*m = (struct vif_rx_meta){ .data_validated = true };	/* slirp fills in every checksum */
 	return len;
 }
 
@@ -291,7 +266,7 @@ static void slirp_poll_prepare(struct net_endpoint *e, struct net_poll *p, bool 
 
 	s->poll = p;
 	pthread_mutex_lock(&slirp_lock);
-	s->want_rx = want_rx && s->queued < QUEUE_SOFT;
+	s->want_rx = want_rx && s->frames.n < QUEUE_SOFT;
 	slirp_pollfds_fill(s->slirp, &timeout, cb_add_poll, s);
 	pthread_mutex_unlock(&slirp_lock);
 	if (timeout != UINT32_MAX)
@@ -356,11 +331,7 @@ static void slirp_destroy(struct net_endpoint *e)
 		slirp_cleanup(s->slirp);
 		pthread_mutex_unlock(&slirp_lock);
 	}
-	while (s->head) {
-		struct frame *f = s->head;
-		s->head = f->next;
-		free(f);
-	}
+	frame_fifo_clear(&s->frames);
 	while (s->timers)
 		cb_timer_free(s->timers, s);
 	free(s);
@@ -461,7 +432,7 @@ struct net_endpoint *slirp_endpoint(const struct slirp_net_cfg *c, char *err, si
 	}
 	s->ep.ops = &slirp_ops;
 	s->ep.answers_on_send = true;
-	s->tail = &s->head;
+	frame_fifo_init(&s->frames, QUEUE_HARD);
 	s->log = c->log;
 	s->log_arg = c->log_arg;
 	pthread_mutex_lock(&slirp_lock);
