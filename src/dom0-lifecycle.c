@@ -1,6 +1,7 @@
 /* xenkvmd: creating domains (one xenkvm-vmm process each), destroying, reaping. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,11 @@
 /* The VMM finds its end of the xenkvmd link at this descriptor. */
 #define LINK_FD 3
 #define LINK_FD_STR "3"
+/*
+ * How long xl create waits for the VMM to say hello (KVM opened, memory
+ * and the PV kernel laid out: well under a second, ASan builds included).
+ */
+#define VMM_HELLO_TIMEOUT_MS 30000
 
 /* Drop a domain from the registry and from xenstore. */
 static void forget(struct dom0 *z, struct domain *d)
@@ -107,6 +113,54 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 	else
 		d->link_fd = link[0];
 	return pid;
+}
+
+/* The last line the domain's VMM wrote to its log (why it stopped), or "". */
+static void vmm_last_words(struct dom0 *z, const struct domain *d, char *out, size_t size)
+{
+	char path[256], line[512];
+	FILE *f;
+
+	out[0] = 0;
+	dom0_path(z, path, sizeof(path), "vmm/%u.log", d->domid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\n");
+
+		if (n == 0)
+			continue;
+		if (n >= size)
+			n = size - 1;	/* a long line is cut */
+		memcpy(out, line, n);
+		out[n] = 0;
+	}
+	fclose(f);
+}
+
+/*
+ * Waits until the new domain's VMM has said hello on its link (the hello
+ * stays there for the main loop), as xl create returns once the domain is
+ * built. -1 with err set if the VMM exited first: no KVM here, a kernel it
+ * cannot load. A VMM still building after the timeout is left to go on.
+ */
+static int await_vmm_hello(struct dom0 *z, struct domain *d, char *err, size_t errlen)
+{
+	struct pollfd p = { .fd = d->link_fd, .events = POLLIN };
+	char why[400], byte;
+	int rc;
+
+	do
+		rc = poll(&p, 1, VMM_HELLO_TIMEOUT_MS);
+	while (rc < 0 && errno == EINTR);
+	/* Readable is also the end of the stream: a hello is a packet to peek at. */
+	if (rc <= 0 || recv(d->link_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
+		return 0;
+	vmm_last_words(z, d, why, sizeof(why));
+	snprintf(err, errlen, "the domain's VMM stopped before the domain ran: %s",
+		 why[0] ? why : "(it said nothing)");
+	return -1;
 }
 
 static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec *s,
@@ -214,6 +268,13 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		domains_remove(&z->doms, d);
 		return -1;
 	}
+	/* A paused VMM stopped itself before it ran: it says hello on unpause. */
+	if (!paused && await_vmm_hello(z, d, err, sizeof(err))) {
+		ctl_reply_error(rep, "EIO", "%s: %s", cfg_name, err);
+		dom0_log(z, "domain %u (%s) not created: %s", d->domid, d->name, err);
+		dom0_destroy(z, d);
+		return -1;
+	}
 	if (dom0_xs_domain_created(z, d))
 		dom0_log(z, "domain %u: could not write its xenstore nodes", d->domid);
 	if (attach_devices(z, d, err, sizeof(err))) {
@@ -271,7 +332,10 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 	enum dom_action act;
 	char why[64];
 
+	char last[400];
+
 	describe_exit(why, sizeof(why), wstatus);
+	vmm_last_words(z, d, last, sizeof(last));
 	d->vmm_pid = 0;
 	dom0_vbd_domain_gone(z, d);
 	dom0_vif_domain_gone(z, d);
@@ -284,8 +348,15 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 		d->state = DOM_SHUTDOWN;
 		act = reason == DOM_SHUTDOWN_REBOOT ? d->on_reboot : d->on_poweroff;
 	}
-	dom0_log(z, "domain %u (%s) %s (%s); action %s", d->domid, d->name,
-		 dom_state_name(d->state), why, dom_action_name(act));
+	dom0_log(z, "domain %u (%s) %s (%s%s%s); action %s", d->domid, d->name,
+		 dom_state_name(d->state), why, last[0] && reason == DOM_SHUTDOWN_CRASH ? ": " : "",
+		 reason == DOM_SHUTDOWN_CRASH ? last : "", dom_action_name(act));
+	/* A VMM that never said hello would fail the same way again, and again. */
+	if (!d->ram && (act == DOM_ACT_RESTART || act == DOM_ACT_RENAME_RESTART)) {
+		dom0_log(z, "domain %u (%s): not restarted: its VMM stopped before the "
+			 "domain ran", d->domid, d->name);
+		act = DOM_ACT_DESTROY;
+	}
 	switch (act) {
 	case DOM_ACT_DESTROY:
 		forget(z, d);

@@ -21,7 +21,12 @@ int kvm_open_vm(struct vmm *vm)
 	vm->vm_fd = -1;
 	vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
-		fprintf(stderr, "xenkvm-vmm: /dev/kvm: %s\n", strerror(errno));
+		int e = errno;
+
+		fprintf(stderr, "xenkvm-vmm: /dev/kvm: %s%s\n", strerror(e),
+			e == ENOENT || e == ENODEV ? " (guests run on KVM: load kvm_intel or "
+			"kvm_amd, or use a host or VM that offers /dev/kvm)" :
+			e == EACCES ? " (run as root or as a member of the kvm group)" : "");
 		return -1;
 	}
 	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
