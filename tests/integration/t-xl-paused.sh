@@ -1,0 +1,125 @@
+#!/bin/sh
+# The toolstack on any host (with /dev/kvm or without): domains created
+# paused (xl create -p), whose VMMs have not run yet, so no KVM is needed,
+# and what xl, xenkvmd and xenstore make of them. The xenstore layout is
+# read with Debian's own clients: the nodes, values and permissions that
+# libxl writes and Linux's frontends and xenstore tools rely on; disks and
+# vifs attached and detached while paused; bad requests refused by name.
+XL_TEST_ANY_HOST=1
+. tests/integration/xl-test-env.sh
+fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
+if ! command -v xenstore-read >/dev/null; then
+	echo "skipped: Debian's xenstore-utils are missing (./configure installs them)"
+	exit 77
+fi
+XENSTORED_PATH="$dir/xenstored.sock"
+export XENSTORED_PATH
+
+# read_is PATH VALUE
+read_is() {
+	v=$(xenstore-read "$1") || fail "xenstore-read $1 failed"
+	[ "$v" = "$2" ] || fail "$1 = \"$v\", expected \"$2\""
+}
+# perms_are PATH PERMS (as xenstore-ls -p prints them, e.g. n0,r1)
+perms_are() {
+	parent=${1%/*} leaf=${1##*/}
+	xenstore-ls -p "$parent" | grep -q "^$leaf = .*($2)\$" ||
+		fail "$1: permissions not ($2): $(xenstore-ls -p "$parent" | grep "^$leaf = ")"
+}
+# refused WHAT EXPECTED COMMAND...: the command fails and says EXPECTED
+refused() {
+	what=$1 expected=$2
+	shift 2
+	"$@" > "$dir/out" 2>&1 && fail "$what was accepted"
+	grep -q -- "$expected" "$dir/out" || fail "$what: expected \"$expected\": $(cat "$dir/out")"
+}
+
+echo "not run while paused" > "$dir/kernel"
+truncate -s 16M "$dir/a.img" "$dir/b.img"
+for n in p1 p2; do
+	cat > "$dir/$n.cfg" <<CFG
+name = "$n"
+type = "pv"
+kernel = "$dir/kernel"
+memory = 64
+vcpus = 2
+disk = [ "$dir/a.img,raw,xvda,ro" ]
+vif = [ "mac=00:16:3e:00:00:0${n#p},network=user" ]
+CFG
+	"$XL" create -p "$dir/$n.cfg" || fail "xl create -p $n"
+done
+"$XL" list > "$dir/list" || fail "xl list"
+cat "$dir/list"
+for n in 1 2; do
+	grep -q "^p$n  *$n  *64  *2  *--p---" "$dir/list" || fail "p$n not listed paused"
+	[ "$("$XL" domid p$n)" = $n ] || fail "xl domid p$n"
+	[ "$("$XL" domname $n)" = p$n ] || fail "xl domname $n"
+done
+refused "a second p1" 'domain with name "p1" already exists' "$XL" create -p "$dir/p1.cfg"
+
+# The domain's own nodes: read-only to it, but control/ and device/ are its.
+read_is /local/domain/2/name p2
+read_is /local/domain/2/domid 2
+read_is /local/domain/2/memory/target 65536
+read_is /local/domain/2/memory/static-max 65536
+read_is /local/domain/2/cpu/1/availability online
+vm=$(xenstore-read /local/domain/2/vm) || fail "no vm path"
+read_is "$vm/name" p2
+perms_are /local/domain/2/name n0,r2
+perms_are /local/domain/2/control n2
+perms_are /local/domain/2/device n2
+
+# A disk: frontend nodes the guest owns, backend nodes it may read.
+fe=/local/domain/1/device/vbd/51712 be=/local/domain/0/backend/vbd/1/51712
+read_is $fe/backend $be
+read_is $fe/backend-id 0
+read_is $fe/virtual-device 51712
+read_is $fe/device-type disk
+read_is $fe/state 1
+perms_are $fe n1,r0
+read_is $be/frontend $fe
+read_is $be/frontend-id 1
+read_is $be/params "$dir/a.img"
+read_is $be/mode r
+read_is $be/dev xvda
+read_is $be/state 2
+read_is $be/feature-persistent 1
+perms_are $be n0,r1
+# A vif likewise.
+fe=/local/domain/1/device/vif/0 be=/local/domain/0/backend/vif/1/0
+read_is $fe/backend $be
+read_is $fe/mac 00:16:3e:00:00:01
+read_is $be/mac 00:16:3e:00:00:01
+read_is $be/frontend $fe
+read_is $be/feature-rx-copy 1
+perms_are $be n0,r1
+
+# Attach and detach while paused.
+"$XL" block-attach p1 "$dir/b.img,raw,xvdb,rw" || fail "block-attach xvdb"
+read_is /local/domain/0/backend/vbd/1/51728/mode w
+"$XL" block-list p1 | grep -q '^51728 ' || fail "xvdb not in block-list"
+refused "a second xvda" "domain 1 already has a disk at xvda" \
+	"$XL" block-attach p1 "$dir/b.img,raw,xvda,rw"
+refused "a missing image" "cannot open $dir/none.img" \
+	"$XL" block-attach p1 "$dir/none.img,raw,xvdc,rw"
+"$XL" block-detach p1 xvdb || fail "block-detach xvdb"
+xenstore-read /local/domain/1/device/vbd/51728/state 2>/dev/null && fail "xvdb frontend left"
+xenstore-read /local/domain/0/backend/vbd/1/51728/state 2>/dev/null && fail "xvdb backend left"
+refused "detaching a disk that is not there" "domain 1 has no disk xvdq" \
+	"$XL" block-detach p1 xvdq
+"$XL" network-attach p1 network=user mac=00:16:3e:00:01:01 || fail "network-attach"
+"$XL" network-list p1 | grep -q '^1  *0  *00:16:3e:00:01:01 ' || fail "vif 1 not listed"
+refused "detaching a vif that is not there" "domain 1 has no vif 00:11:22:33:44:55" \
+	"$XL" network-detach p1 00:11:22:33:44:55
+"$XL" network-detach p1 00:16:3e:00:01:01 || fail "network-detach by mac"
+"$XL" network-list p1 | grep -q '^1 ' && fail "vif 1 still listed"
+refused "an unknown domain" "invalid domain identifier: nosuch" "$XL" block-list nosuch
+
+# Destroyed: nothing left of p1 in xenstore or the list; p2 untouched.
+"$XL" destroy p1 || fail "xl destroy p1"
+xenstore-read /local/domain/1/name 2>/dev/null && fail "p1's nodes survive"
+xenstore-ls /local/domain/0/backend/vbd | grep -q '^1 = ' && fail "p1's vbd backend survives"
+"$XL" list p2 | grep -q ' --p--- ' || fail "p2 no longer paused"
+"$XL" destroy p2 || fail "xl destroy p2"
+[ "$("$XL" list | wc -l)" = 2 ] || fail "domains left: $("$XL" list)"
+echo "PASS"
