@@ -23,9 +23,11 @@ struct vbd_queue {
 	void (*broken)(void *arg, const char *why);	/* once, from the thread */
 	void *arg;
 	struct dev_thread t;			/* t.kick_fd: set before start */
+	unsigned hold_us;			/* see vbd-service.h; 0: none */
 	/* The thread's own. */
 	bool started;
 	uint64_t events;			/* sent to the frontend */
+	uint64_t hold_until;			/* µs, CLOCK_MONOTONIC: held answers go */
 	struct vbd_uring io;
 	struct vbd_service svc;
 };

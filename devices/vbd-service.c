@@ -130,5 +130,15 @@ int vbd_service_run(struct vbd_service *s, char *err, size_t errlen)
 	} while (reap(s) > 0);
 	if (s->ring.broken)
 		return was_broken ? 0 : -1;
+	if (s->hold_us && s->rw_inflight && s->ring.rsp_prod_pvt != s->ring.rsp_pushed) {
+		s->holding = true;
+		return 0;
+	}
+	return vbd_service_push(s);
+}
+
+int vbd_service_push(struct vbd_service *s)
+{
+	s->holding = false;
 	return vbd_ring_push(&s->ring);
 }

@@ -7,7 +7,11 @@
  * so it covers every write the frontend saw complete before issuing it.
  * While reads or writes are in flight the ring is looked at again as each
  * finishes, so the frontend is not asked for an event meanwhile (each one
- * costs it a hypercall).
+ * costs it a hypercall). With hold_us set, answers finished while other
+ * reads or writes are still in flight wait for them (the caller pushes
+ * them at the latest hold_us later), so a guest request split into
+ * several ring requests costs the frontend fewer events: on PVM hosts an
+ * event is a trip through the guest's emulated ring 0.
  */
 #ifndef XENKVM_VBD_SERVICE_H
 #define XENKVM_VBD_SERVICE_H
@@ -26,6 +30,8 @@ struct vbd_service {
 	struct vbd_req *held;		/* a flush waiting for the I/O before it */
 	bool draining;			/* take nothing more from the ring */
 	unsigned max_inflight;		/* the most seen at once */
+	unsigned hold_us;		/* 0: answers go out at the end of each pass */
+	bool holding;			/* answers put on the ring, not yet pushed */
 };
 
 /* 0, or -1 (out of memory). depth is capped at the ring's size. */
@@ -39,6 +45,8 @@ void vbd_service_fini(struct vbd_service *s);
  * what is in flight still finishes, nothing more is answered).
  */
 int vbd_service_run(struct vbd_service *s, char *err, size_t errlen);
+/* Pushes the answers held back (hold_us): 1 when the frontend should be notified. */
+int vbd_service_push(struct vbd_service *s);
 /* Nothing in flight and no flush waiting. */
 bool vbd_service_idle(const struct vbd_service *s);
 

@@ -205,3 +205,18 @@ int vbd_uring_wait(struct vbd_uring *u)
 	/* EBUSY: completions to reap first, which the caller does next. */
 	return rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY ? rc : 0;
 }
+
+int vbd_uring_wait_for(struct vbd_uring *u, unsigned timeout_us)
+{
+	struct __kernel_timespec ts = { .tv_sec = timeout_us / 1000000,
+					.tv_nsec = (long long)(timeout_us % 1000000) * 1000 };
+	struct io_uring_cqe *cqe;
+	int rc;
+
+	if (u->failed)
+		return 0;
+	rc = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
+	if (rc == -ETIME)
+		return -ETIME;
+	return rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY ? rc : 0;
+}

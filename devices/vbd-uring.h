@@ -29,5 +29,7 @@ int vbd_uring_init(struct vbd_uring *u, const struct vbd_disk *disk, unsigned de
 void vbd_uring_fini(struct vbd_uring *u);
 /* Sleeps until some I/O finishes or the kick fd is signalled; 0 or -errno. */
 int vbd_uring_wait(struct vbd_uring *u);
+/* The same for at most timeout_us: -ETIME when nothing came. */
+int vbd_uring_wait_for(struct vbd_uring *u, unsigned timeout_us);
 
 #endif

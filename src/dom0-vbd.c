@@ -354,8 +354,31 @@ static void connect_begin(struct dom0 *z, struct vbd *v)
 			return;
 }
 
+#define VBD_HOLD_US_MAX 100000
+
+/* XENKVM_VBD_HOLD_US (see xenkvmd(8)); a bad value is logged and means none. */
+static unsigned hold_us(struct dom0 *z, struct vbd *v)
+{
+	const char *e = getenv("XENKVM_VBD_HOLD_US");
+	char *end;
+	unsigned long us;
+
+	if (!e || !*e)
+		return 0;
+	errno = 0;
+	us = strtoul(e, &end, 10);
+	if (errno || *end || us > VBD_HOLD_US_MAX) {
+		vlog(z, v, "XENKVM_VBD_HOLD_US=%s is not 0..%u: answers are not held", e,
+		     VBD_HOLD_US_MAX);
+		return 0;
+	}
+	return (unsigned)us;
+}
+
 static void connect_finish(struct dom0 *z, struct vbd *v)
 {
+	unsigned hold = hold_us(z, v);
+
 	for (unsigned i = 0; i < v->nr_queues; i++) {
 		struct vbd_q *q = &v->q[i];
 
@@ -365,6 +388,7 @@ static void connect_finish(struct dom0 *z, struct vbd *v)
 		q->q.notify = queue_notify;
 		q->q.broken = queue_broken;
 		q->q.arg = q;
+		q->q.hold_us = hold;
 		if (vbd_queue_start(&q->q)) {
 			fail(z, v, "cannot start a ring's I/O (io_uring and thread): %s",
 			     strerror(errno));
@@ -376,6 +400,8 @@ static void connect_finish(struct dom0 *z, struct vbd *v)
 	vlog(z, v, "connected: %u queue(s) of %u-page rings, %llu sectors%s", v->nr_queues,
 	     v->q[0].nr_grefs, (unsigned long long)v->disk.sectors,
 	     v->disk.readonly ? ", read-only" : "");
+	if (hold)
+		vlog(z, v, "answers held up to %u us while others are in flight", hold);
 }
 
 void dom0_vbd_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,

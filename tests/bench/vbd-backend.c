@@ -2,12 +2,14 @@
  * The block backend alone, without a guest: xenkvmd's queue (its thread,
  * the ring checks, the grant claims, io_uring on the image) driven by a
  * frontend in this process that behaves as Linux's blkfront does on a
- * one-page ring: 1 MiB of I/O as eight 128 KiB requests of 32 indirect
- * segments, events asked for and sent by the ring's rules, the pages
- * granted in a v1 grant table. No KVM needed, so it measures the backend's
- * share of the PV disk path on any host, against disk-ops in the same run.
+ * one-page ring: each 1 MiB of I/O as eight 128 KiB requests of 32
+ * indirect segments put on the ring together, done when all eight are
+ * (as dd's or an AIO's 1 MiB is), events asked for and sent by the ring's
+ * rules, the pages granted in a v1 grant table. No KVM needed, so it
+ * measures the backend's share of the PV disk path on any host, against
+ * disk-ops in the same run, and counts the events each side sent.
  * usage: vbd-backend seqwrite|seqread IMAGE MIB DEPTH
- * (DEPTH: 1 MiB requests in flight; the ring holds 4 at most). Prints
+ * (DEPTH: 1 MiB units in flight; the ring holds 4 at most). Prints
  * "bench: <op>_mibps N", as disk-ops does; writes end with a cache flush.
  */
 #include <errno.h>
@@ -29,6 +31,7 @@
 #define REQ_BYTES (SEGS * PAGE)
 #define REQS_PER_MIB ((1 << 20) / REQ_BYTES)
 #define SLOTS 32			/* one ring page */
+#define UNITS (SLOTS / REQS_PER_MIB)	/* 1 MiB units the ring holds */
 #define DATA_PAGES (SLOTS * SEGS)
 #define INDIRECT_GREF(slot) (DATA_PAGES + (slot))
 #define GRANTS (DATA_PAGES + SLOTS)
@@ -40,8 +43,9 @@ struct frontend {
 	union { struct blkif_sring s; uint8_t page[PAGE]; } *ring;
 	uint32_t req_prod_pvt, rsp_cons;
 	int event_fd;			/* the backend's notify lands here */
-	unsigned free_slots[SLOTS], nfree;
-	uint64_t events_sent;
+	unsigned free_units[UNITS], nfree;
+	unsigned pending[UNITS];	/* requests of a unit not answered yet */
+	uint64_t events_sent, events_taken;
 };
 
 static void *grant_get(void *arg, uint32_t gref, bool writable)
@@ -120,29 +124,40 @@ static void rw_request(struct frontend *f, unsigned slot, uint8_t op, uint64_t s
 	put_request(f, &rq);
 }
 
-/* Takes the responses published so far, or sleeps for the next event first. */
+/* Takes the responses published so far: the units they finished. */
 static int take_responses(struct frontend *f, int *failed)
 {
-	int n = 0;
+	uint32_t prod = __atomic_load_n(&f->ring->s.rsp_prod, __ATOMIC_ACQUIRE);
+	int units = 0;
 
+	for (; f->rsp_cons != prod; f->rsp_cons++) {
+		struct blkif_response *r = &f->ring->s.ring[f->rsp_cons % SLOTS].rsp;
+		unsigned u = (unsigned)(r->id / REQS_PER_MIB);
+
+		*failed |= r->status != BLKIF_RSP_OKAY;
+		if (r->id < SLOTS && f->pending[u] && --f->pending[u] == 0) {
+			f->free_units[f->nfree++] = u;
+			units++;
+		}
+	}
+	return units;
+}
+
+/* Sleeps until the backend's next event, asked for as blkfront asks. */
+static int await_responses(struct frontend *f, int *failed)
+{
 	for (;;) {
-		uint32_t prod = __atomic_load_n(&f->ring->s.rsp_prod, __ATOMIC_ACQUIRE);
+		int units = take_responses(f, failed);
 		eventfd_t v;
 
-		for (; f->rsp_cons != prod; f->rsp_cons++, n++) {
-			struct blkif_response *r = &f->ring->s.ring[f->rsp_cons % SLOTS].rsp;
-
-			*failed |= r->status != BLKIF_RSP_OKAY;
-			if (r->id < SLOTS)
-				f->free_slots[f->nfree++] = (unsigned)r->id;
-		}
-		if (n)
-			return n;
+		if (units)
+			return units;
 		__atomic_store_n(&f->ring->s.rsp_event, f->rsp_cons + 1, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&f->ring->s.rsp_prod, __ATOMIC_SEQ_CST) != f->rsp_cons)
 			continue;
 		if (eventfd_read(f->event_fd, &v))
 			return -1;
+		f->events_taken++;
 	}
 }
 
@@ -154,36 +169,45 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Sequential 128 KiB requests, at most depth MiB of them in flight. */
+static void put_unit(struct frontend *f, unsigned u, bool write, long mib)
+{
+	for (unsigned i = 0; i < REQS_PER_MIB; i++)
+		rw_request(f, u * REQS_PER_MIB + i, write ? BLKIF_OP_WRITE : BLKIF_OP_READ,
+			   (uint64_t)mib * 2048 + i * (REQ_BYTES / 512));
+	f->pending[u] = REQS_PER_MIB;
+}
+
+/* Sequential MiBs, at most depth of them in flight. */
 static int run(struct frontend *f, struct vbd_queue *q, bool write, long mib, unsigned depth)
 {
-	long total = mib * REQS_PER_MIB, next = 0, done = 0;
-	unsigned limit = depth * REQS_PER_MIB < SLOTS ? depth * REQS_PER_MIB : SLOTS;
+	unsigned limit = depth < UNITS ? depth : UNITS;
+	long next = 0, done = 0;
 	int failed = 0;
 
-	while (done < total) {
+	while (done < mib) {
 		bool put = false;
+		int n;
 
-		while (next < total && SLOTS - f->nfree < limit) {
-			rw_request(f, f->free_slots[--f->nfree], write ? BLKIF_OP_WRITE : BLKIF_OP_READ,
-				   (uint64_t)next * (REQ_BYTES / 512));
+		while (next < mib && UNITS - f->nfree < limit) {
+			put_unit(f, f->free_units[--f->nfree], write, next);
 			next++, put = true;
 		}
 		if (put)
 			push_requests(f, q);
-		int n = take_responses(f, &failed);
-
+		n = await_responses(f, &failed);
 		if (n < 0)
 			return -1;
 		done += n;
 	}
 	if (write) {
 		union blkif_request flush = { .rw = { .operation = BLKIF_OP_FLUSH_DISKCACHE,
-						      .id = f->free_slots[--f->nfree] } };
+						      .id = 0 } };
 
+		f->pending[0] = 1;
+		f->nfree--;
 		put_request(f, &flush);
 		push_requests(f, q);
-		if (take_responses(f, &failed) < 0)
+		if (await_responses(f, &failed) < 0)
 			return -1;
 	}
 	return failed ? -1 : 0;
@@ -235,12 +259,14 @@ int main(int argc, char **argv)
 	memset(f.ring, 0, PAGE);
 	f.ring->s.req_event = f.ring->s.rsp_event = 1;
 	grant_all(&f, !write);
-	for (unsigned i = 0; i < SLOTS; i++)
-		f.free_slots[f.nfree++] = SLOTS - 1 - i;
+	for (unsigned i = 0; i < UNITS; i++)
+		f.free_units[f.nfree++] = UNITS - 1 - i;
 	q = (struct vbd_queue){ .ring = f.ring, .ring_bytes = PAGE, .disk = &disk,
 				.grants = { grant_get, grant_put, &f }, .notify = notify_frontend,
 				.broken = backend_broken, .arg = &f,
-				.t = { .kick_fd = eventfd(0, EFD_CLOEXEC) } };
+				.t = { .kick_fd = eventfd(0, EFD_CLOEXEC) },
+				.hold_us = getenv("XENKVM_VBD_HOLD_US") ?
+					   (unsigned)atoi(getenv("XENKVM_VBD_HOLD_US")) : 0 };
 	if (q.t.kick_fd < 0 || vbd_queue_start(&q)) {
 		perror("vbd-backend: starting the queue");
 		return 1;
@@ -253,8 +279,9 @@ int main(int argc, char **argv)
 	t1 = now_s();
 	vbd_queue_stop(&q);
 	printf("bench: %s_mibps %.1f\n", argv[1], mib / (t1 - t0));
-	printf("vbd-backend: %s, %llu events to the backend, %llu back, %llu kicks read\n",
-	       disk.has_direct ? "O_DIRECT" : "buffered", (unsigned long long)f.events_sent,
-	       (unsigned long long)q.events, (unsigned long long)q.io.kicks);
+	printf("vbd-backend: %s, %ld requests, %llu events to the backend, %llu back "
+	       "(%llu woke the frontend)\n", disk.has_direct ? "O_DIRECT" : "buffered",
+	       mib * REQS_PER_MIB + write, (unsigned long long)f.events_sent,
+	       (unsigned long long)q.events, (unsigned long long)f.events_taken);
 	return 0;
 }

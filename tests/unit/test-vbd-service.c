@@ -143,6 +143,48 @@ Test(vbd_service, one_event_for_a_batch_of_answers)
 	cr_assert_eq(run(), 0, "and no second event for them");
 }
 
+Test(vbd_service, with_hold_answers_wait_for_the_reads_still_in_flight)
+{
+	svc.hold_us = 200;
+	push_reads(3, 1);
+	run();
+	finish(2, BLKIF_RSP_OKAY);
+	cr_assert_eq(run(), 0, "two reads still running: no event yet");
+	cr_assert(svc.holding);
+	cr_assert_eq(vh_ring.s.rsp_prod, 0, "the answer is not published");
+	cr_assert_eq(vh_claimed, 2, "but its page is given back");
+	finish(1, BLKIF_RSP_OKAY);
+	cr_assert_eq(run(), 0);
+	finish(3, BLKIF_RSP_OKAY);
+	cr_assert_eq(run(), 1, "the last one out: all three in one event");
+	cr_assert(!svc.holding);
+	cr_assert_eq(vh_ring.s.rsp_prod, 3);
+}
+
+Test(vbd_service, held_answers_go_when_pushed)
+{
+	svc.hold_us = 200;
+	push_reads(2, 1);
+	run();
+	finish(1, BLKIF_RSP_OKAY);
+	run();
+	cr_assert_eq(vh_ring.s.rsp_prod, 0);
+	cr_assert_eq(vbd_service_push(&svc), 1, "the time is up: published, the frontend told");
+	cr_assert(!svc.holding);
+	cr_assert_eq(vh_ring.s.rsp_prod, 1);
+	cr_assert_eq(vh_rsp(0)->id, 1);
+}
+
+Test(vbd_service, with_hold_a_lone_answer_goes_at_once)
+{
+	svc.hold_us = 200;
+	push_reads(1, 5);
+	run();
+	finish(5, BLKIF_RSP_OKAY);
+	cr_assert_eq(run(), 1, "nothing else in flight: nothing to wait for");
+	cr_assert(!svc.holding);
+}
+
 Test(vbd_service, failed_io_is_an_error_response)
 {
 	struct blkif_request_rw w = vh_rw(BLKIF_OP_WRITE, 77, 0, 2);

@@ -6,6 +6,7 @@
  * the same ring.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,22 @@ Test(vbd_uring, kick_eventfd_wakes_the_wait_each_time)
 		cr_assert_eq(vbd_uring_wait(&vh_io), 0);
 		cr_assert_eq(vh_io.io.reap(&vh_io.io, done, 4), 0, "a kick finishes no request");
 	}
+	vbd_uring_fini(&vh_io);
+	close(kick);
+}
+
+Test(vbd_uring, a_timed_wait_ends_with_etime_or_at_the_kick)
+{
+	struct vbd_req *done[4];
+	int kick = eventfd(0, EFD_CLOEXEC);
+	uint64_t one = 1;
+
+	cr_assert(kick >= 0);
+	cr_assert_eq(vbd_uring_init(&vh_io, &vh_disk, 4, kick), 0);
+	cr_assert_eq(vbd_uring_wait_for(&vh_io, 2000), -ETIME, "nothing came in 2 ms");
+	cr_assert_eq(write(kick, &one, sizeof(one)), sizeof(one));
+	cr_assert_eq(vbd_uring_wait_for(&vh_io, 10000000), 0, "the kick ends a 10 s wait");
+	cr_assert_eq(vh_io.io.reap(&vh_io.io, done, 4), 0);
 	vbd_uring_fini(&vh_io);
 	close(kick);
 }
