@@ -63,18 +63,26 @@ static uint64_t main_generation(const struct xs_store *st, const char *path)
 	return n ? n->generation : 0;
 }
 
-/* First access in a transaction remembers what the store had then. */
+static uint64_t generation_of(const struct xs_node *n)
+{
+	return n ? n->generation : 0;
+}
+
+/* First access in a transaction keeps a copy of what the store had then. */
 static int record_access(struct xs_view *v, const char *path)
 {
 	struct xs_tx *tx = v->tx;
-	uint64_t gen;
+	const struct xs_node *n;
+	struct xs_node *copy = NULL;
 
 	if (xs_hash_has(&tx->accessed, path))
 		return 0;
 	if (tx->max_accessed && tx->accessed.count >= tx->max_accessed)
 		return ENOSPC;
-	gen = main_generation(v->st, path);
-	if (xs_hash_put(&tx->accessed, path, (void *)(uintptr_t)gen, NULL)) {
+	n = xs_hash_get(&v->st->nodes, path);
+	if ((n && !(copy = xs_node_clone(n))) ||
+	    xs_hash_put(&tx->accessed, path, copy, NULL)) {
+		xs_node_free(copy);
 		tx->failed = true;
 		return ENOMEM;
 	}
@@ -86,19 +94,24 @@ const struct xs_node *xs_view_get(struct xs_view *v, const char *path)
 	const struct xs_node *n;
 	int err;
 
-	if (v->tx) {
-		if (xs_hash_has(&v->tx->overlay, path)) {
-			n = xs_hash_get(&v->tx->overlay, path);
-			errno = n ? 0 : ENOENT;
-			return n;
-		}
-		err = record_access(v, path);
-		if (err) {
-			errno = err;
-			return NULL;
-		}
+	if (!v->tx) {
+		n = xs_hash_get(&v->st->nodes, path);
+		if (!n)
+			errno = ENOENT;
+		return n;
 	}
-	n = xs_hash_get(&v->st->nodes, path);
+	if (xs_hash_has(&v->tx->overlay, path)) {
+		n = xs_hash_get(&v->tx->overlay, path);
+		errno = n ? 0 : ENOENT;
+		return n;
+	}
+	err = record_access(v, path);
+	if (err) {
+		errno = err;
+		return NULL;
+	}
+	/* What the transaction saw first, whatever was written outside since. */
+	n = xs_hash_get(&v->tx->accessed, path);
 	if (!n)
 		errno = ENOENT;
 	return n;
@@ -255,7 +268,7 @@ void xs_tx_free(struct xs_tx *tx)
 	if (!tx)
 		return;
 	xs_hash_destroy(&tx->overlay, xs_node_free_void);
-	xs_hash_destroy(&tx->accessed, NULL);
+	xs_hash_destroy(&tx->accessed, xs_node_free_void);
 	free(tx->deltas);
 	free(tx);
 }
@@ -267,7 +280,7 @@ static bool tx_conflicts(const struct xs_store *st, const struct xs_tx *tx)
 
 	for (e = xs_hash_first(&tx->accessed, &b); e;
 	     e = xs_hash_next(&tx->accessed, e, &b))
-		if (main_generation(st, e->key) != (uint64_t)(uintptr_t)e->value)
+		if (main_generation(st, e->key) != generation_of(e->value))
 			return true;
 	return false;
 }

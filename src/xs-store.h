@@ -25,7 +25,10 @@ struct xs_tx_delta {
 struct xs_tx {
 	uint32_t id;
 	struct xs_hash overlay;		/* path -> changed node, NULL = deleted */
-	struct xs_hash accessed;	/* path -> generation seen, 0 = absent */
+	/* path -> the node as the transaction first saw it (a copy, NULL =
+	 * absent): what it reads from then on, as Xen's xenstored does, and
+	 * the generation the commit checks. */
+	struct xs_hash accessed;
 	struct xs_tx_delta *deltas;
 	uint32_t ndeltas;
 	uint32_t max_accessed;		/* transaction-nodes quota, 0 = none */

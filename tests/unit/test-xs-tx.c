@@ -82,6 +82,35 @@ Test(xs_tx, read_only_conflict_gives_eagain)
 	cr_assert_str_eq(xh_err(xh(a, XS_READ, 0, "/other", NULL)), "ENOENT");
 }
 
+/* As Xen's xenstored (and its test-xenstore "ta err"): a node keeps its
+ * first-read value inside the transaction, whatever is written outside. */
+Test(xs_tx, reads_keep_what_the_transaction_first_saw)
+{
+	uint32_t t;
+
+	xh_write(a, 0, "/snap/x", "a");
+	xh_write(a, 0, "/snap/y", "1");
+	t = start(a);
+	cr_assert_str_eq(xh(a, XS_READ, t, "/snap/x", NULL)->data, "a");
+	xh_write(b, 0, "/snap/x", "b");
+	cr_assert_str_eq(xh(a, XS_READ, t, "/snap/x", NULL)->data, "a", "still the first read");
+	cr_assert_str_eq(xh(b, XS_READ, 0, "/snap/x", NULL)->data, "b");
+	cr_assert_str_eq(xh_err(xh_write(a, t, "/snap/x", "c")), "");
+	cr_assert_str_eq(xh(a, XS_READ, t, "/snap/x", NULL)->data, "c", "its own write");
+	cr_assert_str_eq(end(a, t, "T"), "EAGAIN");
+	cr_assert_str_eq(xh(b, XS_READ, 0, "/snap/x", NULL)->data, "b", "nothing of it applied");
+}
+
+Test(xs_tx, a_node_first_seen_absent_stays_absent)
+{
+	uint32_t t = start(a);
+
+	cr_assert_str_eq(xh_err(xh(a, XS_READ, t, "/late", NULL)), "ENOENT");
+	xh_write(b, 0, "/late", "here");
+	cr_assert_str_eq(xh_err(xh(a, XS_READ, t, "/late", NULL)), "ENOENT");
+	cr_assert_str_eq(end(a, t, "T"), "EAGAIN", "what it saw changed");
+}
+
 Test(xs_tx, creation_race_gives_eagain)
 {
 	uint32_t t = start(a);
