@@ -64,6 +64,8 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 	*spec = (struct dom_spec){ .memory_mb = (unsigned)dc->memory_mb, .vcpus = dc->vcpus,
 				   .nr_disks = dc->nr_disks, .nr_vifs = dc->nr_vifs };
 	strcpy(spec->type, domain_type_name(dc->type));
+	memcpy(spec->uuid, dc->uuid, sizeof(spec->uuid));
+	spec->uuid_given = dc->uuid_given;
 	join_warnings(dc, spec);
 	if (dc->nr_disks > DOM_SPEC_MAX_DISKS)
 		return bad(cfg, "disk", err, errlen, "%u disks given; xenkvm takes at most %u",

@@ -12,6 +12,8 @@
 
 struct dom_spec {
 	char name[DOM_NAME_MAX];
+	uint8_t uuid[16];
+	bool uuid_given;		/* else xenkvmd makes one */
 	char type[8];			/* "pvh", "pv", "hvm" */
 	unsigned memory_mb;
 	unsigned vcpus;

@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include "src/dom-spec.h"
 #include "src/dom0.h"
 #include "src/dom0-vbd.h"
 #include "src/dom0-vif.h"
@@ -157,6 +158,32 @@ static void do_pause(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *
 	}
 	d->state = pause ? DOM_PAUSED : DOM_RUNNING;
 	dom0_log(z, "domain %u (%s) %s", d->domid, d->name, pause ? "paused" : "unpaused");
+	ctl_reply_ok(rep);
+}
+
+/* rename <domain> <new name>: the registry, xenstore and a later restart follow. */
+static void do_rename(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = want_domain(z, req, rep);
+	const char *name = ctl_arg(req, 2);
+	char old[DOM_NAME_MAX];
+
+	if (!d)
+		return;
+	snprintf(old, sizeof(old), "%s", d->name);
+	if (!name || domains_rename(&z->doms, d, name)) {
+		if (name && errno == EEXIST)
+			ctl_reply_error(rep, "EEXIST", "domain with name \"%s\" already exists",
+					name);
+		else
+			ctl_reply_error(rep, "EINVAL", "bad domain name \"%s\"", name ? name : "");
+		return;
+	}
+	if (d->spec)
+		snprintf(d->spec->name, sizeof(d->spec->name), "%s", d->name);
+	if (dom0_xs_domain_renamed(z, d, d->uuid))
+		dom0_log(z, "domain %u: could not rename its xenstore nodes", d->domid);
+	dom0_log(z, "domain %u (%s) renamed %s", d->domid, old, d->name);
 	ctl_reply_ok(rep);
 }
 
@@ -391,6 +418,8 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_pause(z, req, rep, true);
 	} else if (!strcmp(verb, "unpause")) {
 		do_pause(z, req, rep, false);
+	} else if (!strcmp(verb, "rename")) {
+		do_rename(z, req, rep);
 	} else if (!strcmp(verb, "shutdown") || !strcmp(verb, "reboot")) {
 		do_shutdown(z, req, rep, !strcmp(verb, "reboot"));
 	} else if (!strcmp(verb, "info")) {

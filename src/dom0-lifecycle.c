@@ -199,17 +199,26 @@ static void restart_domain(struct dom0 *z, struct domain *old, bool rename)
 {
 	struct dom_spec spec = *old->spec;
 	struct domain *d;
+	uint8_t uuid[16];
 	char err[512];
 
+	/* The new domain is the same machine: its uuid goes on, as with xl. */
+	memcpy(uuid, old->uuid, sizeof(uuid));
 	if (rename) {
-		/* The old one stays, renamed, for inspection. */
+		/* The old one stays for inspection, under a new name and uuid. */
 		char newname[DOM_NAME_MAX];
+
 		snprintf(newname, sizeof(newname), "%.40s--%u", old->name, old->domid);
-		snprintf(old->name, sizeof(old->name), "%s", newname);
+		domains_rename(&z->doms, old, newname);
+		dom_uuid_generate(old->uuid);
+		if (dom0_xs_domain_renamed(z, old, uuid))
+			dom0_log(z, "domain %u: could not rename its xenstore nodes", old->domid);
 	} else {
 		forget(z, old);
 	}
 	d = domains_add(&z->doms, spec.name);
+	if (d)
+		memcpy(d->uuid, uuid, sizeof(d->uuid));
 	if (!d || start_domain(z, d, &spec, false) < 0) {
 		dom0_log(z, "restart of %s failed: %s", spec.name, strerror(errno));
 		if (d)
@@ -256,6 +265,14 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 				strerror(errno));
 		return -1;
 	}
+	if (spec.uuid_given && (d = domains_by_uuid(&z->doms, spec.uuid))) {
+		char uuid[37];
+
+		dom_uuid_format(spec.uuid, uuid);
+		ctl_reply_error(rep, "EEXIST", "domain with uuid %s already exists (%s)", uuid,
+				d->name);
+		return -1;
+	}
 	d = domains_add(&z->doms, spec.name);
 	if (!d) {
 		ctl_reply_error(rep, errno == EEXIST ? "EEXIST" : "EINVAL",
@@ -263,6 +280,8 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 						: "bad domain name \"%s\"", spec.name);
 		return -1;
 	}
+	if (spec.uuid_given)
+		memcpy(d->uuid, spec.uuid, sizeof(d->uuid));
 	if (start_domain(z, d, &spec, paused) < 0) {
 		ctl_reply_error(rep, "EIO", "cannot start the VMM: %s", strerror(errno));
 		domains_remove(&z->doms, d);

@@ -94,9 +94,40 @@ static int put(struct dom0 *z, const char *base, const char *rel, const char *fm
 	return dom0_xs_write(z, path, value);
 }
 
+/* /vm/<uuid> with the uuid and name, and the domain's name and vm nodes. */
+static int write_names(struct dom0 *z, const struct domain *d)
+{
+	struct xs_perm ro[2] = { { 0, XS_PERM_NONE }, { d->domid, XS_PERM_READ } };
+	char dom[64], vm[96], uuid[37];
+	int rc = 0;
+
+	dom_uuid_format(d->uuid, uuid);
+	snprintf(dom, sizeof(dom), "/local/domain/%u", d->domid);
+	snprintf(vm, sizeof(vm), "/vm/%s", uuid);
+	rc |= dom0_xs_write(z, vm, "");
+	rc |= set_perms(z, vm, ro, 2);
+	rc |= put(z, vm, "uuid", "%s", uuid);
+	rc |= put(z, vm, "name", "%s", d->name);
+	rc |= put(z, dom, "name", "%s", d->name);
+	rc |= put(z, dom, "vm", "%s", vm);
+	return rc;
+}
+
+int dom0_xs_domain_renamed(struct dom0 *z, const struct domain *d, const uint8_t old_uuid[16])
+{
+	char uuid[37], vm[96];
+
+	if (memcmp(old_uuid, d->uuid, 16)) {
+		dom_uuid_format(old_uuid, uuid);
+		snprintf(vm, sizeof(vm), "/vm/%s", uuid);
+		rm_node(z, vm);
+	}
+	return write_names(z, d) ? -1 : 0;
+}
+
 int dom0_xs_domain_created(struct dom0 *z, const struct domain *d)
 {
-	char dom[64], vm[96], uuid[37], path[160];
+	char dom[64], path[160];
 	/* Dom0 owns the domain's directory; the guest may read it ... */
 	struct xs_perm ro[2] = { { 0, XS_PERM_NONE }, { d->domid, XS_PERM_READ } };
 	/* ... and owns what it writes back: control/, device/, data/. */
@@ -105,19 +136,12 @@ int dom0_xs_domain_created(struct dom0 *z, const struct domain *d)
 						  "feature", "attr", "error" };
 	int rc = 0;
 
-	dom_uuid_format(d->uuid, uuid);
 	snprintf(dom, sizeof(dom), "/local/domain/%u", d->domid);
-	snprintf(vm, sizeof(vm), "/vm/%s", uuid);
 	/* Directories first, so what is written under them inherits their perms. */
-	rc |= dom0_xs_write(z, vm, "");
-	rc |= set_perms(z, vm, ro, 2);
 	rc |= dom0_xs_write(z, dom, "");
 	rc |= set_perms(z, dom, ro, 2);
-	rc |= put(z, vm, "uuid", "%s", uuid);
-	rc |= put(z, vm, "name", "%s", d->name);
-	rc |= put(z, dom, "name", "%s", d->name);
+	rc |= write_names(z, d);
 	rc |= put(z, dom, "domid", "%u", d->domid);
-	rc |= put(z, dom, "vm", "%s", vm);
 	rc |= put(z, dom, "memory/static-max", "%u", d->memory_mb * 1024);
 	rc |= put(z, dom, "memory/target", "%u", d->memory_mb * 1024);
 	for (unsigned i = 0; i < d->vcpus; i++) {

@@ -16,5 +16,7 @@ int dom0_xs_set_perms(struct dom0 *z, const char *path, const struct xs_perm *p,
 void dom0_xs_rm(struct dom0 *z, const char *path);
 /* Remove its nodes and fire @releaseDomain. */
 void dom0_xs_domain_gone(struct dom0 *z, const struct domain *d);
+/* Its name or uuid changed (old_uuid: what it had): the nodes that say so follow. */
+int dom0_xs_domain_renamed(struct dom0 *z, const struct domain *d, const uint8_t old_uuid[16]);
 
 #endif

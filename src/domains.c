@@ -13,7 +13,7 @@ void domains_init(struct domains *ds)
 	ds->next_domid = 1;
 }
 
-static void random_uuid(uint8_t uuid[16])
+void dom_uuid_generate(uint8_t uuid[16])
 {
 	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
@@ -65,7 +65,7 @@ struct domain *domains_add(struct domains *ds, const char *name)
 		return NULL;
 	}
 	snprintf(d->name, sizeof(d->name), "%s", name);
-	random_uuid(d->uuid);
+	dom_uuid_generate(d->uuid);
 	d->shutdown_reason = -1;
 	d->link_fd = -1;
 	d->ram_fd = -1;
@@ -112,6 +112,31 @@ struct domain *domains_by_name(struct domains *ds, const char *name)
 		if (!strcmp(d->name, name))
 			return d;
 	return NULL;
+}
+
+struct domain *domains_by_uuid(struct domains *ds, const uint8_t uuid[16])
+{
+	for (struct domain *d = ds->head; d; d = d->next)
+		if (!memcmp(d->uuid, uuid, 16))
+			return d;
+	return NULL;
+}
+
+int domains_rename(struct domains *ds, struct domain *d, const char *name)
+{
+	struct domain *other;
+
+	if (!name || !*name || strlen(name) >= DOM_NAME_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	other = domains_by_name(ds, name);
+	if (other && other != d) {
+		errno = EEXIST;
+		return -1;
+	}
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	return 0;
 }
 
 struct domain *domains_by_pid(struct domains *ds, pid_t pid)

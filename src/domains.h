@@ -73,6 +73,9 @@ void domains_clear(struct domains *ds);
 struct domain *domains_by_id(struct domains *ds, uint32_t domid);
 struct domain *domains_by_name(struct domains *ds, const char *name);
 struct domain *domains_by_pid(struct domains *ds, pid_t pid);
+struct domain *domains_by_uuid(struct domains *ds, const uint8_t uuid[16]);
+/* 0, or -1 with errno EINVAL (bad name) or EEXIST (another domain has it). */
+int domains_rename(struct domains *ds, struct domain *d, const char *name);
 /* A domid or a name, as xl accepts. */
 struct domain *domains_lookup(struct domains *ds, const char *id_or_name);
 
@@ -80,6 +83,8 @@ const char *dom_state_name(enum dom_state s);
 /* xl list's six-letter state column, e.g. "r-----". */
 void dom_state_flags(const struct domain *d, char out[7]);
 void dom_uuid_format(const uint8_t uuid[16], char out[37]);
+/* A random (version 4) uuid. */
+void dom_uuid_generate(uint8_t uuid[16]);
 int dom_uuid_parse(const char *s, uint8_t uuid[16]);
 const char *dom_action_name(enum dom_action a);
 int dom_action_parse(const char *s, enum dom_action *a);

@@ -1,4 +1,4 @@
-/* xl destroy, pause, unpause, shutdown, reboot. */
+/* xl destroy, pause, unpause, rename, shutdown, reboot. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,6 +23,22 @@ static int simple(int argc, char **argv, const char *verb)
 int xl_cmd_destroy(int argc, char **argv) { return simple(argc, argv, "destroy"); }
 int xl_cmd_pause(int argc, char **argv) { return simple(argc, argv, "pause"); }
 int xl_cmd_unpause(int argc, char **argv) { return simple(argc, argv, "unpause"); }
+
+int xl_cmd_rename(int argc, char **argv)
+{
+	struct ctl_msg rep;
+	int rc;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: xl rename <Domain> <NewDomainName>\n");
+		return 2;
+	}
+	rc = xl_call(&rep, "rename", argv[1], argv[2], NULL);
+	if (rc)
+		rc = rep.n ? xl_report(&rep, "rename") : 1;
+	ctl_msg_free(&rep);
+	return rc;
+}
 
 /* shutdown/reboot [-w] Domain: -w waits until the domain is gone or shut down. */
 static int shutdown_like(int argc, char **argv, const char *verb)

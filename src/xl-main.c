@@ -17,6 +17,7 @@ static const struct verb verbs[] = {
 	{ "reboot", xl_cmd_reboot, "[-w] <Domain>  Issue a reboot signal to a domain" },
 	{ "pause", xl_cmd_pause, "<Domain>  Pause execution of a domain" },
 	{ "unpause", xl_cmd_unpause, "<Domain>  Unpause a paused domain" },
+	{ "rename", xl_cmd_rename, "<Domain> <NewDomainName>  Rename a domain" },
 	{ "console", xl_cmd_console, "<Domain>  Attach to domain's console (Ctrl-] detaches)" },
 	{ "info", xl_cmd_info, "  Get information about the host" },
 	{ "vcpu-list", xl_cmd_vcpu_list, "[Domain...]  List the VCPUs for all/some domains" },

@@ -94,6 +94,34 @@ read_is $be/frontend $fe
 read_is $be/feature-rx-copy 1
 perms_are $be n0,r1
 
+# A uuid from the config is the domain's, and no second domain may take it.
+cat > "$dir/u.cfg" <<CFG
+name = "u1"
+uuid = "4dea22b3-1d52-d8f3-2516-782e98a23fa0"
+type = "pv"
+kernel = "$dir/kernel"
+memory = 64
+maxmem = 128
+CFG
+"$XL" create -p "$dir/u.cfg" > "$dir/out" 2>&1 || fail "xl create -p u.cfg: $(cat "$dir/out")"
+grep -q "u.cfg:6: warning: 'maxmem' above 'memory' is not supported" "$dir/out" ||
+	fail "maxmem not warned about: $(cat "$dir/out")"
+read_is /local/domain/3/vm /vm/4dea22b3-1d52-d8f3-2516-782e98a23fa0
+read_is /vm/4dea22b3-1d52-d8f3-2516-782e98a23fa0/uuid 4dea22b3-1d52-d8f3-2516-782e98a23fa0
+refused "a second domain with that uuid" \
+	"domain with uuid 4dea22b3-1d52-d8f3-2516-782e98a23fa0 already exists (u1)" \
+	"$XL" create -p "$dir/u.cfg" 'name="u2"'
+# xl rename: the list, lookups and the nodes that carry the name follow.
+"$XL" rename u1 web || fail "xl rename u1 web"
+[ "$("$XL" domid web)" = 3 ] || fail "xl domid web"
+"$XL" domid u1 2>/dev/null && fail "the old name still resolves"
+read_is /local/domain/3/name web
+read_is /vm/4dea22b3-1d52-d8f3-2516-782e98a23fa0/name web
+refused "renaming onto p2" 'domain with name "p2" already exists' "$XL" rename web p2
+refused "renaming to nothing" 'bad domain name ""' "$XL" rename web ""
+"$XL" destroy web || fail "xl destroy web"
+xenstore-read /vm/4dea22b3-1d52-d8f3-2516-782e98a23fa0/name 2>/dev/null && fail "/vm node left"
+
 # Attach and detach while paused.
 "$XL" block-attach p1 "$dir/b.img,raw,xvdb,rw" || fail "block-attach xvdb"
 read_is /local/domain/0/backend/vbd/1/51728/mode w

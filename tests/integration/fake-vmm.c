@@ -1,0 +1,143 @@
+/*
+ * A stand-in for xenkvm-vmm (xenkvmd --vmm), so the lifecycle of domains
+ * under xenkvmd can be tested on hosts without /dev/kvm: it takes the
+ * VMM's command line, says hello on the link with a RAM and a Xen-pages
+ * memfd as the VMM does, then stays up or, told by words on its
+ * --cmdline, leaves with the exit status of a guest that powered off (0),
+ * rebooted (2) or crashed (3):
+ *   fake.exit=N        exit with status N ...
+ *   fake.after_ms=T    ... T ms after the hello (default 0)
+ *   fake.once=PATH     ... only if PATH does not exist yet (it is created),
+ *                      so a restarted domain stays up
+ * No guest runs; nothing here is built into xenkvm itself.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include "devices/fd-passing.h"
+#include "src/dom0-link.h"
+#include "xen-abi/domain.h"
+
+struct fake {
+	unsigned long memory_mb, domid;
+	const char *cmdline;
+	int link_fd;
+	int exit_status;	/* -1: stay up */
+	long after_ms;
+	const char *once;
+};
+
+static const char *word_value(const char *cmdline, const char *key, char *buf, size_t size)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = cmdline; p && *p; p += strcspn(p, " "), p += strspn(p, " ")) {
+		if (!strncmp(p, key, klen) && p[klen] == '=') {
+			size_t n = strcspn(p + klen + 1, " ");
+
+			if (n >= size)
+				n = size - 1;
+			memcpy(buf, p + klen + 1, n);
+			buf[n] = 0;
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static int parse(int argc, char **argv, struct fake *f)
+{
+	static char once[256];
+	char buf[32];
+
+	*f = (struct fake){ .link_fd = -1, .exit_status = -1, .cmdline = "" };
+	for (int i = 1; i + 1 < argc; i++) {
+		if (!strcmp(argv[i], "--memory"))
+			f->memory_mb = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--domid"))
+			f->domid = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--cmdline"))
+			f->cmdline = argv[++i];
+		else if (!strcmp(argv[i], "--dom0-fd"))
+			f->link_fd = atoi(argv[++i]);
+		else if (!strncmp(argv[i], "--", 2))
+			i++;	/* every other option of the VMM takes a value */
+	}
+	if (word_value(f->cmdline, "fake.exit", buf, sizeof(buf)))
+		f->exit_status = atoi(buf);
+	if (word_value(f->cmdline, "fake.after_ms", buf, sizeof(buf)))
+		f->after_ms = atol(buf);
+	f->once = word_value(f->cmdline, "fake.once", once, sizeof(once));
+	return f->memory_mb && f->domid && f->link_fd >= 0 ? 0 : -1;
+}
+
+static int memfd_of(const char *name, size_t size)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	if (fd >= 0 && ftruncate(fd, (off_t)size) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int say_hello(const struct fake *f)
+{
+	uint64_t ram = (uint64_t)f->memory_mb << 20;
+	struct dom0_link_hello h = {
+		.magic = DOM0_LINK_MAGIC, .domid = (uint32_t)f->domid, .ram_size = ram,
+		.xen_pages = XK_XPAGE_COUNT, .store_pfn = ram / 4096 - 1,
+		.store_port = 1, .console_port = 2,
+	};
+	int fds[2] = { memfd_of("fake-ram", ram), memfd_of("fake-xen", XK_XPAGE_COUNT * 4096) };
+
+	if (fds[0] < 0 || fds[1] < 0)
+		return -1;
+	return send_with_fds(f->link_fd, &h, sizeof(h), fds, 2, 0);
+}
+
+/* Whether this instance is the one to leave (fake.once: the first only). */
+static bool leaves(const struct fake *f)
+{
+	int fd;
+
+	if (f->exit_status < 0)
+		return false;
+	if (!f->once)
+		return true;
+	fd = open(f->once, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	struct fake f;
+	struct timespec ts;
+
+	if (parse(argc, argv, &f)) {
+		fprintf(stderr, "fake-vmm: needs --memory, --domid and --dom0-fd\n");
+		return 1;
+	}
+	if (say_hello(&f)) {
+		fprintf(stderr, "fake-vmm: hello: %s\n", strerror(errno));
+		return 1;
+	}
+	fprintf(stderr, "fake-vmm: domain %lu up\n", f.domid);
+	if (leaves(&f)) {
+		ts = (struct timespec){ f.after_ms / 1000, (f.after_ms % 1000) * 1000000 };
+		nanosleep(&ts, NULL);
+		fprintf(stderr, "fake-vmm: leaving with status %d\n", f.exit_status);
+		return f.exit_status;
+	}
+	for (;;)
+		pause();
+}

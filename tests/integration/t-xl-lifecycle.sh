@@ -1,0 +1,91 @@
+#!/bin/sh
+# What xenkvmd does when a domain's VMM ends, on any host: the VMM here is
+# build/fake-vmm, which says hello as xenkvm-vmm does and then leaves with
+# the status of a guest that rebooted, crashed or powered off. on_reboot =
+# "restart" starts the same machine again (new domid, same name and uuid);
+# on_crash = "rename-restart" keeps the crashed one under a new name and
+# uuid, with xenstore saying so, beside the restarted one; "preserve" keeps
+# it listed as crashed; "destroy" leaves nothing.
+XL_TEST_ANY_HOST=1
+. tests/integration/xl-test-env.sh
+fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
+if ! command -v xenstore-read >/dev/null; then
+	echo "skipped: Debian's xenstore-utils are missing (./configure installs them)"
+	exit 77
+fi
+XENSTORED_PATH="$dir/xenstored.sock"
+export XENSTORED_PATH
+"$BUILD/xenkvmd" --rundir "$dir" --vmm "$BUILD/fake-vmm" || fail "xenkvmd did not start"
+"$XL" list > /dev/null || fail "xl cannot reach xenkvmd"
+grep -q "vmm $BUILD/fake-vmm" "$dir/xenkvmd.log" || fail "xenkvmd is not using fake-vmm"
+
+read_is() {
+	v=$(xenstore-read "$1") || fail "xenstore-read $1 failed"
+	[ "$v" = "$2" ] || fail "$1 = \"$v\", expected \"$2\""
+}
+# await TEXT: xl dmesg shows TEXT within 10 s
+await() {
+	i=0
+	until "$XL" dmesg | grep -q -- "$1"; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || fail "no \"$1\" in xl dmesg after 10 s"
+		sleep 0.2
+	done
+}
+# domain NAME UUID ON_X=ACTION 'fake.* words'
+domain() {
+	cat > "$dir/$1.cfg" <<CFG
+name = "$1"
+uuid = "$2"
+type = "pv"
+kernel = "$dir/kernel"
+memory = 32
+$3
+extra = "$4"
+CFG
+	"$XL" create "$dir/$1.cfg" || fail "xl create $1"
+}
+echo "no kernel: fake-vmm runs none" > "$dir/kernel"
+U1=11111111-2222-3333-4444-555555555555
+U2=66666666-7777-8888-9999-aaaaaaaaaaaa
+
+# Rebooted: the same machine again under a new domid.
+domain rebooter $U1 'on_reboot = "restart"' "fake.exit=2 fake.after_ms=200 fake.once=$dir/rebooted"
+await "domain rebooter restarted as domain"
+id=$("$XL" domid rebooter) || fail "rebooter is gone"
+[ "$id" != 1 ] || fail "rebooter kept domid 1"
+read_is /local/domain/$id/vm /vm/$U1
+read_is /vm/$U1/name rebooter
+xenstore-read /local/domain/1/name 2>/dev/null && fail "domain 1's nodes survive its reboot"
+"$XL" destroy rebooter || fail "xl destroy rebooter"
+
+# Crashed, rename-restart: the old one kept under name--domid and a new uuid.
+domain crasher $U2 'on_crash = "rename-restart"' "fake.exit=3 fake.after_ms=200 fake.once=$dir/crashed"
+old=$("$XL" domid crasher)
+await "domain crasher restarted as domain"
+new=$("$XL" domid crasher) || fail "no new crasher"
+[ "$new" != "$old" ] || fail "crasher kept its domid"
+"$XL" list "crasher--$old" | grep -q "  *---sc- " || fail "crasher--$old not kept as crashed"
+read_is /local/domain/$old/name "crasher--$old"
+read_is /local/domain/$new/name crasher
+read_is /local/domain/$new/vm /vm/$U2
+read_is /vm/$U2/name crasher
+oldvm=$(xenstore-read /local/domain/$old/vm) || fail "crasher--$old has no vm node"
+[ "$oldvm" != "/vm/$U2" ] || fail "the kept domain still claims uuid $U2"
+read_is "$oldvm/name" "crasher--$old"
+# Destroying the kept one takes nothing of the new one's.
+"$XL" destroy "crasher--$old" || fail "xl destroy crasher--$old"
+read_is /vm/$U2/name crasher
+xenstore-read "$oldvm/name" 2>/dev/null && fail "$oldvm survives"
+"$XL" destroy crasher || fail "xl destroy crasher"
+
+# preserve and destroy.
+domain keeper 11111111-0000-0000-0000-000000000001 'on_crash = "preserve"' "fake.exit=3"
+await "(keeper) crashed (VMM exited with status 3: fake-vmm: leaving with status 3); action preserve"
+"$XL" list keeper | grep -q "  *---sc- " || fail "keeper not listed as crashed"
+domain leaver 11111111-0000-0000-0000-000000000002 'on_poweroff = "destroy"' "fake.exit=0"
+await "(leaver) shutdown (VMM exited with status 0); action destroy"
+"$XL" list leaver 2>/dev/null && fail "leaver still listed"
+"$XL" destroy keeper || fail "xl destroy keeper"
+[ "$("$XL" list | wc -l)" = 2 ] || fail "domains left: $("$XL" list)"
+echo "PASS"
