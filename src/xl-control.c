@@ -4,40 +4,29 @@
 #include <unistd.h>
 #include "src/xl.h"
 
-static int simple(int argc, char **argv, const char *verb)
+/* xl VERB <Domain> [ARG]: one request, its error reported as xl does. */
+static int simple(int argc, char **argv, const char *verb, const char *usage)
 {
 	struct ctl_msg rep;
-	int rc;
+	int rc, want = strchr(usage, ' ') ? 3 : 2;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: xl %s <Domain>\n", verb);
+	if (argc != want) {
+		fprintf(stderr, "usage: xl %s %s\n", verb, usage);
 		return 2;
 	}
-	rc = xl_call(&rep, verb, argv[1], NULL);
+	rc = xl_call(&rep, verb, argv[1], want == 3 ? argv[2] : NULL, NULL);
 	if (rc)
 		rc = rep.n ? xl_report(&rep, verb) : 1;
 	ctl_msg_free(&rep);
 	return rc;
 }
 
-int xl_cmd_destroy(int argc, char **argv) { return simple(argc, argv, "destroy"); }
-int xl_cmd_pause(int argc, char **argv) { return simple(argc, argv, "pause"); }
-int xl_cmd_unpause(int argc, char **argv) { return simple(argc, argv, "unpause"); }
-
+int xl_cmd_destroy(int argc, char **argv) { return simple(argc, argv, "destroy", "<Domain>"); }
+int xl_cmd_pause(int argc, char **argv) { return simple(argc, argv, "pause", "<Domain>"); }
+int xl_cmd_unpause(int argc, char **argv) { return simple(argc, argv, "unpause", "<Domain>"); }
 int xl_cmd_rename(int argc, char **argv)
 {
-	struct ctl_msg rep;
-	int rc;
-
-	if (argc != 3) {
-		fprintf(stderr, "usage: xl rename <Domain> <NewDomainName>\n");
-		return 2;
-	}
-	rc = xl_call(&rep, "rename", argv[1], argv[2], NULL);
-	if (rc)
-		rc = rep.n ? xl_report(&rep, "rename") : 1;
-	ctl_msg_free(&rep);
-	return rc;
+	return simple(argc, argv, "rename", "<Domain> <NewDomainName>");
 }
 
 /* shutdown/reboot [-w] Domain: -w waits until the domain is gone or shut down. */

@@ -119,21 +119,13 @@ const struct xs_node *xs_view_get(struct xs_view *v, const char *path)
 
 struct xs_node *xs_view_get_mut(struct xs_view *v, const char *path)
 {
-	struct xs_node *n, *copy;
+	const struct xs_node *n;
+	struct xs_node *copy;
 
-	if (!v->tx) {
-		n = xs_hash_get(&v->st->nodes, path);
-		if (!n)
-			errno = ENOENT;
-		return n;
-	}
-	if (xs_hash_has(&v->tx->overlay, path)) {
-		n = xs_hash_get(&v->tx->overlay, path);
-		if (!n)
-			errno = ENOENT;
-		return n;
-	}
-	n = (struct xs_node *)xs_view_get(v, path);
+	/* The store's own node, or the transaction's changed copy: writable as is. */
+	if (!v->tx || xs_hash_has(&v->tx->overlay, path))
+		return (struct xs_node *)xs_view_get(v, path);
+	n = xs_view_get(v, path);
 	if (!n)
 		return NULL;
 	copy = xs_node_clone(n);

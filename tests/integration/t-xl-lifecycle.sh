@@ -9,20 +9,11 @@
 XL_TEST_ANY_HOST=1
 . tests/integration/xl-test-env.sh
 fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
-if ! command -v xenstore-read >/dev/null; then
-	echo "skipped: Debian's xenstore-utils are missing (./configure installs them)"
-	exit 77
-fi
-XENSTORED_PATH="$dir/xenstored.sock"
-export XENSTORED_PATH
+. tests/integration/xl-xenstore-env.sh
 "$BUILD/xenkvmd" --rundir "$dir" --vmm "$BUILD/fake-vmm" || fail "xenkvmd did not start"
 "$XL" list > /dev/null || fail "xl cannot reach xenkvmd"
 grep -q "vmm $BUILD/fake-vmm" "$dir/xenkvmd.log" || fail "xenkvmd is not using fake-vmm"
 
-read_is() {
-	v=$(xenstore-read "$1") || fail "xenstore-read $1 failed"
-	[ "$v" = "$2" ] || fail "$1 = \"$v\", expected \"$2\""
-}
 # await TEXT: xl dmesg shows TEXT within 10 s
 await() {
 	i=0

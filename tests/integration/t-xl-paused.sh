@@ -8,24 +8,7 @@
 XL_TEST_ANY_HOST=1
 . tests/integration/xl-test-env.sh
 fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
-if ! command -v xenstore-read >/dev/null; then
-	echo "skipped: Debian's xenstore-utils are missing (./configure installs them)"
-	exit 77
-fi
-XENSTORED_PATH="$dir/xenstored.sock"
-export XENSTORED_PATH
-
-# read_is PATH VALUE
-read_is() {
-	v=$(xenstore-read "$1") || fail "xenstore-read $1 failed"
-	[ "$v" = "$2" ] || fail "$1 = \"$v\", expected \"$2\""
-}
-# perms_are PATH PERMS (as xenstore-ls -p prints them, e.g. n0,r1)
-perms_are() {
-	parent=${1%/*} leaf=${1##*/}
-	xenstore-ls -p "$parent" | grep -q "^$leaf = .*($2)\$" ||
-		fail "$1: permissions not ($2): $(xenstore-ls -p "$parent" | grep "^$leaf = ")"
-}
+. tests/integration/xl-xenstore-env.sh
 # refused WHAT EXPECTED COMMAND...: the command fails and says EXPECTED
 refused() {
 	what=$1 expected=$2
