@@ -354,7 +354,10 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 	char last[400];
 
 	describe_exit(why, sizeof(why), wstatus);
-	vmm_last_words(z, d, last, sizeof(last));
+	/* A VMM that ended itself over a crash said why last; a killed one did not. */
+	last[0] = 0;
+	if (WIFEXITED(wstatus) && reason == DOM_SHUTDOWN_CRASH)
+		vmm_last_words(z, d, last, sizeof(last));
 	d->vmm_pid = 0;
 	dom0_vbd_domain_gone(z, d);
 	dom0_vif_domain_gone(z, d);
@@ -368,8 +371,7 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 		act = reason == DOM_SHUTDOWN_REBOOT ? d->on_reboot : d->on_poweroff;
 	}
 	dom0_log(z, "domain %u (%s) %s (%s%s%s); action %s", d->domid, d->name,
-		 dom_state_name(d->state), why, last[0] && reason == DOM_SHUTDOWN_CRASH ? ": " : "",
-		 reason == DOM_SHUTDOWN_CRASH ? last : "", dom_action_name(act));
+		 dom_state_name(d->state), why, last[0] ? ": " : "", last, dom_action_name(act));
 	/* A VMM that never said hello would fail the same way again, and again. */
 	if (!d->ram && (act == DOM_ACT_RESTART || act == DOM_ACT_RENAME_RESTART)) {
 		dom0_log(z, "domain %u (%s): not restarted: its VMM stopped before the "

@@ -74,6 +74,13 @@ xenstore-read "$oldvm/name" 2>/dev/null && fail "$oldvm survives"
 domain keeper 11111111-0000-0000-0000-000000000001 'on_crash = "preserve"' "fake.exit=3"
 await "(keeper) crashed (VMM exited with status 3: fake-vmm: leaving with status 3); action preserve"
 "$XL" list keeper | grep -q "  *---sc- " || fail "keeper not listed as crashed"
+# A VMM killed from outside left no last words: none are shown.
+domain killed 11111111-0000-0000-0000-000000000003 'on_crash = "preserve"' ""
+pid=$("$XL" dmesg | sed -n 's/.*(killed) created from .*, vmm pid \([0-9]*\).*/\1/p')
+[ -n "$pid" ] || fail "no vmm pid for killed"
+kill -9 "$pid"
+await "(killed) crashed (VMM killed by signal 9); action preserve"
+"$XL" destroy killed || fail "xl destroy killed"
 domain leaver 11111111-0000-0000-0000-000000000002 'on_poweroff = "destroy"' "fake.exit=0"
 await "(leaver) shutdown (VMM exited with status 0); action destroy"
 "$XL" list leaver 2>/dev/null && fail "leaver still listed"
