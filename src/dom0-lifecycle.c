@@ -139,6 +139,15 @@ static void vmm_last_words(struct dom0 *z, const struct domain *d, char *out, si
 	fclose(f);
 }
 
+/* Its hello taken by the main loop, or waiting on the link to be (a peek). */
+static bool vmm_said_hello(const struct domain *d)
+{
+	char byte;
+
+	return d->ram || (d->link_fd >= 0 &&
+			  recv(d->link_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0);
+}
+
 /*
  * Waits until the new domain's VMM has said hello on its link (the hello
  * stays there for the main loop), as xl create returns once the domain is
@@ -148,14 +157,14 @@ static void vmm_last_words(struct dom0 *z, const struct domain *d, char *out, si
 static int await_vmm_hello(struct dom0 *z, struct domain *d, char *err, size_t errlen)
 {
 	struct pollfd p = { .fd = d->link_fd, .events = POLLIN };
-	char why[400], byte;
+	char why[400];
 	int rc;
 
 	do
 		rc = poll(&p, 1, VMM_HELLO_TIMEOUT_MS);
 	while (rc < 0 && errno == EINTR);
 	/* Readable is also the end of the stream: a hello is a packet to peek at. */
-	if (rc <= 0 || recv(d->link_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0)
+	if (rc <= 0 || vmm_said_hello(d))
 		return 0;
 	vmm_last_words(z, d, why, sizeof(why));
 	snprintf(err, errlen, "the domain's VMM stopped before the domain ran: %s",
@@ -373,7 +382,7 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 	dom0_log(z, "domain %u (%s) %s (%s%s%s); action %s", d->domid, d->name,
 		 dom_state_name(d->state), why, last[0] ? ": " : "", last, dom_action_name(act));
 	/* A VMM that never said hello would fail the same way again, and again. */
-	if (!d->ram && (act == DOM_ACT_RESTART || act == DOM_ACT_RENAME_RESTART)) {
+	if (!vmm_said_hello(d) && (act == DOM_ACT_RESTART || act == DOM_ACT_RENAME_RESTART)) {
 		dom0_log(z, "domain %u (%s): not restarted: its VMM stopped before the "
 			 "domain ran", d->domid, d->name);
 		act = DOM_ACT_DESTROY;

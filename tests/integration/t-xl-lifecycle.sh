@@ -50,6 +50,13 @@ read_is /vm/$U1/name rebooter
 xenstore-read /local/domain/1/name 2>/dev/null && fail "domain 1's nodes survive its reboot"
 "$XL" destroy rebooter || fail "xl destroy rebooter"
 
+# Rebooted at once after its hello, maybe before xenkvmd read the hello:
+# still a domain that ran, so restarted.
+domain quick 11111111-0000-0000-0000-000000000004 'on_reboot = "restart"' \
+	"fake.exit=2 fake.once=$dir/quick"
+await "domain quick restarted as domain"
+"$XL" destroy quick || fail "xl destroy quick"
+
 # Crashed, rename-restart: the old one kept under name--domid and a new uuid.
 domain crasher $U2 'on_crash = "rename-restart"' "fake.exit=3 fake.after_ms=200 fake.once=$dir/crashed"
 old=$("$XL" domid crasher)
