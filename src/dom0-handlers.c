@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "src/dom-spec.h"
 #include "src/dom0.h"
+#include "src/dom0-config.h"
 #include "src/dom0-vbd.h"
 #include "src/dom0-vif.h"
 #include "src/dom0-xenstore.h"
@@ -159,6 +160,28 @@ static void do_pause(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *
 	d->state = pause ? DOM_PAUSED : DOM_RUNNING;
 	dom0_log(z, "domain %u (%s) %s", d->domid, d->name, pause ? "paused" : "unpaused");
 	ctl_reply_ok(rep);
+}
+
+/* config <domain>: its configuration as xl list -l shows it (JSON). */
+static void do_config(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	const char *id = ctl_arg(req, 1);
+	struct domain *d = NULL;
+	char *json;
+
+	if (!id || (strcmp(id, "0") && strcmp(id, "Domain-0"))) {
+		d = want_domain(z, req, rep);
+		if (!d)
+			return;
+	}
+	json = dom0_config_json(z, d);
+	if (!json) {
+		ctl_reply_error(rep, "ENOMEM", "out of memory");
+		return;
+	}
+	ctl_reply_ok(rep);
+	ctl_msg_add(rep, json, strlen(json));
+	free(json);
 }
 
 /* rename <domain> <new name>: the registry, xenstore and a later restart follow. */
@@ -420,6 +443,8 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_pause(z, req, rep, false);
 	} else if (!strcmp(verb, "rename")) {
 		do_rename(z, req, rep);
+	} else if (!strcmp(verb, "config")) {
+		do_config(z, req, rep);
 	} else if (!strcmp(verb, "shutdown") || !strcmp(verb, "reboot")) {
 		do_shutdown(z, req, rep, !strcmp(verb, "reboot"));
 	} else if (!strcmp(verb, "info")) {

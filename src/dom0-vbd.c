@@ -573,3 +573,30 @@ void dom0_vbd_domain_gone(struct dom0 *z, struct domain *d)
 		dom0_xs_rm(z, path);
 	}
 }
+
+static int by_devid(const void *a, const void *b)
+{
+	const struct vbd *x = *(const struct vbd *const *)a, *y = *(const struct vbd *const *)b;
+
+	return x->devid < y->devid ? -1 : x->devid > y->devid;
+}
+
+void dom0_vbd_each(struct dom0 *z, const struct domain *d,
+		   void (*fn)(void *arg, const struct disk_spec *ds), void *arg)
+{
+	const struct vbd **found;
+	size_t n = 0, i = 0;
+
+	for (struct vbd *v = z->vbds; v; v = v->next)
+		n += v->domid == d->domid;
+	found = calloc(n ? n : 1, sizeof(*found));
+	if (!found)
+		return;
+	for (struct vbd *v = z->vbds; v && i < n; v = v->next)
+		if (v->domid == d->domid)
+			found[i++] = v;
+	qsort(found, n, sizeof(found[0]), by_devid);
+	for (i = 0; i < n; i++)
+		fn(arg, &found[i]->spec);
+	free(found);
+}

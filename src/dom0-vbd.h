@@ -25,6 +25,9 @@ int dom0_vbd_detach(struct dom0 *z, struct domain *d, const char *vdev, bool for
 void dom0_vbd_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep);
 /* The domain stopped running: its backends stop and their nodes go. */
 void dom0_vbd_domain_gone(struct dom0 *z, struct domain *d);
+/* Calls fn for each disk the domain has now, in the order they came. */
+void dom0_vbd_each(struct dom0 *z, const struct domain *d,
+		   void (*fn)(void *arg, const struct disk_spec *ds), void *arg);
 
 /* The VMM answered a LINK_BIND. */
 void dom0_vbd_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,

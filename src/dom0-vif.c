@@ -609,3 +609,31 @@ void dom0_vif_domain_gone(struct dom0 *z, struct domain *d)
 		dom0_xs_rm(z, path);
 	}
 }
+
+static int by_devid(const void *a, const void *b)
+{
+	const struct vif *x = *(const struct vif *const *)a, *y = *(const struct vif *const *)b;
+
+	return x->devid < y->devid ? -1 : x->devid > y->devid;
+}
+
+void dom0_vif_each(struct dom0 *z, const struct domain *d,
+		   void (*fn)(void *arg, uint32_t devid, const char *mac,
+			      const struct vif_spec *vs), void *arg)
+{
+	const struct vif **found;
+	size_t n = 0, i = 0;
+
+	for (struct vif *v = z->vifs; v; v = v->next)
+		n += v->domid == d->domid;
+	found = calloc(n ? n : 1, sizeof(*found));
+	if (!found)
+		return;
+	for (struct vif *v = z->vifs; v && i < n; v = v->next)
+		if (v->domid == d->domid)
+			found[i++] = v;
+	qsort(found, n, sizeof(found[0]), by_devid);
+	for (i = 0; i < n; i++)
+		fn(arg, found[i]->devid, found[i]->mac, &found[i]->spec);
+	free(found);
+}

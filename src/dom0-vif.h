@@ -23,6 +23,10 @@ int dom0_vif_detach(struct dom0 *z, struct domain *d, const char *which, bool fo
 /* xl network-list rows: "idx be mac handle state evtch tx-ref rx-ref be-path". */
 void dom0_vif_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep);
 void dom0_vif_domain_gone(struct dom0 *z, struct domain *d);
+/* Calls fn for each vif the domain has now (its devid, the mac in use). */
+void dom0_vif_each(struct dom0 *z, const struct domain *d,
+		   void (*fn)(void *arg, uint32_t devid, const char *mac,
+			      const struct vif_spec *vs), void *arg);
 
 void dom0_vif_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,
 			 int status);

@@ -1,4 +1,5 @@
 /* xl list, domid, domname, uptime, vcpu-list: read-only views of the registry. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,21 +19,25 @@ static int fetch(struct ctl_msg *rep, const char *id, const char *verb)
 	return 0;
 }
 
-static void print_long(char **f)
+/* One element of xl list -l's array: xenkvmd writes it in libxl's layout. */
+static int print_long(const char *domid, bool *first)
 {
-	printf("{\n    \"domid\": %s,\n    \"config\": {\n        \"c_info\": {\n"
-	       "            \"name\": \"%s\",\n            \"uuid\": \"%s\"\n        },\n"
-	       "        \"b_info\": {\n            \"max_vcpus\": %s,\n"
-	       "            \"max_memkb\": %lu\n        }\n    },\n"
-	       "    \"state\": \"%s\",\n    \"console_log\": \"%s\"\n}\n",
-	       f[F_DOMID], f[F_NAME], f[F_UUID], f[F_VCPUS],
-	       strtoul(f[F_MEM], NULL, 10) * 1024, f[F_STATE], f[F_CONSOLE]);
+	struct ctl_msg rep;
+	int rc = xl_call(&rep, "config", domid, NULL);
+
+	if (rc)
+		rc = rep.n ? xl_report(&rep, "list") : 1;
+	else if (rep.n > 1)
+		printf("%s%s", *first ? "" : ",\n", rep.field[1]), *first = false;
+	ctl_msg_free(&rep);
+	return rc;
 }
 
 int xl_cmd_list(int argc, char **argv)
 {
 	struct ctl_msg rep;
 	int longfmt = 0, c, rc = 0;
+	bool first = true;
 
 	while ((c = getopt(argc, argv, "lv")) != -1) {
 		if (c == 'l' || c == 'v') {
@@ -42,6 +47,8 @@ int xl_cmd_list(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (longfmt)
+		printf("[\n");
 	for (int i = optind; i == optind || i < argc; i++) {
 		const char *id = i < argc ? argv[i] : NULL;
 
@@ -56,13 +63,15 @@ int xl_cmd_list(int argc, char **argv)
 			if (xl_split(rep.field[r], f, F_COUNT) != F_COUNT)
 				continue;
 			if (longfmt)
-				print_long(f);
+				rc |= print_long(f[F_DOMID], &first);
 			else
 				printf("%-40s %5s %5s %5s     %s  %8.1f\n", f[F_NAME], f[F_DOMID],
 				       f[F_MEM], f[F_VCPUS], f[F_STATE], atof(f[F_CPU]));
 		}
 		ctl_msg_free(&rep);
 	}
+	if (longfmt)
+		printf("%s]\n", first ? "" : "\n");
 	return rc;
 }
 

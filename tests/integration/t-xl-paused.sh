@@ -28,6 +28,7 @@ memory = 64
 vcpus = 2
 disk = [ "$dir/a.img,raw,xvda,ro" ]
 vif = [ "mac=00:16:3e:00:00:0${n#p},network=user" ]
+extra = "console=hvc0 say=\\"hi\\""
 CFG
 	"$XL" create -p "$dir/$n.cfg" || fail "xl create -p $n"
 done
@@ -105,9 +106,25 @@ refused "renaming to nothing" 'bad domain name ""' "$XL" rename web ""
 "$XL" destroy web || fail "xl destroy web"
 xenstore-read /vm/4dea22b3-1d52-d8f3-2516-782e98a23fa0/name 2>/dev/null && fail "/vm node left"
 
+# xl list -l: libxl's JSON layout, as scripts read it with jq on Xen.
+"$XL" list -l > "$dir/list.json" || fail "xl list -l"
+jq -e 'length == 3 and .[0].config.c_info.name == "Domain-0"' "$dir/list.json" > /dev/null ||
+	fail "xl list -l is not an array of Domain-0 and the two: $(cat "$dir/list.json")"
+jq -e --arg img "$dir/a.img" '.[1] | .domid == 1 and .config.c_info.name == "p1" and
+	.config.c_info.type == "pv" and .config.b_info.max_vcpus == 2 and
+	.config.b_info.max_memkb == 65536 and .config.disks[0].pdev_path == $img and
+	.config.disks[0].vdev == "xvda" and .config.disks[0].readwrite == 0 and
+	.config.nics[0].mac == "00:16:3e:00:00:01" and .config.on_reboot == "restart" and
+	.config.b_info.cmdline == "console=hvc0 say=\"hi\""' \
+	"$dir/list.json" > /dev/null || fail "p1's entry in xl list -l: $(cat "$dir/list.json")"
+"$XL" list -l p2 | jq -e 'length == 1 and .[0].domid == 2' > /dev/null ||
+	fail "xl list -l p2: $("$XL" list -l p2)"
+
 # Attach and detach while paused.
 "$XL" block-attach p1 "$dir/b.img,raw,xvdb,rw" || fail "block-attach xvdb"
 read_is /local/domain/0/backend/vbd/1/51728/mode w
+"$XL" list -l p1 | jq -e '.[0].config.disks | length == 2 and .[1].vdev == "xvdb" and
+	.[1].readwrite == 1' > /dev/null || fail "xvdb not in xl list -l: $("$XL" list -l p1)"
 "$XL" block-list p1 | grep -q '^51728 ' || fail "xvdb not in block-list"
 refused "a second xvda" "domain 1 already has a disk at xvda" \
 	"$XL" block-attach p1 "$dir/b.img,raw,xvda,rw"
