@@ -234,6 +234,29 @@ static void do_shutdown(struct dom0 *z, const struct ctl_msg *req, struct ctl_ms
 	ctl_reply_ok(rep);
 }
 
+/* sysrq <domain> <key>: control/sysrq, which Linux's xenbus driver acts on. */
+static void do_sysrq(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = want_domain(z, req, rep);
+	const char *key = ctl_arg(req, 2);
+	char path[96];
+
+	if (!d)
+		return;
+	if (!key || strlen(key) != 1 || key[0] <= ' ' || key[0] > '~') {
+		ctl_reply_error(rep, "EINVAL", "a sysrq key is one letter, not \"%s\"",
+				key ? key : "");
+		return;
+	}
+	snprintf(path, sizeof(path), "/local/domain/%u/control/sysrq", d->domid);
+	if (dom0_xs_write(z, path, key)) {
+		ctl_reply_error(rep, "EIO", "cannot write %s", path);
+		return;
+	}
+	dom0_log(z, "domain %u (%s): sysrq %s", d->domid, d->name, key);
+	ctl_reply_ok(rep);
+}
+
 static void do_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
 	struct utsname u;
@@ -445,6 +468,8 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_rename(z, req, rep);
 	} else if (!strcmp(verb, "config")) {
 		do_config(z, req, rep);
+	} else if (!strcmp(verb, "sysrq")) {
+		do_sysrq(z, req, rep);
 	} else if (!strcmp(verb, "shutdown") || !strcmp(verb, "reboot")) {
 		do_shutdown(z, req, rep, !strcmp(verb, "reboot"));
 	} else if (!strcmp(verb, "info")) {

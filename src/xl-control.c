@@ -1,5 +1,7 @@
-/* xl destroy, pause, unpause, rename, shutdown, reboot. */
+/* xl destroy, pause, unpause, rename, sysrq, shutdown, reboot. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "src/xl.h"
@@ -29,44 +31,101 @@ int xl_cmd_rename(int argc, char **argv)
 	return simple(argc, argv, "rename", "<Domain> <NewDomainName>");
 }
 
-/* shutdown/reboot [-w] Domain: -w waits until the domain is gone or shut down. */
+int xl_cmd_sysrq(int argc, char **argv)
+{
+	return simple(argc, argv, "sysrq", "<Domain> <letter>");
+}
+
+/* The domid of a domain named or numbered so, or -1 (reported). */
+static long domid_of(const char *id, const char *verb)
+{
+	struct ctl_msg rep;
+	long domid = -1;
+
+	if (xl_call(&rep, "list", id, NULL))
+		xl_report(&rep, verb);
+	else if (rep.n >= 2)
+		domid = strtol(rep.field[1], NULL, 10);
+	ctl_msg_free(&rep);
+	return domid;
+}
+
+/* Every domain but Domain-0, by domid; how many (at most max). */
+static unsigned all_domids(long *out, unsigned max)
+{
+	struct ctl_msg rep;
+	unsigned n = 0;
+
+	if (xl_call(&rep, "list", NULL) == 0)
+		for (unsigned r = 1; r < rep.n && n < max; r++) {
+			long id = strtol(rep.field[r], NULL, 10);
+
+			if (id > 0)
+				out[n++] = id;
+		}
+	ctl_msg_free(&rep);
+	return n;
+}
+
+/* Whether domid is still there and running (a restarted domain has another). */
+static bool still_running(long domid)
+{
+	struct ctl_msg rep;
+	char id[24];
+	bool running;
+
+	snprintf(id, sizeof(id), "%ld", domid);
+	running = xl_call(&rep, "list", id, NULL) == 0 && rep.n >= 2 &&
+		  strstr(rep.field[1], "\tr-----\t") != NULL;
+	ctl_msg_free(&rep);
+	return running;
+}
+
+/*
+ * shutdown/reboot [-a] [-w] [-F] Domain: -a every domain, -w waits until
+ * each has shut down or gone (its domid: a reboot brings the name back
+ * under a new one). -F (Xen's ACPI fallback for HVM) has nothing to do.
+ */
 static int shutdown_like(int argc, char **argv, const char *verb)
 {
-	int wait = 0, c;
-	struct ctl_msg rep;
-	int rc;
+	long domids[256];
+	unsigned n = 0;
+	int all = 0, wait = 0, c, rc = 0;
 
-	while ((c = getopt(argc, argv, "wF")) != -1) {
-		if (c == 'w')
+	while ((c = getopt(argc, argv, "awF")) != -1) {
+		if (c == 'a')
+			all = 1;
+		else if (c == 'w')
 			wait = 1;
-		else if (c != 'F') {
-			fprintf(stderr, "usage: xl %s [-w] <Domain>\n", verb);
-			return 2;
+		else if (c != 'F')
+			goto usage;
+	}
+	if (optind + (all ? 0 : 1) != argc)
+		goto usage;
+	if (all)
+		n = all_domids(domids, sizeof(domids) / sizeof(domids[0]));
+	else if ((domids[0] = domid_of(argv[optind], verb)) < 0)
+		return 1;
+	else
+		n = 1;
+	for (unsigned i = 0; i < n; i++) {
+		struct ctl_msg rep;
+		char id[24];
+
+		snprintf(id, sizeof(id), "%ld", domids[i]);
+		if (xl_call(&rep, verb, id, NULL)) {
+			rc = rep.n ? xl_report(&rep, verb) : 1;
+			domids[i] = -1;		/* nothing to wait for */
 		}
-	}
-	if (optind + 1 != argc) {
-		fprintf(stderr, "usage: xl %s [-w] <Domain>\n", verb);
-		return 2;
-	}
-	rc = xl_call(&rep, verb, argv[optind], NULL);
-	if (rc) {
-		rc = rep.n ? xl_report(&rep, verb) : 1;
 		ctl_msg_free(&rep);
-		return rc;
 	}
-	ctl_msg_free(&rep);
-	while (wait) {
-		/* Done once the domain no longer runs (destroyed, or shut down and kept). */
-		if (xl_call(&rep, "list", argv[optind], NULL)) {
-			ctl_msg_free(&rep);
-			break;
-		}
-		wait = rep.n >= 2 && strstr(rep.field[1], "\tr-----\t") != NULL;
-		ctl_msg_free(&rep);
-		if (wait)
+	for (unsigned i = 0; wait && i < n; i++)
+		while (domids[i] >= 0 && still_running(domids[i]))
 			usleep(100 * 1000);
-	}
-	return 0;
+	return rc;
+usage:
+	fprintf(stderr, "usage: xl %s [-a] [-w] [-F] <Domain>\n", verb);
+	return 2;
 }
 
 int xl_cmd_shutdown(int argc, char **argv) { return shutdown_like(argc, argv, "shutdown"); }

@@ -24,6 +24,7 @@ int xl_cmd_destroy(int argc, char **argv);
 int xl_cmd_pause(int argc, char **argv);
 int xl_cmd_unpause(int argc, char **argv);
 int xl_cmd_rename(int argc, char **argv);
+int xl_cmd_sysrq(int argc, char **argv);
 int xl_cmd_shutdown(int argc, char **argv);
 int xl_cmd_reboot(int argc, char **argv);
 int xl_cmd_info(int argc, char **argv);

@@ -23,6 +23,13 @@ await() {
 		sleep 0.2
 	done
 }
+# refused WHAT EXPECTED COMMAND...: the command fails and says EXPECTED
+refused() {
+	what=$1 expected=$2
+	shift 2
+	"$@" > "$dir/out" 2>&1 && fail "$what was accepted"
+	grep -q -- "$expected" "$dir/out" || fail "$what: expected \"$expected\": $(cat "$dir/out")"
+}
 # domain NAME UUID ON_X=ACTION 'fake.* words'
 domain() {
 	cat > "$dir/$1.cfg" <<CFG
@@ -92,5 +99,32 @@ domain leaver 11111111-0000-0000-0000-000000000002 'on_poweroff = "destroy"' "fa
 await "(leaver) shutdown (VMM exited with status 0); action destroy"
 "$XL" list leaver 2>/dev/null && fail "leaver still listed"
 "$XL" destroy keeper || fail "xl destroy keeper"
+# xl shutdown, reboot and sysrq write control/ as Xen's toolstack does; the
+# fake guests here leave by themselves a moment later, as if they obeyed.
+domain s1 11111111-0000-0000-0000-000000000005 'on_poweroff = "destroy"' \
+	"fake.exit=0 fake.after_ms=1500"
+s1=$("$XL" domid s1)
+"$XL" sysrq s1 h || fail "xl sysrq s1 h"
+read_is /local/domain/$s1/control/sysrq h
+refused "a sysrq of two letters" 'a sysrq key is one letter, not "hh"' "$XL" sysrq s1 hh
+"$XL" shutdown -w s1 || fail "xl shutdown -w s1"
+"$XL" list s1 2>/dev/null && fail "s1 still listed after shutdown -w"
+await "domain $s1 (s1): asked to power off"
+# reboot -w waits for the domid it asked, though the name comes back.
+domain s2 11111111-0000-0000-0000-000000000006 'on_reboot = "restart"' \
+	"fake.exit=2 fake.after_ms=1500 fake.once=$dir/s2"
+s2=$("$XL" domid s2)
+"$XL" reboot -w s2 || fail "xl reboot -w s2"
+await "domain $s2 (s2): asked to reboot"
+await "domain s2 restarted as domain"
+new=$("$XL" domid s2) || fail "s2 did not come back"
+[ "$new" != "$s2" ] || fail "s2 kept its domid"
+read_is /local/domain/$new/vm /vm/11111111-0000-0000-0000-000000000006
+# -a: every domain gets the request (s2 is running again).
+"$XL" shutdown -a || fail "xl shutdown -a"
+read_is /local/domain/$new/control/shutdown poweroff
+refused "shutting down a domain that is not there" "invalid domain identifier: nosuch" \
+	"$XL" shutdown nosuch
+"$XL" destroy s2 || fail "xl destroy s2"
 [ "$("$XL" list | wc -l)" = 2 ] || fail "domains left: $("$XL" list)"
 echo "PASS"
