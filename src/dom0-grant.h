@@ -1,7 +1,8 @@
 /*
  * Dom0's grant mappings of a domain's pages, as a Xen backend gets them
  * from GNTTABOP_map_grant_ref: only frames the domain granted to Dom0 in
- * its own grant table, with the entry marked in use until released.
+ * its own grant table, with the entry marked in use until the last holder
+ * releases it.
  */
 #ifndef XENKVM_DOM0_GRANT_H
 #define XENKVM_DOM0_GRANT_H
@@ -23,5 +24,7 @@ void dom0_gnt_unmap_ring(struct domain *d, void *ring, const uint32_t *grefs, un
  * d's RAM), or -1. Released with dom0_gnt_put.
  */
 int64_t dom0_gnt_claim_for(struct domain *d, uint32_t gref, uint16_t peer, bool writable);
+/* The domain's memory is going: its counts go too (its backends are gone). */
+void dom0_gnt_forget(struct domain *d);
 
 #endif

@@ -7,6 +7,7 @@
 #include "devices/fd-passing.h"
 #include "src/dom0-link.h"
 #include "src/dom0.h"
+#include "src/dom0-grant.h"
 #include "src/dom0-idc.h"
 #include "src/dom0-vbd.h"
 #include "src/dom0-vif.h"
@@ -157,6 +158,7 @@ void dom0_link_close(struct domain *d)
 void dom0_link_unmap(struct domain *d)
 {
 	dom0_link_close(d);
+	dom0_gnt_forget(d);
 	if (d->ram)
 		munmap(d->ram, d->ram_size);
 	if (d->xen_pages)

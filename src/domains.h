@@ -35,6 +35,7 @@ enum dom_action {
 };
 
 struct dom_spec;
+struct dom0_pins;
 
 struct domain {
 	uint32_t domid;
@@ -57,6 +58,7 @@ struct domain {
 	void *xen_pages;		/* its Xen pages (shared_info, grant frames) */
 	uint64_t xen_pages_size;
 	uint32_t store_port;
+	struct dom0_pins *pins;		/* dom0-grant.c: its grants in use, counted */
 	struct domain *next;
 };
 

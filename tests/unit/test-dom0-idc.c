@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "src/dom0-grant.h"
 #include "src/dom0-idc.h"
 #include "xen-abi/abi-grant.h"
 #include "xen-abi/domain.h"
@@ -45,6 +46,7 @@ static void teardown(void)
 {
 	dom0_idc_free(&z);
 	for (struct domain *d = z.doms.head; d; d = d->next) {
+		dom0_gnt_forget(d);
 		close(d->link_fd);
 		munmap(d->ram, d->ram_size);
 		close(d->ram_fd);
