@@ -12,8 +12,6 @@
 #include "src/dom-spec.h"
 #include "src/dom0.h"
 #include "src/dom0-config.h"
-#include "src/dom0-vbd.h"
-#include "src/dom0-vif.h"
 #include "src/dom0-xenstore.h"
 
 void ctl_reply_error(struct ctl_msg *rep, const char *err, const char *fmt, ...)
@@ -44,8 +42,8 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static struct domain *want_domain(struct dom0 *z, const struct ctl_msg *req,
-				  struct ctl_msg *rep)
+struct domain *dom0_want_domain(struct dom0 *z, const struct ctl_msg *req,
+				 struct ctl_msg *rep)
 {
 	const char *id = ctl_arg(req, 1);
 	struct domain *d = id ? domains_lookup(&z->doms, id) : NULL;
@@ -132,7 +130,7 @@ static void do_list(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *r
 
 static void do_destroy(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
-	struct domain *d = want_domain(z, req, rep);
+	struct domain *d = dom0_want_domain(z, req, rep);
 
 	if (!d)
 		return;
@@ -143,7 +141,7 @@ static void do_destroy(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg
 static void do_pause(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep,
 		     bool pause)
 {
-	struct domain *d = want_domain(z, req, rep);
+	struct domain *d = dom0_want_domain(z, req, rep);
 
 	if (!d)
 		return;
@@ -170,7 +168,7 @@ static void do_config(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg 
 	char *json;
 
 	if (!id || (strcmp(id, "0") && strcmp(id, "Domain-0"))) {
-		d = want_domain(z, req, rep);
+		d = dom0_want_domain(z, req, rep);
 		if (!d)
 			return;
 	}
@@ -187,7 +185,7 @@ static void do_config(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg 
 /* rename <domain> <new name>: the registry, xenstore and a later restart follow. */
 static void do_rename(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
-	struct domain *d = want_domain(z, req, rep);
+	struct domain *d = dom0_want_domain(z, req, rep);
 	const char *name = ctl_arg(req, 2);
 	char old[DOM_NAME_MAX];
 
@@ -213,7 +211,7 @@ static void do_rename(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg 
 static void do_shutdown(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep,
 			bool reboot)
 {
-	struct domain *d = want_domain(z, req, rep);
+	struct domain *d = dom0_want_domain(z, req, rep);
 	char path[96];
 
 	if (!d)
@@ -237,7 +235,7 @@ static void do_shutdown(struct dom0 *z, const struct ctl_msg *req, struct ctl_ms
 /* sysrq <domain> <key>: control/sysrq, which Linux's xenbus driver acts on. */
 static void do_sysrq(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
-	struct domain *d = want_domain(z, req, rep);
+	struct domain *d = dom0_want_domain(z, req, rep);
 	const char *key = ctl_arg(req, 2);
 	char path[96];
 
@@ -329,119 +327,6 @@ static void do_create(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg 
 	dom0_create(z, req->field[1], req->field[2], req, 4, !strcmp(req->field[3], "1"), rep);
 }
 
-/* The device verbs: block-* for vbds, network-* for vifs. */
-struct dev_kind {
-	const char *spec_name;		/* "disk", "vif" */
-	int (*attach)(struct dom0 *z, struct domain *d, const char *spec, char *err,
-		      size_t errlen);
-	int (*detach)(struct dom0 *z, struct domain *d, const char *which, bool force,
-		      char *err, size_t errlen);
-	void (*list)(struct dom0 *z, struct domain *d, struct ctl_msg *rep);
-};
-
-static int attach_disk(struct dom0 *z, struct domain *d, const char *spec, char *err,
-		       size_t errlen)
-{
-	struct disk_spec ds;
-	char why[400];
-
-	if (disk_spec_parse(spec, &ds, why, sizeof(why))) {
-		snprintf(err, errlen, "disk spec '%s': %s", spec, why);
-		return -1;
-	}
-	return dom0_vbd_attach(z, d, &ds, err, errlen);
-}
-
-static int attach_vif(struct dom0 *z, struct domain *d, const char *spec, char *err,
-		      size_t errlen)
-{
-	struct vif_spec vs;
-	char why[400];
-
-	if (vif_spec_parse(spec, &vs, why, sizeof(why))) {
-		snprintf(err, errlen, "vif spec '%s': %s", spec, why);
-		return -1;
-	}
-	return dom0_vif_attach(z, d, &vs, err, errlen);
-}
-
-static const struct dev_kind disks = { "disk", attach_disk, dom0_vbd_detach, dom0_vbd_list };
-static const struct dev_kind vifs = { "vif", attach_vif, dom0_vif_detach, dom0_vif_list };
-
-/* <kind>-attach <domain> <spec> */
-static void do_dev_attach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep,
-			  const struct dev_kind *k)
-{
-	struct domain *d = want_domain(z, req, rep);
-	char err[800];
-
-	if (!d)
-		return;
-	if (!ctl_arg(req, 2)) {
-		ctl_reply_error(rep, "EINVAL", "%s needs a %s specification", ctl_arg(req, 0),
-				k->spec_name);
-		return;
-	}
-	if (d->state != DOM_RUNNING && d->state != DOM_PAUSED) {
-		ctl_reply_error(rep, "EINVAL", "domain %u is not running", d->domid);
-		return;
-	}
-	if (k->attach(z, d, ctl_arg(req, 2), err, sizeof(err)))
-		ctl_reply_error(rep, "EINVAL", "%s", err);
-	else
-		ctl_reply_ok(rep);
-}
-
-/* <kind>-detach <domain> <device> [force] */
-static void do_dev_detach(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep,
-			  const struct dev_kind *k)
-{
-	struct domain *d = want_domain(z, req, rep);
-	const char *force = ctl_arg(req, 3);
-	char err[256];
-
-	if (!d)
-		return;
-	if (!ctl_arg(req, 2)) {
-		ctl_reply_error(rep, "EINVAL", "%s needs a device", ctl_arg(req, 0));
-		return;
-	}
-	if (k->detach(z, d, ctl_arg(req, 2), force && !strcmp(force, "force"), err, sizeof(err)))
-		ctl_reply_error(rep, "ENOENT", "%s", err);
-	else
-		ctl_reply_ok(rep);
-}
-
-static void do_dev_list(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep,
-			const struct dev_kind *k)
-{
-	struct domain *d = want_domain(z, req, rep);
-
-	if (!d)
-		return;
-	ctl_reply_ok(rep);
-	k->list(z, d, rep);
-}
-
-/* Handles block-* and network-* verbs; false for any other. */
-static bool device_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
-			struct ctl_msg *rep)
-{
-	const struct dev_kind *k = !strncmp(verb, "block-", 6) ? &disks :
-				   !strncmp(verb, "network-", 8) ? &vifs : NULL;
-	const char *op = k ? strchr(verb, '-') + 1 : "";
-
-	if (!strcmp(op, "attach"))
-		do_dev_attach(z, req, rep, k);
-	else if (!strcmp(op, "detach"))
-		do_dev_detach(z, req, rep, k);
-	else if (!strcmp(op, "list"))
-		do_dev_list(z, req, rep, k);
-	else
-		return false;
-	return true;
-}
-
 void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
 	const char *verb = ctl_arg(req, 0);
@@ -476,7 +361,7 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_info(z, req, rep);
 	} else if (!strcmp(verb, "dmesg")) {
 		do_dmesg(z, req, rep);
-	} else if (device_verb(z, verb, req, rep)) {
+	} else if (dom0_device_verb(z, verb, req, rep)) {
 		/* done */
 	} else {
 		ctl_reply_error(rep, "ENOSYS", "unknown request '%s'", verb);

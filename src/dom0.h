@@ -37,6 +37,12 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 void ctl_reply_error(struct ctl_msg *rep, const char *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void ctl_reply_ok(struct ctl_msg *rep);
+/* The domain a request names in field 1, or NULL with the error replied. */
+struct domain *dom0_want_domain(struct dom0 *z, const struct ctl_msg *req,
+				struct ctl_msg *rep);
+/* block-* and network-* (dom0-devices.c); false for any other verb. */
+bool dom0_device_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
+		      struct ctl_msg *rep);
 
 /* Domain lifecycle (dom0-lifecycle.c). */
 int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
