@@ -1,9 +1,10 @@
-/* xl create [-c] [-p] [-f FILE] [FILE] [key=value...] */
+/* xl create [-c] [-p] [-n] [-q] [-F] [-e] [-f FILE] [FILE] [key=value...] */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "src/config-json.h"
 #include "src/dom-spec.h"
 #include "src/xl.h"
 
@@ -40,13 +41,72 @@ static char *read_file(const char *path, size_t *len)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: xl create [-c] [-p] [-f FILE] [FILE] [key=value...]\n");
+	fprintf(stderr, "usage: xl create [-c] [-p] [-n] [-q] [-F] [-e] [-f FILE] [FILE] "
+		"[key=value...]\n");
+}
+
+static void spec_disks(void *src, config_disk_fn fn, void *arg)
+{
+	const struct dom_spec *s = src;
+
+	for (unsigned i = 0; i < s->nr_disks; i++)
+		fn(arg, &s->disks[i]);
+}
+
+static void spec_nics(void *src, config_nic_fn fn, void *arg)
+{
+	const struct dom_spec *s = src;
+
+	for (unsigned i = 0; i < s->nr_vifs; i++) {
+		const struct vif_spec *v = &s->vifs[i];
+		char mac[18] = "";
+
+		if (v->mac_given)
+			snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", v->mac[0],
+				 v->mac[1], v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
+		fn(arg, v->devid >= 0 ? (uint32_t)v->devid : i, mac, v);
+	}
+}
+
+/* -n: the configuration xl would create, in libxl's JSON; nothing is created. */
+static int dry_run(const struct dom_spec *s)
+{
+	struct config_view v = {
+		.type = s->type, .name = s->name, .uuid = s->uuid_given ? s->uuid : NULL,
+		.vcpus = s->vcpus, .memory_mb = s->memory_mb, .kernel = s->kernel,
+		.cmdline = s->cmdline, .ramdisk = s->ramdisk, .has_actions = true,
+		.on_poweroff = s->on_poweroff, .on_reboot = s->on_reboot, .on_crash = s->on_crash,
+		.each_disk = spec_disks, .each_nic = spec_nics, .src = (void *)s,
+	};
+	char *json = config_json(&v, 0);
+
+	if (!json) {
+		fprintf(stderr, "xl create: out of memory\n");
+		return 1;
+	}
+	printf("%s\n", json);
+	free(json);
+	return 0;
+}
+
+/* -F: xl stays until no domain of that name is left (restarts keep it). */
+static int wait_for_death(const char *name)
+{
+	for (;;) {
+		struct ctl_msg rep;
+		int gone = xl_call(&rep, "list", name, NULL) != 0;
+
+		ctl_msg_free(&rep);
+		if (gone)
+			return 0;
+		sleep(1);
+	}
 }
 
 int xl_cmd_create(int argc, char **argv)
 {
 	const char *cfg = NULL;
-	int console = 0, paused = 0, c, rc;
+	int console = 0, paused = 0, dry = 0, quiet = 0, foreground = 0, c, rc;
 	struct ctl_msg req, rep, req_extra;
 	struct dom_spec spec;
 	char err[512], *text;
@@ -57,9 +117,12 @@ int xl_cmd_create(int argc, char **argv)
 		case 'c': console = 1; break;
 		case 'p': paused = 1; break;
 		case 'f': cfg = optarg; break;
-		case 'q': case 'e': case 'F': case 'V': break;
-		case 'n':
-			fprintf(stderr, "xl create: dry run (-n) is not supported\n");
+		case 'n': dry = 1; break;
+		case 'q': quiet = 1; break;
+		case 'F': foreground = 1; break;
+		case 'e': break;	/* xenkvmd, not xl, sees to the domain's death anyway */
+		case 'V':
+			fprintf(stderr, "xl create: -V: xenkvm domains have no VNC console\n");
 			return 2;
 		default: usage(); return 2;
 		}
@@ -75,7 +138,8 @@ int xl_cmd_create(int argc, char **argv)
 		fprintf(stderr, "Failed to read config file: %s: %s\n", cfg, strerror(errno));
 		return 1;
 	}
-	fprintf(stderr, "Parsing config from %s\n", cfg);
+	if (!quiet)
+		fprintf(stderr, "Parsing config from %s\n", cfg);
 	if (dom_spec_from_config(cfg, text, (const char *const *)argv + optind,
 				 (unsigned)(argc - optind), &spec, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
@@ -83,6 +147,10 @@ int xl_cmd_create(int argc, char **argv)
 		return 1;
 	}
 	fputs(spec.warnings, stderr);
+	if (dry) {
+		free(text);
+		return dry_run(&spec);
+	}
 	ctl_msg_init(&req);
 	if (xl_path_overrides(&spec, &req_extra) < 0) {
 		free(text);
@@ -108,5 +176,7 @@ int xl_cmd_create(int argc, char **argv)
 	if (console && rep.n >= 3)
 		rc = xl_console_attach(rep.field[2], rep.field[1]);
 	ctl_msg_free(&rep);
+	if (!rc && foreground)
+		rc = wait_for_death(spec.name);
 	return rc;
 }

@@ -126,5 +126,16 @@ read_is /local/domain/$new/control/shutdown poweroff
 refused "shutting down a domain that is not there" "invalid domain identifier: nosuch" \
 	"$XL" shutdown nosuch
 "$XL" destroy s2 || fail "xl destroy s2"
+# create -F stays until the domain is gone.
+cat > "$dir/fg.cfg" <<CFG
+name = "fg"
+type = "pv"
+kernel = "$dir/kernel"
+memory = 32
+extra = "fake.exit=0 fake.after_ms=1000"
+CFG
+"$XL" create -F "$dir/fg.cfg" || fail "xl create -F"
+"$XL" list fg 2>/dev/null && fail "xl create -F returned while fg ran"
+await "(fg) shutdown (VMM exited with status 0); action destroy"
 [ "$("$XL" list | wc -l)" = 2 ] || fail "domains left: $("$XL" list)"
 echo "PASS"

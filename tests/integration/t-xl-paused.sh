@@ -106,6 +106,17 @@ refused "renaming to nothing" 'bad domain name ""' "$XL" rename web ""
 "$XL" destroy web || fail "xl destroy web"
 xenstore-read /vm/4dea22b3-1d52-d8f3-2516-782e98a23fa0/name 2>/dev/null && fail "/vm node left"
 
+# xl create -n: the configuration it would create, in the same layout;
+# nothing is created. -q says nothing on the way.
+"$XL" create -n -q "$dir/p1.cfg" 'name="dry"' > "$dir/dry.json" 2> "$dir/dry.err" ||
+	fail "xl create -n: $(cat "$dir/dry.err")"
+[ -s "$dir/dry.err" ] && fail "xl create -q said: $(cat "$dir/dry.err")"
+jq -e --arg img "$dir/a.img" '.c_info.name == "dry" and .b_info.max_memkb == 65536 and
+	.disks[0].pdev_path == $img and .nics[0].mac == "00:16:3e:00:00:01" and
+	.on_crash == "destroy"' "$dir/dry.json" > /dev/null || fail "xl create -n: $(cat "$dir/dry.json")"
+"$XL" list dry 2>/dev/null && fail "xl create -n created a domain"
+refused "xl create -V" "no VNC console" "$XL" create -V "$dir/p1.cfg" 'name="vnc"'
+
 # xl list -l: libxl's JSON layout, as scripts read it with jq on Xen.
 "$XL" list -l > "$dir/list.json" || fail "xl list -l"
 jq -e 'length == 3 and .[0].config.c_info.name == "Domain-0"' "$dir/list.json" > /dev/null ||
