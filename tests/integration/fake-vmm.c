@@ -9,6 +9,8 @@
  *   fake.after_ms=T    ... T ms after the hello (default 0)
  *   fake.once=PATH     ... only if PATH does not exist yet (it is created),
  *                      so a restarted domain stays up
+ *   fake.echo=1        while up, what is typed at xl console comes back in
+ *                      the console log as "echo: ..." lines
  * No guest runs; nothing here is built into xenkvm itself.
  */
 #include <errno.h>
@@ -30,6 +32,8 @@ struct fake {
 	int exit_status;	/* -1: stay up */
 	long after_ms;
 	const char *once;
+	const char *console_log, *console_input;
+	bool echo;
 };
 
 static const char *word_value(const char *cmdline, const char *key, char *buf, size_t size)
@@ -65,6 +69,10 @@ static int parse(int argc, char **argv, struct fake *f)
 			f->cmdline = argv[++i];
 		else if (!strcmp(argv[i], "--dom0-fd"))
 			f->link_fd = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--console-log"))
+			f->console_log = argv[++i];
+		else if (!strcmp(argv[i], "--console-input"))
+			f->console_input = argv[++i];
 		else if (!strncmp(argv[i], "--", 2))
 			i++;	/* every other option of the VMM takes a value */
 	}
@@ -73,6 +81,7 @@ static int parse(int argc, char **argv, struct fake *f)
 	if (word_value(f->cmdline, "fake.after_ms", buf, sizeof(buf)))
 		f->after_ms = atol(buf);
 	f->once = word_value(f->cmdline, "fake.once", once, sizeof(once));
+	f->echo = word_value(f->cmdline, "fake.echo", buf, sizeof(buf)) != NULL;
 	return f->memory_mb && f->domid && f->link_fd >= 0 ? 0 : -1;
 }
 
@@ -118,6 +127,28 @@ static bool leaves(const struct fake *f)
 	return true;
 }
 
+/* The console: keys from the FIFO xl console writes, back into the log. */
+static void echo_console(const struct fake *f)
+{
+	int in = f->console_input ? open(f->console_input, O_RDWR | O_CLOEXEC) : -1;
+	FILE *log = f->console_log ? fopen(f->console_log, "a") : NULL;
+	char buf[256];
+	ssize_t n;
+
+	if (in < 0 || !log) {
+		fprintf(stderr, "fake-vmm: no console to echo on\n");
+		return;
+	}
+	fprintf(log, "fake guest: type something\n");
+	fflush(log);
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		fprintf(log, "echo: %.*s", (int)n, buf);
+		if (buf[n - 1] != '\n')
+			fputc('\n', log);
+		fflush(log);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct fake f;
@@ -138,6 +169,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fake-vmm: leaving with status %d\n", f.exit_status);
 		return f.exit_status;
 	}
+	if (f.echo)
+		echo_console(&f);
 	for (;;)
 		pause();
 }

@@ -126,6 +126,22 @@ read_is /local/domain/$new/control/shutdown poweroff
 refused "shutting down a domain that is not there" "invalid domain identifier: nosuch" \
 	"$XL" shutdown nosuch
 "$XL" destroy s2 || fail "xl destroy s2"
+# xl console: the log so far, then what is typed reaches the guest (here
+# the fake echoes it into the log), and stdin's end detaches.
+domain talker 11111111-0000-0000-0000-000000000007 'on_crash = "destroy"' "fake.echo=1"
+i=0
+until grep -q "fake guest: type something" "$dir/console/$("$XL" domid talker).log" 2>/dev/null; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || fail "the fake console never started"
+	sleep 0.1
+done
+(printf 'hello there\n'; sleep 1.5) | "$XL" console talker > "$dir/console.out" ||
+	fail "xl console talker"
+grep -q "fake guest: type something" "$dir/console.out" || fail "no console output: $(cat "$dir/console.out")"
+grep -q "echo: hello there" "$dir/console.out" ||
+	fail "the typed line did not come back: $(cat "$dir/console.out")"
+"$XL" destroy talker || fail "xl destroy talker"
+
 # create -F stays until the domain is gone.
 cat > "$dir/fg.cfg" <<CFG
 name = "fg"
