@@ -42,12 +42,23 @@ static uint32_t alloc_domid(struct domains *ds)
 	return 0;
 }
 
+bool dom_name_valid(const char *name)
+{
+	if (!name || !*name || strlen(name) >= DOM_NAME_MAX)
+		return false;
+	/* xl's lists are lines of tab-separated fields */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
 struct domain *domains_add(struct domains *ds, const char *name)
 {
 	struct domain *d;
 	struct timespec ts;
 
-	if (!name || !*name || strlen(name) >= DOM_NAME_MAX) {
+	if (!dom_name_valid(name)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -126,7 +137,7 @@ int domains_rename(struct domains *ds, struct domain *d, const char *name)
 {
 	struct domain *other;
 
-	if (!name || !*name || strlen(name) >= DOM_NAME_MAX) {
+	if (!dom_name_valid(name)) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -68,6 +68,8 @@ struct domains {
 };
 
 void domains_init(struct domains *ds);
+/* 1 to DOM_NAME_MAX-1 bytes, no control characters. */
+bool dom_name_valid(const char *name);
 /* New entry with a fresh domid; the name must be unique (else NULL, errno EEXIST). */
 struct domain *domains_add(struct domains *ds, const char *name);
 void domains_remove(struct domains *ds, struct domain *d);

@@ -37,6 +37,28 @@ Test(domains, bad_names)
 	longname[DOM_NAME_MAX] = 0;
 	cr_assert_null(domains_add(&ds, ""));
 	cr_assert_null(domains_add(&ds, longname));
+	cr_assert_null(domains_add(&ds, "a\tb"), "a tab would split xl's list lines");
+	cr_assert_null(domains_add(&ds, "a\nb"));
+	cr_assert(dom_name_valid("web server-1.example"), "spaces and punctuation are fine");
+}
+
+Test(domains, rename_checks_the_name)
+{
+	struct domains ds;
+	struct domain *a, *b;
+
+	domains_init(&ds);
+	a = domains_add(&ds, "a");
+	b = domains_add(&ds, "b");
+	cr_assert_eq(domains_rename(&ds, a, "b"), -1);
+	cr_assert_eq(errno, EEXIST);
+	cr_assert_eq(domains_rename(&ds, a, "x\ny"), -1);
+	cr_assert_eq(errno, EINVAL);
+	cr_assert_eq(domains_rename(&ds, a, "a"), 0, "its own name is fine");
+	cr_assert_eq(domains_rename(&ds, b, "c"), 0);
+	cr_assert_eq(domains_by_name(&ds, "c"), b);
+	cr_assert_null(domains_by_name(&ds, "b"));
+	domains_clear(&ds);
 }
 
 Test(domains, state_flags_like_xl)

@@ -228,6 +228,7 @@ Test(xlcfg_domain, type_errors_read_like_xl)
 		{ "kernel='k'\n", "g.cfg: 'name' is required" },
 		{ "name=''\n", "g.cfg:1: 'name' must be 1 to 63 characters long" },
 		{ "name=['a']\n", "g.cfg:1: 'name' should be a single value, not a list" },
+		{ "name='a\\tb'\n", "g.cfg:1: 'name' must not contain control characters" },
 		{ "name='g'\n", "g.cfg: 'kernel' (or 'bootloader') is required for a pv guest" },
 		{ "name='g'\ntype='pvh'\n", "g.cfg: 'kernel' (or 'bootloader') is required for a pvh guest" },
 		{ "name='g'\ntype='xen'\n", "g.cfg:2: 'type' must be pv, pvh or hvm, not 'xen'" },
