@@ -358,9 +358,7 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 {
 	int reason = reason_from_status(wstatus);
 	enum dom_action act;
-	char why[64];
-
-	char last[400];
+	char why[64], last[400];
 
 	describe_exit(why, sizeof(why), wstatus);
 	/* A VMM that ended itself over a crash said why last; a killed one did not. */

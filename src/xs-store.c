@@ -56,16 +56,14 @@ void xs_store_destroy(struct xs_store *st)
 	st->owned = NULL;
 }
 
-static uint64_t main_generation(const struct xs_store *st, const char *path)
-{
-	const struct xs_node *n = xs_hash_get(&st->nodes, path);
-
-	return n ? n->generation : 0;
-}
-
 static uint64_t generation_of(const struct xs_node *n)
 {
 	return n ? n->generation : 0;
+}
+
+static uint64_t main_generation(const struct xs_store *st, const char *path)
+{
+	return generation_of(xs_hash_get(&st->nodes, path));
 }
 
 /* First access in a transaction keeps a copy of what the store had then. */
