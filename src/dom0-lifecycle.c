@@ -1,7 +1,6 @@
 /* xenkvmd: creating domains (one xenkvm-vmm process each), destroying, reaping. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "src/dom-spec.h"
 #include "src/dom0.h"
@@ -34,8 +34,11 @@
 #define VMM_HELLO_TIMEOUT_MS 30000
 
 /* Drop a domain from the registry and from xenstore. */
+static void answer_create(struct dom0 *z, struct domain *d, const char *err);
+
 static void forget(struct dom0 *z, struct domain *d)
 {
+	answer_create(z, d, "the domain was destroyed before it was built");
 	dom0_vbd_domain_gone(z, d);
 	dom0_vif_domain_gone(z, d);
 	dom0_idc_domain_gone(z, d);
@@ -148,28 +151,76 @@ static bool vmm_said_hello(const struct domain *d)
 			  recv(d->link_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0);
 }
 
-/*
- * Waits until the new domain's VMM has said hello on its link (the hello
- * stays there for the main loop), as xl create returns once the domain is
- * built. -1 with err set if the VMM exited first: no KVM here, a kernel it
- * cannot load. A VMM still building after the timeout is left to go on.
- */
-static int await_vmm_hello(struct dom0 *z, struct domain *d, char *err, size_t errlen)
+static uint64_t now_ns(void)
 {
-	struct pollfd p = { .fd = d->link_fd, .events = POLLIN };
-	char why[400];
-	int rc;
+	struct timespec ts;
 
-	do
-		rc = poll(&p, 1, VMM_HELLO_TIMEOUT_MS);
-	while (rc < 0 && errno == EINTR);
-	/* Readable is also the end of the stream: a hello is a packet to peek at. */
-	if (rc <= 0 || vmm_said_hello(d))
-		return 0;
-	vmm_last_words(z, d, why, sizeof(why));
-	snprintf(err, errlen, "the domain's VMM stopped before the domain ran: %s",
-		 why[0] ? why : "(it said nothing)");
-	return -1;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void log_created(struct dom0 *z, const struct domain *d, const char *cfg, bool paused)
+{
+	dom0_log(z, "domain %u (%s) created from %s, vmm pid %d%s", d->domid, d->name,
+		 cfg ? cfg : "?", (int)d->vmm_pid, paused ? ", paused" : "");
+}
+
+/*
+ * xl create's answer, given once the domain is built (the VMM's hello),
+ * as Xen's xl returns: ok with its domid and console log, or err.
+ */
+static void answer_create(struct dom0 *z, struct domain *d, const char *err)
+{
+	struct ctl_msg rep;
+
+	if (d->create_reply_fd < 0)
+		return;
+	ctl_msg_init(&rep);
+	if (err) {
+		ctl_reply_error(&rep, "EIO", "%s: %s", d->create_cfg ? d->create_cfg : "?", err);
+		dom0_log(z, "domain %u (%s) not created: %s", d->domid, d->name, err);
+	} else {
+		ctl_reply_ok(&rep);
+		ctl_msg_addf(&rep, "%u", d->domid);
+		ctl_msg_addf(&rep, "%s", d->console_log);
+		log_created(z, d, d->create_cfg, false);
+	}
+	dom0_send_reply(d->create_reply_fd, &rep);	/* a client gone meanwhile: nothing lost */
+	ctl_msg_free(&rep);
+	close(d->create_reply_fd);
+	d->create_reply_fd = -1;
+	free(d->create_cfg);
+	d->create_cfg = NULL;
+}
+
+void dom0_create_built(struct dom0 *z, struct domain *d, const char *err)
+{
+	answer_create(z, d, err);
+}
+
+/* A VMM still building after the timeout is left to go on; xl hears so. */
+void dom0_create_timeouts(struct dom0 *z)
+{
+	uint64_t now = now_ns();
+
+	for (struct domain *d = z->doms.head; d; d = d->next)
+		if (d->create_reply_fd >= 0 && now >= d->create_deadline_ns)
+			answer_create(z, d, NULL);
+}
+
+/* The current request's answer waits for the VMM's hello (or its end). */
+static void defer_answer(struct dom0 *z, struct domain *d, const char *cfg_name)
+{
+	d->create_reply_fd = fcntl(z->client_fd, F_DUPFD_CLOEXEC, 0);
+	d->create_cfg = strdup(cfg_name);
+	if (d->create_reply_fd < 0 || !d->create_cfg) {
+		if (d->create_reply_fd >= 0)
+			close(d->create_reply_fd);
+		d->create_reply_fd = -1;	/* answered at once, as for -p */
+		return;
+	}
+	d->create_deadline_ns = now_ns() + VMM_HELLO_TIMEOUT_MS * 1000000ull;
+	z->reply_deferred = true;
 }
 
 static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec *s,
@@ -296,13 +347,6 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		domains_remove(&z->doms, d);
 		return -1;
 	}
-	/* A paused VMM stopped itself before it ran: it says hello on unpause. */
-	if (!paused && await_vmm_hello(z, d, err, sizeof(err))) {
-		ctl_reply_error(rep, "EIO", "%s: %s", cfg_name, err);
-		dom0_log(z, "domain %u (%s) not created: %s", d->domid, d->name, err);
-		dom0_destroy(z, d);
-		return -1;
-	}
 	if (dom0_xs_domain_created(z, d))
 		dom0_log(z, "domain %u: could not write its xenstore nodes", d->domid);
 	if (attach_devices(z, d, err, sizeof(err))) {
@@ -310,11 +354,15 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		dom0_destroy(z, d);
 		return -1;
 	}
-	dom0_log(z, "domain %u (%s) created from %s, vmm pid %d%s", d->domid, d->name,
-		 cfg_name, (int)d->vmm_pid, paused ? ", paused" : "");
-	ctl_reply_ok(rep);
-	ctl_msg_addf(rep, "%u", d->domid);
-	ctl_msg_addf(rep, "%s", d->console_log);
+	/* A paused VMM stopped itself before it ran: it says hello on unpause. */
+	if (!paused && !vmm_said_hello(d))
+		defer_answer(z, d, cfg_name);
+	if (!z->reply_deferred) {
+		log_created(z, d, cfg_name, paused);
+		ctl_reply_ok(rep);
+		ctl_msg_addf(rep, "%u", d->domid);
+		ctl_msg_addf(rep, "%s", d->console_log);
+	}
 	return 0;
 }
 
@@ -354,6 +402,19 @@ static void describe_exit(char *buf, size_t size, int wstatus)
 		snprintf(buf, size, "VMM exited with status %d", WEXITSTATUS(wstatus));
 }
 
+/* xl create learns why, and the domain goes: it never ran, so no on_crash. */
+static void vmm_stopped_before_hello(struct dom0 *z, struct domain *d)
+{
+	char last[400], err[512];
+
+	vmm_last_words(z, d, last, sizeof(last));
+	snprintf(err, sizeof(err), "the domain's VMM stopped before the domain ran: %s",
+		 last[0] ? last : "(it said nothing)");
+	answer_create(z, d, err);
+	d->vmm_pid = 0;
+	forget(z, d);
+}
+
 void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 {
 	int reason = reason_from_status(wstatus);
@@ -361,6 +422,11 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 	char why[64], last[400];
 
 	describe_exit(why, sizeof(why), wstatus);
+	if (d->create_reply_fd >= 0 && !vmm_said_hello(d)) {
+		vmm_stopped_before_hello(z, d);
+		return;
+	}
+	answer_create(z, d, NULL);
 	/* A VMM that ended itself over a crash said why last; a killed one did not. */
 	last[0] = 0;
 	if (WIFEXITED(wstatus) && reason == DOM_SHUTDOWN_CRASH)

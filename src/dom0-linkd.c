@@ -89,6 +89,7 @@ static int receive_hello(struct dom0 *z, struct domain *d)
 	}
 	dom0_log(z, "domain %u: xenstore ring at pfn %#llx, port %u", d->domid,
 		 (unsigned long long)h.store_pfn, h.store_port);
+	dom0_create_built(z, d, NULL);
 	return 0;
 fail:
 	for (int i = 0; i < 2; i++)
@@ -135,8 +136,16 @@ void dom0_link_readable(struct dom0 *z, struct domain *d)
 	ssize_t n;
 
 	if (!d->ram) {
-		if (receive_hello(z, d) < 0)
+		char byte;
+		/* The end of the link before any hello: the reaper tells why. */
+		bool ended = recv(d->link_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+
+		if (receive_hello(z, d) < 0) {
 			dom0_link_close(d);
+			if (!ended)
+				dom0_create_built(z, d, "its VMM's hello could not be used "
+						  "(see xl dmesg)");
+		}
 		return;
 	}
 	n = recv(d->link_fd, &m, sizeof(m), MSG_DONTWAIT);

@@ -154,7 +154,7 @@ static void drop_client(struct client *c)
 	*c = (struct client){ 0 };
 }
 
-static int send_reply(int fd, const struct ctl_msg *rep)
+int dom0_send_reply(int fd, const struct ctl_msg *rep)
 {
 	int flags = fcntl(fd, F_GETFL);
 	int rc;
@@ -205,8 +205,10 @@ static void serve_client(struct dom0 *z, struct client *c)
 		memmove(c->buf, c->buf + used, c->len - (size_t)used);
 		c->len -= (size_t)used;
 		ctl_msg_init(&rep);
+		z->client_fd = c->fd;
+		z->reply_deferred = false;
 		dom0_handle(z, &req, &rep);
-		r = send_reply(c->fd, &rep);
+		r = z->reply_deferred ? 0 : dom0_send_reply(c->fd, &rep);
 		ctl_msg_free(&req);
 		ctl_msg_free(&rep);
 		if (r < 0) {
@@ -284,6 +286,7 @@ void dom0_run(struct dom0 *z)
 			dom0_log(z, "poll: %s", strerror(errno));
 			break;
 		}
+		dom0_create_timeouts(z);
 		if (ready == 0) {
 			check_rings(z);	/* idle for a while: nothing should be waiting */
 			xb_run(z);

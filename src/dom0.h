@@ -26,6 +26,10 @@ struct dom0 {
 	struct vif *vifs;	/* network backends (dom0-vif.c) */
 	struct xb_dev *xbdevs;	/* both kinds, for the xenbus handshake (dom0-xenbus.c) */
 	struct dom0_idc *idc;	/* channels and grant claims between DomUs (dom0-idc.c) */
+	/* The request being handled: its client, and whether its handler took
+	 * the answer over (xl create answers once the domain is built). */
+	int client_fd;
+	bool reply_deferred;
 };
 
 /* Daemon log (the "dmesg" xl shows): timestamped lines. */
@@ -49,6 +53,12 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		const struct ctl_msg *req, unsigned first_override, bool paused,
 		struct ctl_msg *rep);
 int dom0_destroy(struct dom0 *z, struct domain *d);
+/* The VMM said hello (err NULL), or one Dom0 cannot use: a create waiting is answered. */
+void dom0_create_built(struct dom0 *z, struct domain *d, const char *err);
+/* Creates whose VMM is slow to say hello are answered after a while anyway. */
+void dom0_create_timeouts(struct dom0 *z);
+/* Writes a whole reply to a control client; 0 or -1. */
+int dom0_send_reply(int fd, const struct ctl_msg *rep);
 /* A VMM process ended: record why and apply the domain's on_* action. */
 void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus);
 

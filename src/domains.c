@@ -80,6 +80,7 @@ struct domain *domains_add(struct domains *ds, const char *name)
 	d->shutdown_reason = -1;
 	d->link_fd = -1;
 	d->ram_fd = -1;
+	d->create_reply_fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	d->start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	/* Keep the list sorted by domid, as xl list prints it. */
@@ -97,6 +98,7 @@ void domains_remove(struct domains *ds, struct domain *d)
 		if (*pp == d) {
 			*pp = d->next;
 			free(d->spec);
+			free(d->create_cfg);
 			free(d);
 			return;
 		}

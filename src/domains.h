@@ -59,6 +59,10 @@ struct domain {
 	uint64_t xen_pages_size;
 	uint32_t store_port;
 	struct dom0_pins *pins;		/* dom0-grant.c: its grants in use, counted */
+	/* xl create's answer, sent once the VMM says hello (dom0-lifecycle.c). */
+	int create_reply_fd;		/* -1: none waiting */
+	char *create_cfg;		/* the config's name, for the answer */
+	uint64_t create_deadline_ns;	/* CLOCK_MONOTONIC: answer by then anyway */
 	struct domain *next;
 };
 

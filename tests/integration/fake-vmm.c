@@ -11,6 +11,7 @@
  *                      so a restarted domain stays up
  *   fake.echo=1        while up, what is typed at xl console comes back in
  *                      the console log as "echo: ..." lines
+ *   fake.hello_ms=T    say hello only T ms after starting (a slow build)
  * No guest runs; nothing here is built into xenkvm itself.
  */
 #include <errno.h>
@@ -30,7 +31,7 @@ struct fake {
 	const char *cmdline;
 	int link_fd;
 	int exit_status;	/* -1: stay up */
-	long after_ms;
+	long after_ms, hello_ms;
 	const char *once;
 	const char *console_log, *console_input;
 	bool echo;
@@ -80,6 +81,8 @@ static int parse(int argc, char **argv, struct fake *f)
 		f->exit_status = atoi(buf);
 	if (word_value(f->cmdline, "fake.after_ms", buf, sizeof(buf)))
 		f->after_ms = atol(buf);
+	if (word_value(f->cmdline, "fake.hello_ms", buf, sizeof(buf)))
+		f->hello_ms = atol(buf);
 	f->once = word_value(f->cmdline, "fake.once", once, sizeof(once));
 	f->echo = word_value(f->cmdline, "fake.echo", buf, sizeof(buf)) != NULL;
 	return f->memory_mb && f->domid && f->link_fd >= 0 ? 0 : -1;
@@ -158,6 +161,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fake-vmm: needs --memory, --domid and --dom0-fd\n");
 		return 1;
 	}
+	ts = (struct timespec){ f.hello_ms / 1000, (f.hello_ms % 1000) * 1000000 };
+	nanosleep(&ts, NULL);
 	if (say_hello(&f)) {
 		fprintf(stderr, "fake-vmm: hello: %s\n", strerror(errno));
 		return 1;

@@ -142,6 +142,35 @@ grep -q "echo: hello there" "$dir/console.out" ||
 	fail "the typed line did not come back: $(cat "$dir/console.out")"
 "$XL" destroy talker || fail "xl destroy talker"
 
+# xl create answers once the domain is built; xenkvmd serves others meanwhile,
+# and a domain destroyed while it builds fails its create.
+cat > "$dir/slow.cfg" <<CFG
+name = "slow"
+type = "pv"
+kernel = "$dir/kernel"
+memory = 32
+extra = "fake.hello_ms=2500"
+CFG
+start=$(date +%s%N)
+"$XL" create -q "$dir/slow.cfg" > "$dir/slow.out" 2>&1 &
+cpid=$!
+sleep 0.5
+"$XL" list slow | grep -q '^slow ' || fail "xl list does not show slow while it builds"
+t=$(( ($(date +%s%N) - start) / 1000000 ))
+[ $t -lt 2000 ] || fail "xl list waited for slow's build ($t ms)"
+wait $cpid || fail "xl create slow: $(cat "$dir/slow.out")"
+t=$(( ($(date +%s%N) - start) / 1000000 ))
+[ $t -ge 2400 ] || fail "xl create slow answered before the hello ($t ms)"
+"$XL" destroy slow || fail "xl destroy slow"
+sed 's/slow/doomed/' "$dir/slow.cfg" > "$dir/doomed.cfg"
+"$XL" create -q "$dir/doomed.cfg" > "$dir/doomed.out" 2>&1 &
+cpid=$!
+sleep 0.5
+"$XL" destroy doomed || fail "xl destroy doomed"
+wait $cpid && fail "the create of a domain destroyed while it built succeeded"
+grep -q "doomed.cfg: the domain was destroyed before it was built" "$dir/doomed.out" ||
+	fail "doomed's create said: $(cat "$dir/doomed.out")"
+
 # create -F stays until the domain is gone.
 cat > "$dir/fg.cfg" <<CFG
 name = "fg"
