@@ -164,6 +164,7 @@ char *config_json(const struct config_view *v, int indent)
 		member_str(&o, "on_poweroff", dom_action_name(v->on_poweroff));
 		member_str(&o, "on_reboot", dom_action_name(v->on_reboot));
 		member_str(&o, "on_crash", dom_action_name(v->on_crash));
+		member_str(&o, "on_watchdog", dom_action_name(v->on_watchdog));
 	}
 	fprintf(f, "\n%*s}", indent, "");
 	if (fclose(f)) {

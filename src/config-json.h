@@ -23,7 +23,7 @@ struct config_view {
 	uint64_t memory_mb;
 	const char *kernel, *cmdline, *ramdisk;	/* NULL or "": not shown */
 	bool has_actions;
-	enum dom_action on_poweroff, on_reboot, on_crash;
+	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	/* Each calls fn for every device, in order; NULL: none. */
 	void (*each_disk)(void *src, config_disk_fn fn, void *arg);
 	void (*each_nic)(void *src, config_nic_fn fn, void *arg);

@@ -88,7 +88,9 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 		    errlen) ||
 	       action(cfg, "on_poweroff", dc->on_poweroff, &spec->on_poweroff, err, errlen) ||
 	       action(cfg, "on_reboot", dc->on_reboot, &spec->on_reboot, err, errlen) ||
-	       action(cfg, "on_crash", dc->on_crash, &spec->on_crash, err, errlen) ? -1 : 0;
+	       action(cfg, "on_crash", dc->on_crash, &spec->on_crash, err, errlen) ||
+	       action(cfg, "on_watchdog", dc->on_watchdog, &spec->on_watchdog, err, errlen) ?
+		       -1 : 0;
 }
 
 int dom_spec_from_config(const char *cfg_name, const char *cfg_text,

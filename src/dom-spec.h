@@ -20,7 +20,7 @@ struct dom_spec {
 	char kernel[256];
 	char ramdisk[256];
 	char cmdline[1024];
-	enum dom_action on_poweroff, on_reboot, on_crash;
+	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	unsigned nr_disks;		/* validated disk= entries */
 	struct disk_spec disks[DOM_SPEC_MAX_DISKS];
 	unsigned nr_vifs;		/* validated vif= entries */

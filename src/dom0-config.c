@@ -55,6 +55,7 @@ char *dom0_config_json(struct dom0 *z, const struct domain *d)
 		.kernel = s ? s->kernel : NULL, .cmdline = s ? s->cmdline : NULL,
 		.ramdisk = s ? s->ramdisk : NULL, .has_actions = true,
 		.on_poweroff = d->on_poweroff, .on_reboot = d->on_reboot, .on_crash = d->on_crash,
+		.on_watchdog = d->on_watchdog,
 		.each_disk = live_disks, .each_nic = live_nics, .src = &l,
 	} : dom0_view();
 	char *config = config_json(&v, 8), *out = NULL;

@@ -231,6 +231,7 @@ static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec 
 	d->on_poweroff = s->on_poweroff;
 	d->on_reboot = s->on_reboot;
 	d->on_crash = s->on_crash;
+	d->on_watchdog = s->on_watchdog;
 	d->spec = malloc(sizeof(*s));
 	if (!d->spec)
 		return -1;
@@ -402,6 +403,21 @@ static void describe_exit(char *buf, size_t size, int wstatus)
 		snprintf(buf, size, "VMM exited with status %d", WEXITSTATUS(wstatus));
 }
 
+/*
+ * What xl.cfg asked for this end. A guest that suspended itself is kept, as
+ * xl keeps it for the save that asked (there is none here yet).
+ */
+static enum dom_action action_for(const struct domain *d, int reason)
+{
+	switch (reason) {
+	case DOM_SHUTDOWN_CRASH: return d->on_crash;
+	case DOM_SHUTDOWN_REBOOT: return d->on_reboot;
+	case DOM_SHUTDOWN_WATCHDOG: return d->on_watchdog;
+	case DOM_SHUTDOWN_SUSPEND: return DOM_ACT_PRESERVE;
+	default: return d->on_poweroff;
+	}
+}
+
 /* xl create learns why, and the domain goes: it never ran, so no on_crash. */
 static void vmm_stopped_before_hello(struct dom0 *z, struct domain *d)
 {
@@ -436,13 +452,8 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 	dom0_vif_domain_gone(z, d);
 	dom0_idc_domain_gone(z, d);
 	d->shutdown_reason = reason;
-	if (reason == DOM_SHUTDOWN_CRASH) {
-		d->state = DOM_CRASHED;
-		act = d->on_crash;
-	} else {
-		d->state = DOM_SHUTDOWN;
-		act = reason == DOM_SHUTDOWN_REBOOT ? d->on_reboot : d->on_poweroff;
-	}
+	d->state = reason == DOM_SHUTDOWN_CRASH ? DOM_CRASHED : DOM_SHUTDOWN;
+	act = action_for(d, reason);
 	dom0_log(z, "domain %u (%s) %s (%s%s%s); action %s", d->domid, d->name,
 		 dom_state_name(d->state), why, last[0] ? ": " : "", last, dom_action_name(act));
 	/* A VMM that never said hello would fail the same way again, and again. */

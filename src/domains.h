@@ -48,7 +48,7 @@ struct domain {
 	uint64_t start_ns;		/* CLOCK_MONOTONIC at creation */
 	unsigned memory_mb;
 	unsigned vcpus;
-	enum dom_action on_poweroff, on_reboot, on_crash;
+	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	struct dom_spec *spec;		/* what it was created from, to restart */
 	char console_log[256];
 	int link_fd;			/* to its VMM, -1 when none */

@@ -76,6 +76,7 @@ static int dry_run(const struct dom_spec *s)
 		.vcpus = s->vcpus, .memory_mb = s->memory_mb, .kernel = s->kernel,
 		.cmdline = s->cmdline, .ramdisk = s->ramdisk, .has_actions = true,
 		.on_poweroff = s->on_poweroff, .on_reboot = s->on_reboot, .on_crash = s->on_crash,
+		.on_watchdog = s->on_watchdog,
 		.each_disk = spec_disks, .each_nic = spec_nics, .src = (void *)s,
 	};
 	char *json = config_json(&v, 0);

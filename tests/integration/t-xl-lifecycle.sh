@@ -88,6 +88,15 @@ xenstore-read "$oldvm/name" 2>/dev/null && fail "$oldvm survives"
 domain keeper 11111111-0000-0000-0000-000000000001 'on_crash = "preserve"' "fake.exit=3"
 await "(keeper) crashed (VMM exited with status 3: fake-vmm: leaving with status 3); action preserve"
 "$XL" list keeper | grep -q "  *---sc- " || fail "keeper not listed as crashed"
+# A watchdog's end follows on_watchdog; a guest that suspended itself is kept.
+domain barker 11111111-0000-0000-0000-000000000008 'on_watchdog = "preserve"' "fake.exit=4"
+await "(barker) shutdown (VMM exited with status 4); action preserve"
+"$XL" list barker > /dev/null || fail "barker not kept (on_watchdog)"
+domain sleeper 11111111-0000-0000-0000-000000000009 'on_poweroff = "destroy"' "fake.exit=5"
+await "(sleeper) shutdown (VMM exited with status 5); action preserve"
+"$XL" list sleeper > /dev/null || fail "sleeper not kept after suspending"
+"$XL" destroy barker && "$XL" destroy sleeper || fail "xl destroy barker/sleeper"
+
 # A VMM killed from outside left no last words: none are shown.
 domain killed 11111111-0000-0000-0000-000000000003 'on_crash = "preserve"' ""
 pid=$("$XL" dmesg | sed -n 's/.*(killed) created from .*, vmm pid \([0-9]*\).*/\1/p')

@@ -50,7 +50,8 @@ Test(config_json, layout_and_indent)
 		"        \"nics\": [],\n"
 		"        \"on_poweroff\": \"destroy\",\n"
 		"        \"on_reboot\": \"preserve\",\n"
-		"        \"on_crash\": \"destroy\"\n"
+		"        \"on_crash\": \"destroy\",\n"
+		"        \"on_watchdog\": \"destroy\"\n"
 		"    }";
 
 	cr_assert_str_eq(j, want);
