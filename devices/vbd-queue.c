@@ -62,8 +62,6 @@ static void *queue_thread(void *arg)
 		wait(q);
 		serve(q);
 	}
-	if (vbd_service_push(&q->svc) > 0)
-		notify(q);
 	return NULL;
 }
 

@@ -195,28 +195,29 @@ void vbd_uring_fini(struct vbd_uring *u)
 	io_uring_queue_exit(&u->ring);
 }
 
-int vbd_uring_wait(struct vbd_uring *u)
+/* Sleeps for a completion, for at most ts when given; 0, -ETIME or -errno. */
+static int wait_cqe(struct vbd_uring *u, struct __kernel_timespec *ts)
 {
+	struct io_uring_cqe *cqe;
 	int rc;
 
 	if (u->failed)
 		return 0;
-	rc = io_uring_submit_and_wait(&u->ring, 1);
+	rc = ts ? io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, ts, NULL)
+		: io_uring_submit_and_wait(&u->ring, 1);
 	/* EBUSY: completions to reap first, which the caller does next. */
 	return rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY ? rc : 0;
+}
+
+int vbd_uring_wait(struct vbd_uring *u)
+{
+	return wait_cqe(u, NULL);
 }
 
 int vbd_uring_wait_for(struct vbd_uring *u, unsigned timeout_us)
 {
 	struct __kernel_timespec ts = { .tv_sec = timeout_us / 1000000,
 					.tv_nsec = (long long)(timeout_us % 1000000) * 1000 };
-	struct io_uring_cqe *cqe;
-	int rc;
 
-	if (u->failed)
-		return 0;
-	rc = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
-	if (rc == -ETIME)
-		return -ETIME;
-	return rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY ? rc : 0;
+	return wait_cqe(u, &ts);
 }

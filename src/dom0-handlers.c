@@ -34,12 +34,10 @@ void ctl_reply_ok(struct ctl_msg *rep)
 	ctl_msg_addf(rep, "ok");
 }
 
-static uint64_t now_ns(void)
+/* Domain-0 is not in the registry: requests name it by id or name. */
+static bool names_dom0(const char *id)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	return !strcmp(id, "0") || !strcmp(id, "Domain-0");
 }
 
 struct domain *dom0_want_domain(struct dom0 *z, const struct ctl_msg *req,
@@ -87,7 +85,7 @@ static double cpu_seconds(pid_t pid)
 static void add_domain_record(struct ctl_msg *rep, const struct domain *d, pid_t cpu_pid)
 {
 	char flags[7], uuid[37];
-	double up = (double)(now_ns() - d->start_ns) / 1e9;
+	double up = (double)(dom_now_ns() - d->start_ns) / 1e9;
 
 	dom_state_flags(d, flags);
 	dom_uuid_format(d->uuid, uuid);
@@ -106,7 +104,7 @@ static void add_dom0_record(struct ctl_msg *rep)
 	sysinfo(&si);
 	dom0.memory_mb = (unsigned)((uint64_t)si.totalram * si.mem_unit >> 20);
 	dom0.vcpus = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	dom0.start_ns = now_ns() - (uint64_t)si.uptime * 1000000000ull;
+	dom0.start_ns = dom_now_ns() - (uint64_t)si.uptime * 1000000000ull;
 	add_domain_record(rep, &dom0, getpid());
 }
 
@@ -115,9 +113,9 @@ static void do_list(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *r
 	const char *only = ctl_arg(req, 1);
 
 	ctl_reply_ok(rep);
-	if (!only || !strcmp(only, "0") || !strcmp(only, "Domain-0"))
+	if (!only || names_dom0(only))
 		add_dom0_record(rep);
-	if (only && (!strcmp(only, "0") || !strcmp(only, "Domain-0")))
+	if (only && names_dom0(only))
 		return;
 	for (struct domain *d = z->doms.head; d; d = d->next) {
 		if (only && d != domains_lookup(&z->doms, only))
@@ -167,7 +165,7 @@ static void do_config(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg 
 	struct domain *d = NULL;
 	char *json;
 
-	if (!id || (strcmp(id, "0") && strcmp(id, "Domain-0"))) {
+	if (!id || !names_dom0(id)) {
 		d = dom0_want_domain(z, req, rep);
 		if (!d)
 			return;

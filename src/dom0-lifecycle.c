@@ -8,7 +8,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "src/dom-spec.h"
 #include "src/dom0.h"
@@ -34,11 +33,9 @@
 #define VMM_HELLO_TIMEOUT_MS 30000
 
 /* Drop a domain from the registry and from xenstore. */
-static void answer_create(struct dom0 *z, struct domain *d, const char *err);
-
 static void forget(struct dom0 *z, struct domain *d)
 {
-	answer_create(z, d, "the domain was destroyed before it was built");
+	dom0_answer_create(z, d, "the domain was destroyed before it was built");
 	dom0_vbd_domain_gone(z, d);
 	dom0_vif_domain_gone(z, d);
 	dom0_idc_domain_gone(z, d);
@@ -151,14 +148,6 @@ static bool vmm_said_hello(const struct domain *d)
 			  recv(d->link_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) > 0);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void log_created(struct dom0 *z, const struct domain *d, const char *cfg, bool paused)
 {
 	dom0_log(z, "domain %u (%s) created from %s, vmm pid %d%s", d->domid, d->name,
@@ -169,7 +158,7 @@ static void log_created(struct dom0 *z, const struct domain *d, const char *cfg,
  * xl create's answer, given once the domain is built (the VMM's hello),
  * as Xen's xl returns: ok with its domid and console log, or err.
  */
-static void answer_create(struct dom0 *z, struct domain *d, const char *err)
+void dom0_answer_create(struct dom0 *z, struct domain *d, const char *err)
 {
 	struct ctl_msg rep;
 
@@ -193,19 +182,14 @@ static void answer_create(struct dom0 *z, struct domain *d, const char *err)
 	d->create_cfg = NULL;
 }
 
-void dom0_create_built(struct dom0 *z, struct domain *d, const char *err)
-{
-	answer_create(z, d, err);
-}
-
 /* A VMM still building after the timeout is left to go on; xl hears so. */
 void dom0_create_timeouts(struct dom0 *z)
 {
-	uint64_t now = now_ns();
+	uint64_t now = dom_now_ns();
 
 	for (struct domain *d = z->doms.head; d; d = d->next)
 		if (d->create_reply_fd >= 0 && now >= d->create_deadline_ns)
-			answer_create(z, d, NULL);
+			dom0_answer_create(z, d, NULL);
 }
 
 /* The current request's answer waits for the VMM's hello (or its end). */
@@ -219,7 +203,7 @@ static void defer_answer(struct dom0 *z, struct domain *d, const char *cfg_name)
 		d->create_reply_fd = -1;	/* answered at once, as for -p */
 		return;
 	}
-	d->create_deadline_ns = now_ns() + VMM_HELLO_TIMEOUT_MS * 1000000ull;
+	d->create_deadline_ns = dom_now_ns() + VMM_HELLO_TIMEOUT_MS * 1000000ull;
 	z->reply_deferred = true;
 }
 
@@ -356,7 +340,7 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		return -1;
 	}
 	/* A paused VMM stopped itself before it ran: it says hello on unpause. */
-	if (!paused && !vmm_said_hello(d))
+	if (!paused)
 		defer_answer(z, d, cfg_name);
 	if (!z->reply_deferred) {
 		log_created(z, d, cfg_name, paused);
@@ -426,7 +410,7 @@ static void vmm_stopped_before_hello(struct dom0 *z, struct domain *d)
 	vmm_last_words(z, d, last, sizeof(last));
 	snprintf(err, sizeof(err), "the domain's VMM stopped before the domain ran: %s",
 		 last[0] ? last : "(it said nothing)");
-	answer_create(z, d, err);
+	dom0_answer_create(z, d, err);
 	d->vmm_pid = 0;
 	forget(z, d);
 }
@@ -442,7 +426,7 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 		vmm_stopped_before_hello(z, d);
 		return;
 	}
-	answer_create(z, d, NULL);
+	dom0_answer_create(z, d, NULL);
 	/* A VMM that ended itself over a crash said why last; a killed one did not. */
 	last[0] = 0;
 	if (WIFEXITED(wstatus) && reason == DOM_SHUTDOWN_CRASH)

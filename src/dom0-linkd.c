@@ -89,7 +89,7 @@ static int receive_hello(struct dom0 *z, struct domain *d)
 	}
 	dom0_log(z, "domain %u: xenstore ring at pfn %#llx, port %u", d->domid,
 		 (unsigned long long)h.store_pfn, h.store_port);
-	dom0_create_built(z, d, NULL);
+	dom0_answer_create(z, d, NULL);
 	return 0;
 fail:
 	for (int i = 0; i < 2; i++)
@@ -143,8 +143,8 @@ void dom0_link_readable(struct dom0 *z, struct domain *d)
 		if (receive_hello(z, d) < 0) {
 			dom0_link_close(d);
 			if (!ended)
-				dom0_create_built(z, d, "its VMM's hello could not be used "
-						  "(see xl dmesg)");
+				dom0_answer_create(z, d, "its VMM's hello could not be used "
+						   "(see xl dmesg)");
 		}
 		return;
 	}

@@ -574,29 +574,20 @@ void dom0_vbd_domain_gone(struct dom0 *z, struct domain *d)
 	}
 }
 
-static int by_devid(const void *a, const void *b)
-{
-	const struct vbd *x = *(const struct vbd *const *)a, *y = *(const struct vbd *const *)b;
-
-	return x->devid < y->devid ? -1 : x->devid > y->devid;
-}
-
 void dom0_vbd_each(struct dom0 *z, const struct domain *d,
 		   void (*fn)(void *arg, const struct disk_spec *ds), void *arg)
 {
-	const struct vbd **found;
-	size_t n = 0, i = 0;
+	/* In devid order (the list has the newest first); a domain has a few. */
+	for (int64_t last = -1;;) {
+		const struct vbd *next = NULL;
 
-	for (struct vbd *v = z->vbds; v; v = v->next)
-		n += v->domid == d->domid;
-	found = calloc(n ? n : 1, sizeof(*found));
-	if (!found)
-		return;
-	for (struct vbd *v = z->vbds; v && i < n; v = v->next)
-		if (v->domid == d->domid)
-			found[i++] = v;
-	qsort(found, n, sizeof(found[0]), by_devid);
-	for (i = 0; i < n; i++)
-		fn(arg, &found[i]->spec);
-	free(found);
+		for (const struct vbd *v = z->vbds; v; v = v->next)
+			if (v->domid == d->domid && (int64_t)v->devid > last &&
+			    (!next || v->devid < next->devid))
+				next = v;
+		if (!next)
+			return;
+		fn(arg, &next->spec);
+		last = next->devid;
+	}
 }

@@ -498,7 +498,6 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 {
 	struct vif *v;
 	uint32_t devid = vs->devid < 0 ? 0 : (uint32_t)vs->devid;
-	const uint8_t *m;
 
 	while (vs->devid < 0 && find(z, d->domid, devid))
 		devid++;
@@ -519,9 +518,7 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 	snprintf(v->hostname, sizeof(v->hostname), "%s", d->name);
 	if (!vs->mac_given)
 		vif_random_mac(v->spec.mac);
-	m = v->spec.mac;
-	snprintf(v->mac, sizeof(v->mac), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-		 m[4], m[5]);
+	vif_format_mac(v->spec.mac, v->mac);
 	if (vs->vifname[0])
 		snprintf(v->ifname, sizeof(v->ifname), "%.15s", vs->vifname);
 	else
@@ -610,30 +607,21 @@ void dom0_vif_domain_gone(struct dom0 *z, struct domain *d)
 	}
 }
 
-static int by_devid(const void *a, const void *b)
-{
-	const struct vif *x = *(const struct vif *const *)a, *y = *(const struct vif *const *)b;
-
-	return x->devid < y->devid ? -1 : x->devid > y->devid;
-}
-
 void dom0_vif_each(struct dom0 *z, const struct domain *d,
 		   void (*fn)(void *arg, uint32_t devid, const char *mac,
 			      const struct vif_spec *vs), void *arg)
 {
-	const struct vif **found;
-	size_t n = 0, i = 0;
+	/* In devid order (the list has the newest first); a domain has a few. */
+	for (int64_t last = -1;;) {
+		const struct vif *next = NULL;
 
-	for (struct vif *v = z->vifs; v; v = v->next)
-		n += v->domid == d->domid;
-	found = calloc(n ? n : 1, sizeof(*found));
-	if (!found)
-		return;
-	for (struct vif *v = z->vifs; v && i < n; v = v->next)
-		if (v->domid == d->domid)
-			found[i++] = v;
-	qsort(found, n, sizeof(found[0]), by_devid);
-	for (i = 0; i < n; i++)
-		fn(arg, found[i]->devid, found[i]->mac, &found[i]->spec);
-	free(found);
+		for (const struct vif *v = z->vifs; v; v = v->next)
+			if (v->domid == d->domid && (int64_t)v->devid > last &&
+			    (!next || v->devid < next->devid))
+				next = v;
+		if (!next)
+			return;
+		fn(arg, next->devid, next->mac, &next->spec);
+		last = next->devid;
+	}
 }

@@ -53,8 +53,11 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		const struct ctl_msg *req, unsigned first_override, bool paused,
 		struct ctl_msg *rep);
 int dom0_destroy(struct dom0 *z, struct domain *d);
-/* The VMM said hello (err NULL), or one Dom0 cannot use: a create waiting is answered. */
-void dom0_create_built(struct dom0 *z, struct domain *d, const char *err);
+/*
+ * A create waiting for d's VMM gets its answer: ok (err NULL: the VMM said
+ * hello, or is slow) or err (it stopped, its hello was unusable, d went).
+ */
+void dom0_answer_create(struct dom0 *z, struct domain *d, const char *err);
 /* Creates whose VMM is slow to say hello are answered after a while anyway. */
 void dom0_create_timeouts(struct dom0 *z);
 /* Writes a whole reply to a control client; 0 or -1. */

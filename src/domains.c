@@ -53,10 +53,17 @@ bool dom_name_valid(const char *name)
 	return true;
 }
 
+uint64_t dom_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 struct domain *domains_add(struct domains *ds, const char *name)
 {
 	struct domain *d;
-	struct timespec ts;
 
 	if (!dom_name_valid(name)) {
 		errno = EINVAL;
@@ -81,8 +88,7 @@ struct domain *domains_add(struct domains *ds, const char *name)
 	d->link_fd = -1;
 	d->ram_fd = -1;
 	d->create_reply_fd = -1;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	d->start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	d->start_ns = dom_now_ns();
 	/* Keep the list sorted by domid, as xl list prints it. */
 	struct domain **pp = &ds->head;
 	while (*pp && (*pp)->domid < d->domid)

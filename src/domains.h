@@ -72,6 +72,8 @@ struct domains {
 };
 
 void domains_init(struct domains *ds);
+/* CLOCK_MONOTONIC in ns: start_ns and the deadlines kept with domains. */
+uint64_t dom_now_ns(void);
 /* 1 to DOM_NAME_MAX-1 bytes, no control characters. */
 bool dom_name_valid(const char *name);
 /* New entry with a fresh domid; the name must be unique (else NULL, errno EEXIST). */

@@ -42,6 +42,12 @@ int vif_parse_mac(const char *s, uint8_t mac[6])
 	return *s ? -1 : 0;
 }
 
+void vif_format_mac(const uint8_t mac[6], char out[18])
+{
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+		 mac[4], mac[5]);
+}
+
 void vif_random_mac(uint8_t mac[6])
 {
 	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);

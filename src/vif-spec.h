@@ -70,6 +70,8 @@ int vif_spec_error(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "aa:bb:cc:dd:ee:ff" -> mac; -1 on bad syntax. */
 int vif_parse_mac(const char *s, uint8_t mac[6]);
+/* mac -> "aa:bb:cc:dd:ee:ff", as vif_parse_mac reads it. */
+void vif_format_mac(const uint8_t mac[6], char out[18]);
 /* A random address in Xen's OUI 00:16:3e, as xl makes. */
 void vif_random_mac(uint8_t mac[6]);
 

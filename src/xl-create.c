@@ -62,8 +62,7 @@ static void spec_nics(void *src, config_nic_fn fn, void *arg)
 		char mac[18] = "";
 
 		if (v->mac_given)
-			snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", v->mac[0],
-				 v->mac[1], v->mac[2], v->mac[3], v->mac[4], v->mac[5]);
+			vif_format_mac(v->mac, mac);
 		fn(arg, v->devid >= 0 ? (uint32_t)v->devid : i, mac, v);
 	}
 }

@@ -196,9 +196,9 @@ static int get_name(struct reader *r)
 	if (!r->dc->name[0] || strlen(r->dc->name) > DOMAIN_CONFIG_NAME_MAX)
 		return bad(r, v, "'name' must be 1 to %d characters long",
 			   DOMAIN_CONFIG_NAME_MAX);
-	for (const unsigned char *p = (const unsigned char *)r->dc->name; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return bad(r, v, "'name' must not contain control characters");
+	/* The length is fine by now: what the registry refuses are control characters. */
+	if (!dom_name_valid(r->dc->name))
+		return bad(r, v, "'name' must not contain control characters");
 	return 0;
 }
 
