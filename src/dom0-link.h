@@ -71,6 +71,13 @@ enum dom0_link_type {
 	LINK_GRANT_GET = 11,
 	LINK_GRANT_GET_REPLY = 12,
 	LINK_GRANT_PUT = 13,
+	/*
+	 * VMM -> Dom0: the guest now holds arg frames of RAM (its balloon gave
+	 * some back or took them again).
+	 */
+	LINK_MEMORY = 14,
+	/* Dom0 -> VMM: the guest may hold at most arg frames (xl mem-set/-max). */
+	LINK_MAX_PAGES = 15,
 };
 
 #define LINK_GRANT_WRITABLE 1u

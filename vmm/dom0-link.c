@@ -9,6 +9,7 @@
 #include "vmm/vmm.h"
 #include "xen-abi/abi-hvm.h"
 #include "xen-abi/evtchn.h"
+#include "xen-abi/reservation.h"
 
 #define CALL_TIMEOUT_S 10
 
@@ -167,6 +168,9 @@ static void handle(struct vmm *vm, const struct dom0_link_msg *m, int fds[DOM0_L
 						     .remote_dom = m->remote_dom, .arg = m->arg };
 			vmm_link_send(vm, &put);
 		}
+		break;
+	case LINK_MAX_PAGES:
+		xk_set_max_pages(&vm->dom, m->arg);
 		break;
 	default:
 		xk_log(&vm->dom, "Dom0 sent link message type %u; ignored", m->type);

@@ -1,10 +1,17 @@
-/* Guest RAM and the domain's Xen pages, each in a memfd Dom0 can map too. */
+/*
+ * Guest RAM and the domain's Xen pages, each in a memfd Dom0 can map too;
+ * RAM a balloon gives back leaves the memfd.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "src/dom0-link.h"
+#include "vmm/pv.h"
 #include "vmm/vmm.h"
+#include "xen-abi/reservation.h"
 
 static void *memfd_map(const char *name, uint64_t size, int *fd_out)
 {
@@ -32,4 +39,37 @@ int vmm_alloc_memory(struct vmm *vm)
 	vm->xen_pages = memfd_map("xenkvm-xen-pages", (uint64_t)XK_XPAGE_COUNT * XEN_PAGE_SIZE,
 				  &vm->xen_fd);
 	return vm->ram && vm->xen_pages ? 0 : -1;
+}
+
+/*
+ * The hole punched in the memfd frees the pages everywhere it is mapped
+ * (here, KVM's slots, xenkvmd). KVM's slot stays whole, so a guest that
+ * touches a frame it gave back gets a zeroed one, as host memory, but
+ * never more than the RAM it was built with.
+ */
+int vmm_release_frames(struct xk_domain *d, uint64_t gpfn, uint64_t count)
+{
+	struct vmm *vm = vmm_of(d);
+
+	/* The PV runtime keeps validating a page table until it is unpinned. */
+	if (vm->opt.pv) {
+		for (uint64_t f = gpfn; f < gpfn + count; f++)
+			if (pvrt_levels(vm)[f])
+				return -XEN_EBUSY;
+	}
+	if (fallocate(vm->ram_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)(gpfn * XEN_PAGE_SIZE), (off_t)(count * XEN_PAGE_SIZE)) < 0) {
+		xk_log(d, "giving back frames %#llx+%llu: %s", (unsigned long long)gpfn,
+		       (unsigned long long)count, strerror(errno));
+		return -XEN_ENOMEM;
+	}
+	return 0;
+}
+
+/* xenkvmd shows what the domain holds (xl list). */
+void vmm_reservation_changed(struct xk_domain *d)
+{
+	struct dom0_link_msg m = { .type = LINK_MEMORY, .arg = xk_current_pages(d) };
+
+	vmm_link_send(vmm_of(d), &m);
 }

@@ -168,6 +168,8 @@ const struct xk_platform_ops vmm_platform_ops = {
 	.grant_foreign_get = vmm_grant_foreign_get,
 	.grant_foreign_put = vmm_grant_foreign_put,
 	.trace_hypercall = vmm_trace_hypercall,
+	.release_frames = vmm_release_frames,
+	.reservation_changed = vmm_reservation_changed,
 };
 
 void vmm_request_exit(struct vmm *vm, int code)

@@ -108,6 +108,9 @@ bool kvm_has_cap(struct vmm *vm, long cap);
 
 /* memory.c */
 int vmm_alloc_memory(struct vmm *vm);
+/* Platform ops for ballooning (memory.c). */
+int vmm_release_frames(struct xk_domain *d, uint64_t gpfn, uint64_t count);
+void vmm_reservation_changed(struct xk_domain *d);
 
 /* cpuid.c */
 int vmm_setup_cpuid(struct vmm_vcpu *vc);

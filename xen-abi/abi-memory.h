@@ -27,6 +27,44 @@ enum {
 };
 #define XENMAPIDX_grant_table_status 0x80000000u
 
+/* memory_op's first argument: the command, and above it where to resume. */
+#define XENMEM_CMD_MASK 0x3fu
+#define XENMEM_EXTENT_SHIFT 6
+
+/* xen_memory_reservation.mem_flags */
+#define XENMEMF_address_bits_mask 0xffu
+#define XENMEMF_node_mask 0xff00u
+#define XENMEMF_populate_on_demand (1u << 16)
+#define XENMEMF_exact_node_request (1u << 17)
+#define XENMEMF_vnode (1u << 18)
+
+/*
+ * increase_reservation, decrease_reservation and populate_physmap: a list
+ * of extents (frame numbers, 2^extent_order pages each) in guest memory.
+ */
+struct xen_memory_reservation64 {
+	uint64_t extent_start;	/* guest handle of a uint64_t list */
+	uint64_t nr_extents;
+	uint32_t extent_order;
+	uint32_t mem_flags;
+	uint16_t domid;
+	uint8_t pad[6];
+};
+XEN_ABI_ASSERT_SIZE(struct xen_memory_reservation64, 32);
+XEN_ABI_ASSERT_OFF(struct xen_memory_reservation64, extent_order, 16);
+XEN_ABI_ASSERT_OFF(struct xen_memory_reservation64, domid, 24);
+
+struct xen_memory_reservation32 {
+	uint32_t extent_start;	/* guest handle of a uint32_t list */
+	uint32_t nr_extents;
+	uint32_t extent_order;
+	uint32_t mem_flags;
+	uint16_t domid;
+	uint8_t pad[2];
+};
+XEN_ABI_ASSERT_SIZE(struct xen_memory_reservation32, 20);
+XEN_ABI_ASSERT_OFF(struct xen_memory_reservation32, domid, 16);
+
 struct xen_add_to_physmap64 {
 	uint16_t domid;
 	uint16_t size;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "xen-abi/domain.h"
+#include "xen-abi/reservation.h"
 #include "xen-abi/time.h"
 
 int xk_domain_init(struct xk_domain *d, xen_domid_t domid, unsigned nr_vcpus,
@@ -19,6 +20,8 @@ int xk_domain_init(struct xk_domain *d, xen_domid_t domid, unsigned nr_vcpus,
 	d->ops = ops;
 	d->plat = plat;
 	pthread_mutex_init(&d->lock, NULL);
+	if (xk_reservation_init(d))
+		return -XEN_ENOMEM;
 	memset(shared_info_page, 0, XEN_PAGE_SIZE);
 	for (unsigned i = 0; i < nr_vcpus; i++) {
 		struct xk_vcpu *v = &d->vcpu[i];
@@ -39,6 +42,7 @@ int xk_domain_init(struct xk_domain *d, xen_domid_t domid, unsigned nr_vcpus,
 void xk_domain_destroy(struct xk_domain *d)
 {
 	xk_grant_destroy(d);
+	xk_reservation_destroy(d);
 	pthread_mutex_destroy(&d->lock);
 }
 

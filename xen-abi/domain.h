@@ -89,6 +89,15 @@ struct xk_platform_ops {
 				   bool writable, int16_t *status);
 	void (*grant_foreign_put)(struct xk_domain *d, xen_domid_t dom, uint32_t gref,
 				  bool writable, void *page);
+	/*
+	 * A balloon gives frames [gpfn, gpfn + count) back: free their host
+	 * memory (they read as zeros if they come back). Called with d->lock
+	 * held. 0, or -errno when the VMM keeps them (a PV page table).
+	 * NULL: memory cannot be given back (-ENOSYS).
+	 */
+	int (*release_frames)(struct xk_domain *d, uint64_t gpfn, uint64_t count);
+	/* The frames the domain holds changed (xk_current_pages). Optional. */
+	void (*reservation_changed)(struct xk_domain *d);
 };
 
 /* Guest memory map entry (E820 types: 1 RAM, 2 reserved). */
@@ -152,7 +161,11 @@ struct xk_domain {
 	struct xk_grant_table grant;
 	struct xk_hvm_params hvm;
 
-	uint64_t max_pages;	/* memory_op maximum_reservation */
+	/* reservation.c: what the domain may hold, holds, and gave back (d->lock). */
+	uint64_t max_pages;	/* maximum_reservation: the toolstack's cap */
+	uint64_t tot_pages;	/* current_reservation */
+	uint64_t ram_frames;	/* frames 'absent' covers: the end of RAM */
+	uint64_t *absent;	/* a bit per frame: given back, not backed */
 	uint8_t handle[16];	/* the toolstack's UUID for the domain (XENVER_guest_handle) */
 
 	/* 64-bit PV guests: Xen's PV answers, and where the guest sees the M2P. */

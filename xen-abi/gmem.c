@@ -137,3 +137,17 @@ bool gmem_is_ram(struct gmem *gm, uint64_t gpa, uint64_t len)
 	pthread_rwlock_unlock(&gm->lock);
 	return ok;
 }
+
+bool gmem_is_plain_ram(struct gmem *gm, uint64_t gpa, uint64_t len)
+{
+	bool ok = gpa + len >= gpa && !(gpa & (XEN_PAGE_SIZE - 1));
+
+	pthread_rwlock_rdlock(&gm->lock);
+	for (uint64_t a = gpa; ok && a < gpa + len; a += XEN_PAGE_SIZE) {
+		const struct gmem_region *r = find(gm, a);
+
+		ok = r && r->kind == GMEM_RAM;
+	}
+	pthread_rwlock_unlock(&gm->lock);
+	return ok;
+}

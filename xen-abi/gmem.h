@@ -52,5 +52,7 @@ int gmem_write(struct gmem *gm, uint64_t gpa, const void *src, size_t len);
 uint64_t gmem_ram_end(struct gmem *gm);
 /* Is [gpa, gpa+len) wholly inside RAM (not only overlays)? */
 bool gmem_is_ram(struct gmem *gm, uint64_t gpa, uint64_t len);
+/* ... and no overlay over any page of it either? */
+bool gmem_is_plain_ram(struct gmem *gm, uint64_t gpa, uint64_t len);
 
 #endif

@@ -2,9 +2,7 @@
 #include "xen-abi/abi-pv.h"
 #include "xen-abi/grant-table.h"
 #include "xen-abi/hypercalls.h"
-
-/* Guests address at most 2^40 pages of physical memory (52-bit addresses). */
-#define MAX_GPFN ((1ull << 40) - 1)
+#include "xen-abi/reservation.h"
 
 static bool is_self(struct xk_domain *d, uint16_t domid)
 {
@@ -44,7 +42,7 @@ static long add_to_physmap(struct xk_vcpu *v, uint64_t arg)
 	}
 	if (!is_self(d, domid))
 		return -XEN_ESRCH;
-	if (gpfn > MAX_GPFN)
+	if (gpfn > XK_MAX_GPFN)
 		return -XEN_EINVAL;
 	pthread_mutex_lock(&d->lock);
 	switch (space) {
@@ -106,16 +104,19 @@ static long memory_map(struct xk_vcpu *v, uint64_t arg)
 	return 0;
 }
 
-/* Memory is not ballooned: the current reservation is the maximum. */
-static long reservation(struct xk_vcpu *v, uint64_t arg)
+static long reservation(struct xk_vcpu *v, uint64_t arg, bool current)
 {
 	uint16_t domid;
+	long pages;
 
 	if (xk_copy_from_guest(v, &domid, arg, sizeof(domid)))
 		return -XEN_EFAULT;
 	if (!is_self(v->dom, domid))
 		return -XEN_ESRCH;
-	return (long)v->dom->max_pages;
+	pthread_mutex_lock(&v->dom->lock);
+	pages = (long)(current ? v->dom->tot_pages : v->dom->max_pages);
+	pthread_mutex_unlock(&v->dom->lock);
+	return pages;
 }
 
 /* PV only: where the read-only M2P is mapped in every guest address space. */
@@ -134,16 +135,24 @@ static long machphys_mapping(struct xk_vcpu *v, uint64_t arg)
 long xk_hc_memory_op(struct xk_vcpu *v, const uint64_t a[6])
 {
 	/* The low bits carry the command; the rest is a continuation offset. */
-	unsigned cmd = (unsigned)a[0] & 0x3f;
+	unsigned cmd = (unsigned)a[0] & XENMEM_CMD_MASK;
+	uint64_t start = a[0] >> XENMEM_EXTENT_SHIFT;
 
 	switch (cmd) {
+	case XENMEM_decrease_reservation:
+		return xk_mem_decrease_reservation(v, a[1], start);
+	case XENMEM_increase_reservation:
+		return xk_mem_populate(v, a[1], start, true);
+	case XENMEM_populate_physmap:
+		return xk_mem_populate(v, a[1], start, false);
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, a[1]);
 	case XENMEM_memory_map:
 		return memory_map(v, a[1]);
 	case XENMEM_current_reservation:
+		return reservation(v, a[1], true);
 	case XENMEM_maximum_reservation:
-		return reservation(v, a[1]);
+		return reservation(v, a[1], false);
 	case XENMEM_machphys_mapping:
 		return machphys_mapping(v, a[1]);
 	case XENMEM_maximum_ram_page:

@@ -117,7 +117,23 @@ static void f_grant_put(struct xk_domain *d, xen_domid_t dom, uint32_t gref, boo
 	plat(d)->foreign_held--;
 }
 
+static int f_release(struct xk_domain *d, uint64_t gpfn, uint64_t count)
+{
+	struct fake_platform *p = plat(d);
+	struct fake_domain *fd = (struct fake_domain *)d;
+
+	if (p->busy_frame >= 0 && (uint64_t)p->busy_frame - gpfn < count)
+		return -XEN_EBUSY;
+	memset(fd->ram + gpfn * 4096, 0, count * 4096);
+	p->releases++;
+	return 0;
+}
+
+static void f_reservation_changed(struct xk_domain *d) { plat(d)->reservation_changes++; }
+
 static const struct xk_platform_ops fake_ops = {
+	.release_frames = f_release,
+	.reservation_changed = f_reservation_changed,
 	.read_tsc = f_read_tsc,
 	.evtchn_remote_send = f_remote_send,
 	.evtchn_bind_foreign = f_bind_foreign,
@@ -144,6 +160,7 @@ struct fake_domain *fake_domain_new(unsigned nr_vcpus)
 	fd->ram = aligned_alloc(4096, FAKE_RAM_SIZE);
 	memset(fd->ram, 0, FAKE_RAM_SIZE);
 	fd->p.now_ns = 1000000000ull;
+	fd->p.busy_frame = -1;
 	fd->p.wallclock_ns = 1700000000ull * 1000000000ull;
 	gmem_init(&fd->d.mem);
 	gmem_add(&fd->d.mem, 0, FAKE_RAM_SIZE, fd->ram, GMEM_RAM);

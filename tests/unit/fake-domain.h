@@ -35,6 +35,9 @@ struct fake_platform {
 	uint8_t foreign_ram[FAKE_FOREIGN_PAGES * 4096];
 	bool foreign_readonly;	/* domain 7 grants read-only */
 	int foreign_held;	/* gets minus puts */
+	/* Frames given back (zeroed here), and the VMM told of the new count. */
+	unsigned releases, reservation_changes;
+	int64_t busy_frame;	/* release_frames refuses it (a PV page table); -1 none */
 };
 
 struct fake_domain {

@@ -76,8 +76,6 @@ Test(memory_op, memory_map_truncates_and_reservations)
 	memcpy(fake_gva(fd, 0x3000), &dom, 2);
 	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_memory_op, XENMEM_maximum_reservation,
 				    0x3000, 0), -XEN_ESRCH);
-	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_memory_op, XENMEM_populate_physmap, ARG, 0),
-		     -XEN_ENOSYS);
 }
 
 /* Grant tests: the table's frame 0 is host memory; entries point at RAM frames. */
