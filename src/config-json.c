@@ -140,8 +140,8 @@ static void info(struct obj *o, const struct config_view *v)
 	fputc('{', o->f);
 	c.first = true;
 	member_num(&c, "max_vcpus", v->vcpus);
-	member_num(&c, "max_memkb", v->memory_mb * 1024);
-	member_num(&c, "target_memkb", v->memory_mb * 1024);
+	member_num(&c, "max_memkb", v->max_kb ? v->max_kb : v->memory_mb * 1024);
+	member_num(&c, "target_memkb", v->target_kb ? v->target_kb : v->memory_mb * 1024);
 	member_str(&c, "kernel", v->kernel);
 	member_str(&c, "cmdline", v->cmdline);
 	member_str(&c, "ramdisk", v->ramdisk);

@@ -21,6 +21,7 @@ struct config_view {
 	const uint8_t *uuid;		/* NULL: none yet */
 	unsigned vcpus;
 	uint64_t memory_mb;
+	uint64_t max_kb, target_kb;	/* 0: memory_mb's */
 	const char *kernel, *cmdline, *ramdisk;	/* NULL or "": not shown */
 	bool has_actions;
 	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;

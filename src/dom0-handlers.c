@@ -89,8 +89,8 @@ static void add_domain_record(struct ctl_msg *rep, const struct domain *d, pid_t
 
 	dom_state_flags(d, flags);
 	dom_uuid_format(d->uuid, uuid);
-	ctl_msg_addf(rep, "%u\t%s\t%s\t%u\t%u\t%s\t%.1f\t%.1f\t%d\t%s", d->domid,
-		     d->name, uuid, d->memory_mb, d->vcpus, flags,
+	ctl_msg_addf(rep, "%u\t%s\t%s\t%llu\t%u\t%s\t%.1f\t%.1f\t%d\t%s", d->domid,
+		     d->name, uuid, (unsigned long long)dom_current_kb(d) >> 10, d->vcpus, flags,
 		     cpu_pid > 0 ? cpu_seconds(cpu_pid) : 0.0, up, d->shutdown_reason,
 		     d->console_log);
 }
@@ -263,7 +263,7 @@ static void do_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *r
 	uname(&u);
 	sysinfo(&si);
 	for (struct domain *d = z->doms.head; d; d = d->next)
-		used += d->memory_mb;
+		used += dom_current_kb(d) >> 10;
 	ctl_reply_ok(rep);
 	ctl_msg_addf(rep, "host\t%s", u.nodename);
 	ctl_msg_addf(rep, "release\t%s", u.release);
@@ -359,6 +359,8 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_info(z, req, rep);
 	} else if (!strcmp(verb, "dmesg")) {
 		do_dmesg(z, req, rep);
+	} else if (dom0_memory_verb(z, verb, req, rep)) {
+		/* done */
 	} else if (dom0_device_verb(z, verb, req, rep)) {
 		/* done */
 	} else {

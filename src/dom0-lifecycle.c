@@ -211,6 +211,8 @@ static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec 
 			bool paused)
 {
 	d->memory_mb = s->memory_mb;
+	d->max_kb = d->target_kb = (uint64_t)s->memory_mb * 1024;
+	d->held_pages = 0;
 	d->vcpus = s->vcpus;
 	d->on_poweroff = s->on_poweroff;
 	d->on_reboot = s->on_reboot;

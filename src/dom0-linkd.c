@@ -124,6 +124,10 @@ static void handle(struct dom0 *z, struct domain *d, const struct dom0_link_msg 
 	case LINK_GRANT_PUT:
 		dom0_idc_grant_put(z, d, m);
 		break;
+	case LINK_MEMORY:
+		/* Never more than the RAM it was built with, whatever the VMM says. */
+		d->held_pages = m->arg < d->ram_size / 4096 ? m->arg : d->ram_size / 4096;
+		break;
 	default:
 		dom0_log(z, "domain %u: VMM sent link message type %u; ignored", d->domid,
 			 m->type);

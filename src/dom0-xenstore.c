@@ -142,8 +142,8 @@ int dom0_xs_domain_created(struct dom0 *z, const struct domain *d)
 	rc |= set_perms(z, dom, ro, 2);
 	rc |= write_names(z, d);
 	rc |= put(z, dom, "domid", "%u", d->domid);
-	rc |= put(z, dom, "memory/static-max", "%u", d->memory_mb * 1024);
-	rc |= put(z, dom, "memory/target", "%u", d->memory_mb * 1024);
+	rc |= put(z, dom, "memory/static-max", "%llu", (unsigned long long)d->max_kb);
+	rc |= put(z, dom, "memory/target", "%llu", (unsigned long long)d->target_kb);
 	for (unsigned i = 0; i < d->vcpus; i++) {
 		snprintf(path, sizeof(path), "cpu/%u/availability", i);
 		rc |= put(z, dom, path, "online");

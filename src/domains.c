@@ -179,6 +179,11 @@ struct domain *domains_lookup(struct domains *ds, const char *s)
 	return domains_by_name(ds, s);
 }
 
+uint64_t dom_current_kb(const struct domain *d)
+{
+	return d->held_pages ? d->held_pages * 4 : (uint64_t)d->memory_mb * 1024;
+}
+
 const char *dom_state_name(enum dom_state s)
 {
 	static const char *const names[] = {

@@ -46,7 +46,9 @@ struct domain {
 	bool ring_stall_logged;		/* dom0-server.c: said once that an event was lost */
 	pid_t vmm_pid;			/* 0 once reaped */
 	uint64_t start_ns;		/* CLOCK_MONOTONIC at creation */
-	unsigned memory_mb;
+	unsigned memory_mb;		/* RAM it was built with */
+	uint64_t max_kb, target_kb;	/* xl mem-max and mem-set (memory/static-max, target) */
+	uint64_t held_pages;		/* frames its VMM says it holds; 0: not told yet */
 	unsigned vcpus;
 	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	struct dom_spec *spec;		/* what it was created from, to restart */
@@ -89,6 +91,8 @@ int domains_rename(struct domains *ds, struct domain *d, const char *name);
 /* A domid or a name, as xl accepts. */
 struct domain *domains_lookup(struct domains *ds, const char *id_or_name);
 
+/* The memory it holds now, in KiB (xl list's Mem). */
+uint64_t dom_current_kb(const struct domain *d);
 const char *dom_state_name(enum dom_state s);
 /* xl list's six-letter state column, e.g. "r-----". */
 void dom_state_flags(const struct domain *d, char out[7]);

@@ -2,6 +2,7 @@
 #ifndef XENKVM_XL_H
 #define XENKVM_XL_H
 
+#include <stdint.h>
 #include "src/ctl-proto.h"
 #include "src/dom-spec.h"
 
@@ -36,6 +37,11 @@ int xl_cmd_block_list(int argc, char **argv);
 int xl_cmd_network_attach(int argc, char **argv);
 int xl_cmd_network_detach(int argc, char **argv);
 int xl_cmd_network_list(int argc, char **argv);
+int xl_cmd_mem_set(int argc, char **argv);
+int xl_cmd_mem_max(int argc, char **argv);
+
+/* xl's memory sizes: a number, MiB unless suffixed b, k, m, g or t; KiB or -1. */
+int64_t xl_parse_mem_kb(const char *s);
 
 /*
  * Overrides that carry spec's relative paths (kernel, ramdisk, disk

@@ -12,14 +12,20 @@
  *   fake.echo=1        while up, what is typed at xl console comes back in
  *                      the console log as "echo: ..." lines
  *   fake.hello_ms=T    say hello only T ms after starting (a slow build)
+ *   fake.pages=N       after the hello, report that the guest holds N frames
+ *                      (LINK_MEMORY, as a balloon makes the VMM do)
+ * While up, the cap xenkvmd gives (LINK_MAX_PAGES) goes to the console log
+ * as "max pages: N".
  * No guest runs; nothing here is built into xenkvm itself.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include "devices/fd-passing.h"
@@ -32,6 +38,7 @@ struct fake {
 	int link_fd;
 	int exit_status;	/* -1: stay up */
 	long after_ms, hello_ms;
+	unsigned long long pages;
 	const char *once;
 	const char *console_log, *console_input;
 	bool echo;
@@ -85,6 +92,8 @@ static int parse(int argc, char **argv, struct fake *f)
 		f->hello_ms = atol(buf);
 	f->once = word_value(f->cmdline, "fake.once", once, sizeof(once));
 	f->echo = word_value(f->cmdline, "fake.echo", buf, sizeof(buf)) != NULL;
+	if (word_value(f->cmdline, "fake.pages", buf, sizeof(buf)))
+		f->pages = strtoull(buf, NULL, 10);
 	return f->memory_mb && f->domid && f->link_fd >= 0 ? 0 : -1;
 }
 
@@ -130,25 +139,57 @@ static bool leaves(const struct fake *f)
 	return true;
 }
 
-/* The console: keys from the FIFO xl console writes, back into the log. */
-static void echo_console(const struct fake *f)
+static void log_line(FILE *log, const char *fmt, unsigned long long v)
 {
-	int in = f->console_input ? open(f->console_input, O_RDWR | O_CLOEXEC) : -1;
-	FILE *log = f->console_log ? fopen(f->console_log, "a") : NULL;
-	char buf[256];
-	ssize_t n;
-
-	if (in < 0 || !log) {
-		fprintf(stderr, "fake-vmm: no console to echo on\n");
+	if (!log)
 		return;
-	}
-	fprintf(log, "fake guest: type something\n");
+	fprintf(log, fmt, v);
 	fflush(log);
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		fprintf(log, "echo: %.*s", (int)n, buf);
-		if (buf[n - 1] != '\n')
-			fputc('\n', log);
-		fflush(log);
+}
+
+/* The console's keys back into its log (fake.echo). */
+static void echo_keys(int in, FILE *log)
+{
+	char buf[256];
+	ssize_t n = read(in, buf, sizeof(buf));
+
+	if (n <= 0 || !log)
+		return;
+	fprintf(log, "echo: %.*s", (int)n, buf);
+	if (buf[n - 1] != '\n')
+		fputc('\n', log);
+	fflush(log);
+}
+
+/* Up until killed: the link's messages and, with fake.echo, the console. */
+static void stay_up(const struct fake *f)
+{
+	FILE *log = f->console_log ? fopen(f->console_log, "a") : NULL;
+	int in = f->echo && f->console_input ? open(f->console_input, O_RDWR | O_CLOEXEC) : -1;
+	struct pollfd p[2] = { { f->link_fd, POLLIN, 0 }, { in, POLLIN, 0 } };
+	struct dom0_link_msg m;
+
+	if (f->echo && (in < 0 || !log))
+		fprintf(stderr, "fake-vmm: no console to echo on\n");
+	if (in >= 0)
+		log_line(log, "fake guest: type something\n", 0);
+	if (f->pages) {
+		m = (struct dom0_link_msg){ .type = LINK_MEMORY, .arg = f->pages };
+		send(f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
+	}
+	for (;;) {
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents & POLLIN)
+			echo_keys(in, log);
+		if (!(p[0].revents & (POLLIN | POLLHUP)))
+			continue;
+		if (recv(f->link_fd, &m, sizeof(m), 0) != sizeof(m)) {
+			p[0].fd = -1;	/* xenkvmd went: stay, as the VMM does */
+			continue;
+		}
+		if (m.type == LINK_MAX_PAGES)
+			log_line(log, "max pages: %llu\n", (unsigned long long)m.arg);
 	}
 }
 
@@ -174,8 +215,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fake-vmm: leaving with status %d\n", f.exit_status);
 		return f.exit_status;
 	}
-	if (f.echo)
-		echo_console(&f);
-	for (;;)
-		pause();
+	stay_up(&f);
 }

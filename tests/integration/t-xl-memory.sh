@@ -1,0 +1,75 @@
+#!/bin/sh
+# xl mem-set and mem-max on any host, with build/fake-vmm as the VMM: the
+# target and maximum land in the domain's memory/target and
+# memory/static-max, the VMM gets Xen's cap (the size plus libxl's 1 MiB,
+# in frames), xl list shows what the VMM says the guest holds, and what
+# xl refuses is refused with a reason and changes nothing. (A real guest's
+# balloon following the target: t-pv-linux.)
+XL_TEST_ANY_HOST=1
+. tests/integration/xl-test-env.sh
+fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
+. tests/integration/xl-xenstore-env.sh
+"$BUILD/xenkvmd" --rundir "$dir" --vmm "$BUILD/fake-vmm" || fail "xenkvmd did not start"
+echo "no kernel: fake-vmm runs none" > "$dir/kernel"
+# refused WHAT EXPECTED COMMAND...: the command fails and says EXPECTED
+refused() {
+	what=$1 expected=$2
+	shift 2
+	"$@" > "$dir/out" 2>&1 && fail "$what was accepted"
+	grep -q -- "$expected" "$dir/out" || fail "$what: expected \"$expected\": $(cat "$dir/out")"
+}
+# logged N: the fake VMM wrote "max pages: N" to the console log within 5 s
+logged() {
+	i=0
+	until grep -q "^max pages: $1\$" "$dir/console/1.log" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 25 ] || fail "the VMM was not given a cap of $1 frames: $(cat "$dir/console/1.log")"
+		sleep 0.2
+	done
+}
+cat > "$dir/m.cfg" <<CFG
+name = "m"
+type = "pv"
+kernel = "$dir/kernel"
+memory = 64
+extra = "fake.pages=12288"
+CFG
+"$XL" create "$dir/m.cfg" || fail "xl create"
+read_is /local/domain/1/memory/target 65536
+read_is /local/domain/1/memory/static-max 65536
+
+# The VMM said the guest holds 12288 frames (48 MiB): xl list shows that.
+i=0
+until [ "$("$XL" list m | awk 'NR == 2 { print $3 }')" = 48 ]; do
+	i=$((i + 1))
+	[ $i -lt 25 ] || fail "xl list does not show the 48 MiB the VMM reported"
+	sleep 0.2
+done
+
+"$XL" mem-set m 40 || fail "xl mem-set m 40"
+read_is /local/domain/1/memory/target 40960
+logged $(((40960 + 1024) / 4))
+"$XL" mem-set 1 49152k || fail "xl mem-set 1 49152k"
+read_is /local/domain/1/memory/target 49152
+logged $(((49152 + 1024) / 4))
+"$XL" list -l m | jq -e '.[0].config.b_info.target_memkb == 49152' > /dev/null ||
+	fail "xl list -l does not show the target"
+
+"$XL" mem-max m 60m || fail "xl mem-max m 60m"
+read_is /local/domain/1/memory/static-max 61440
+logged $(((61440 + 1024) / 4))
+"$XL" list -l m | jq -e '.[0].config.b_info.max_memkb == 61440' > /dev/null ||
+	fail "xl list -l does not show the maximum"
+
+refused "a target above the maximum" "raise it first with xl mem-max" "$XL" mem-set m 62
+refused "a maximum below the target" "lower that first with xl mem-set" "$XL" mem-max m 32
+"$XL" mem-max m 128 || fail "xl mem-max m 128"
+refused "a target above the RAM built" "was built with 65536 KiB" "$XL" mem-set m 100
+refused "a bad size" "invalid memory size: 12x" "$XL" mem-set m 12x
+refused "a missing size" "usage: xl mem-set" "$XL" mem-set m
+refused "an unknown domain" "invalid domain identifier: nosuch" "$XL" mem-set nosuch 32
+refused "Domain-0" "not permitted on Domain-0" "$XL" mem-set 0 32
+read_is /local/domain/1/memory/target 49152
+read_is /local/domain/1/memory/static-max 131072
+"$XL" dmesg | grep -q "domain 1: memory target 49152 KiB" || fail "mem-set not logged"
+echo PASS
