@@ -51,11 +51,19 @@ int vmm_release_frames(struct xk_domain *d, uint64_t gpfn, uint64_t count)
 {
 	struct vmm *vm = vmm_of(d);
 
-	/* The PV runtime keeps validating a page table until it is unpinned. */
+	/*
+	 * A PV page table stays one until unpinned or mapped writable (Linux
+	 * does either before it frees the page); Xen too keeps a frame in use.
+	 */
 	if (vm->opt.pv) {
-		for (uint64_t f = gpfn; f < gpfn + count; f++)
-			if (pvrt_levels(vm)[f])
-				return -XEN_EBUSY;
+		for (uint64_t f = gpfn; f < gpfn + count; f++) {
+			if (!pvrt_levels(vm)[f])
+				continue;
+			if (xk_log_once(d, XEN_HC_memory_op, 52))
+				xk_log(d, "decrease_reservation: frame %#llx is a level-%u page "
+				       "table; kept", (unsigned long long)f, pvrt_levels(vm)[f]);
+			return -XEN_EBUSY;
+		}
 	}
 	if (fallocate(vm->ram_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		      (off_t)(gpfn * XEN_PAGE_SIZE), (off_t)(count * XEN_PAGE_SIZE)) < 0) {

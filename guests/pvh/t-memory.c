@@ -7,11 +7,49 @@
 typedef struct xen_add_to_physmap64 atp_t;
 typedef struct xen_memory_map64 mmap_t;
 typedef struct xen_shared_info64 shinfo_t;
+typedef struct xen_memory_reservation64 resv_t;
 #else
 typedef struct xen_add_to_physmap32 atp_t;
 typedef struct xen_memory_map32 mmap_t;
 typedef struct xen_shared_info32 shinfo_t;
+typedef struct xen_memory_reservation32 resv_t;
 #endif
+
+/* A one-frame extent list for decrease_reservation / populate_physmap. */
+static long one_frame(unsigned cmd, ulong gpfn)
+{
+	ulong list[1] = { gpfn };
+	resv_t r = { .extent_start = (ulong)list, .nr_extents = 1, .domid = XEN_DOMID_SELF };
+
+	return hypercall2(XEN_HC_memory_op, cmd, (ulong)&r);
+}
+
+static long held(void)
+{
+	uint16_t self = XEN_DOMID_SELF;
+
+	return hypercall2(XEN_HC_memory_op, XENMEM_current_reservation, (ulong)&self);
+}
+
+/* A balloon's view: a frame given back reads as zeros, and comes back. */
+static void test_balloon(void *shared_info)
+{
+	volatile uint8_t *page = SCRATCH_PAGE(4);
+	long before = held();
+
+	page[0] = 0x5a;
+	check_rc("memory.decrease_reservation", one_frame(XENMEM_decrease_reservation, PFN(page)), 1);
+	check_rc("memory.decrease_counted", held(), before - 1);
+	check_rc("memory.decrease_twice", one_frame(XENMEM_decrease_reservation, PFN(page)), 0);
+	check_rc("memory.decrease_shared_info",
+		 one_frame(XENMEM_decrease_reservation, PFN(shared_info)), 0);
+	check_rc("memory.decrease_outside_ram",
+		 one_frame(XENMEM_decrease_reservation, (16ul << 20) >> 12), 0);
+	check_rc("memory.populate_physmap", one_frame(XENMEM_populate_physmap, PFN(page)), 1);
+	check_rc("memory.populate_counted", held(), before);
+	check("memory.populated_zeroed", page[0] == 0, "byte %#x", page[0]);
+	check_rc("memory.populate_at_the_cap", one_frame(XENMEM_populate_physmap, PFN(page)), 0);
+}
 
 static long add_to_physmap(uint16_t dom, uint32_t space, ulong idx, ulong gpfn)
 {
@@ -79,4 +117,6 @@ GUEST_TEST(test_memory)
 	check_rc("memory.reservation_other",
 		 hypercall2(XEN_HC_memory_op, XENMEM_current_reservation, (ulong)&other), -XEN_ESRCH);
 	check_rc("memory.unknown_op", hypercall2(XEN_HC_memory_op, 40, 0), -XEN_ENOSYS);
+	if (s)
+		test_balloon(s);
 }

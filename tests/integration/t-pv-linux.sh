@@ -1,7 +1,7 @@
 #!/bin/sh
 # Debian's own cloud kernel as a PV DomU under xenkvmd: it reaches /init on
 # hvc0, sees Xen and its xenstore nodes (uuid, domid, memory target), reads what is
-# typed at `xl console`, and `xl shutdown` powers it off through
+# typed at `xl console`, balloons down and up with `xl mem-set`, and `xl shutdown` powers it off through
 # control/shutdown (the guest's poweroff). It has two vCPUs, both online.
 . tests/integration/xl-test-env.sh
 cache=$(sh scripts/fetch-assets.sh) || {
@@ -52,6 +52,21 @@ for i in $(seq 1 60); do
 	sleep 1
 done
 grep -q '^ping-from-xl' "$log" || fail "console input did not reach the guest"
+# The guest's balloon driver follows xl mem-set: it gives 64 MiB back (xl
+# list shows what it holds, as its VMM counts it) and takes it again.
+# mem_is MIB: xl list shows the guest holding MIB within 120 s
+mem_is() {
+	for i in $(seq 1 120); do
+		[ "$("$XL" list deb | awk 'NR == 2 { print $3 }')" = "$1" ] && return 0
+		sleep 1
+	done
+	fail "the guest does not hold $1 MiB after xl mem-set: xl list says" \
+		"$("$XL" list deb | awk 'NR == 2 { print $3 }') MiB"
+}
+"$XL" mem-set deb 192 || fail "xl mem-set deb 192"
+mem_is 192
+"$XL" mem-set deb 256 || fail "xl mem-set deb 256"
+mem_is 256
 timeout 120 "$XL" shutdown -w deb || fail "xl shutdown -w did not end within 120 s"
 grep -q 'xenkvm-init: powering off' "$log" || fail "the guest did not run its poweroff"
 grep -Eq 'reboot: (Power down|System halted)' "$log" || fail "the kernel did not stop"
