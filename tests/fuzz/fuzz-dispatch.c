@@ -25,10 +25,22 @@ static void f_console(struct xk_domain *d, const char *b, size_t n) { (void)d; (
 static int f_vcpu_up(struct xk_vcpu *v) { (void)v; return 0; }
 static void f_log(struct xk_domain *d, const char *m) { (void)d; (void)m; }
 static uint64_t f_tsc(struct xk_vcpu *v) { (void)v; return fake_now * 2; }
-static void f_remote(struct xk_domain *d, xen_domid_t dom, uint32_t port)
+static void f_remote(struct xk_domain *d, uint32_t port, xen_domid_t dom, uint32_t rport)
 {
-	(void)d; (void)dom; (void)port;
+	(void)d; (void)port; (void)dom; (void)rport;
 }
+
+/* Frames given back read as zeros, as the VMM's punched memfd does. */
+static int f_release(struct xk_domain *d, uint64_t gpfn, uint64_t count)
+{
+	(void)d;
+	if (gpfn >= FUZZ_RAM / XEN_PAGE_SIZE || count > FUZZ_RAM / XEN_PAGE_SIZE - gpfn)
+		abort();	/* the ABI layer must only free frames inside RAM */
+	memset(ram + gpfn * XEN_PAGE_SIZE, 0, count * XEN_PAGE_SIZE);
+	return 0;
+}
+
+static void f_reservation_changed(struct xk_domain *d) { (void)d; }
 
 static int f_block(struct xk_vcpu *v, uint64_t deadline,
 		   bool (*wake)(struct xk_vcpu *, void *), void *arg)
@@ -47,6 +59,7 @@ static const struct xk_platform_ops ops = {
 	.timer_changed = f_timer_changed, .shutdown = f_shutdown,
 	.console_out = f_console, .vcpu_up = f_vcpu_up, .log = f_log,
 	.read_tsc = f_tsc, .evtchn_remote_send = f_remote,
+	.release_frames = f_release, .reservation_changed = f_reservation_changed,
 };
 
 struct call {
@@ -88,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d->e820[0] = (struct xk_e820){ 0, FUZZ_RAM, 1 };
 	d->nr_e820 = 1;
 	xk_domain_init(d, 1, 2, xen_pages, &ops, NULL);
+	d->pv = data[0] & 0x80;		/* machine-frame answers (balloon lists) */
 	d->hvm.param[17] = (FUZZ_RAM / XEN_PAGE_SIZE) - 1;	/* console ring page */
 	memcpy(&cr3, data + 2, sizeof(cr3));
 
