@@ -139,7 +139,15 @@ static void info(struct obj *o, const struct config_view *v)
 	key(o, "b_info");
 	fputc('{', o->f);
 	c.first = true;
-	member_num(&c, "max_vcpus", v->vcpus);
+	member_num(&c, "max_vcpus", v->maxvcpus > v->vcpus ? v->maxvcpus : v->vcpus);
+	/* libxl lists the vCPUs to be online (a bitmap, as its set bits) when not all are. */
+	if (v->maxvcpus > v->vcpus) {
+		key(&c, "avail_vcpus");
+		fputc('[', o->f);
+		for (unsigned i = 0; i < v->vcpus; i++)
+			fprintf(o->f, "%s%u", i ? ", " : "", i);
+		fputc(']', o->f);
+	}
 	member_num(&c, "max_memkb", v->max_kb ? v->max_kb : v->memory_mb * 1024);
 	member_num(&c, "target_memkb", v->target_kb ? v->target_kb : v->memory_mb * 1024);
 	member_str(&c, "kernel", v->kernel);

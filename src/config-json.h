@@ -19,7 +19,8 @@ typedef void (*config_nic_fn)(void *arg, uint32_t devid, const char *mac,
 struct config_view {
 	const char *type, *name;
 	const uint8_t *uuid;		/* NULL: none yet */
-	unsigned vcpus;
+	unsigned vcpus;			/* online */
+	unsigned maxvcpus;		/* 0: vcpus */
 	uint64_t memory_mb;
 	uint64_t max_kb, target_kb;	/* 0: memory_mb's */
 	const char *kernel, *cmdline, *ramdisk;	/* NULL or "": not shown */

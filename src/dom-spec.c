@@ -62,6 +62,7 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 		   struct dom_spec *spec, char *err, size_t errlen)
 {
 	*spec = (struct dom_spec){ .memory_mb = (unsigned)dc->memory_mb, .vcpus = dc->vcpus,
+				   .maxvcpus = dc->maxvcpus,
 				   .nr_disks = dc->nr_disks, .nr_vifs = dc->nr_vifs };
 	strcpy(spec->type, domain_type_name(dc->type));
 	memcpy(spec->uuid, dc->uuid, sizeof(spec->uuid));

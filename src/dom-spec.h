@@ -16,7 +16,8 @@ struct dom_spec {
 	bool uuid_given;		/* else xenkvmd makes one */
 	char type[8];			/* "pvh", "pv", "hvm" */
 	unsigned memory_mb;
-	unsigned vcpus;
+	unsigned vcpus;			/* online at start */
+	unsigned maxvcpus;		/* the domain's vCPUs; xl vcpu-set picks how many run */
 	char kernel[256];
 	char ramdisk[256];
 	char cmdline[1024];

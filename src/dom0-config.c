@@ -51,7 +51,7 @@ char *dom0_config_json(struct dom0 *z, const struct domain *d)
 	struct live l = { z, d };
 	struct config_view v = d ? (struct config_view){
 		.type = s ? s->type : "pv", .name = d->name, .uuid = d->uuid,
-		.vcpus = d->vcpus, .memory_mb = d->memory_mb,
+		.vcpus = d->vcpus, .maxvcpus = d->maxvcpus, .memory_mb = d->memory_mb,
 		.max_kb = d->max_kb, .target_kb = d->target_kb,
 		.kernel = s ? s->kernel : NULL, .cmdline = s ? s->cmdline : NULL,
 		.ramdisk = s ? s->ramdisk : NULL, .has_actions = true,

@@ -79,8 +79,9 @@ static double cpu_seconds(pid_t pid)
 }
 
 /*
- * One tab-separated record per domain: domid, name, uuid, memory MiB, vCPUs,
- * state flags, CPU seconds, uptime seconds, shutdown reason, console log.
+ * One tab-separated record per domain: domid, name, uuid, memory MiB, vCPUs
+ * online, state flags, CPU seconds, uptime seconds, shutdown reason, console
+ * log, vCPUs in all, and which are online (a hex mask).
  */
 static void add_domain_record(struct ctl_msg *rep, const struct domain *d, pid_t cpu_pid)
 {
@@ -89,10 +90,15 @@ static void add_domain_record(struct ctl_msg *rep, const struct domain *d, pid_t
 
 	dom_state_flags(d, flags);
 	dom_uuid_format(d->uuid, uuid);
-	ctl_msg_addf(rep, "%u\t%s\t%s\t%llu\t%u\t%s\t%.1f\t%.1f\t%d\t%s", d->domid,
-		     d->name, uuid, (unsigned long long)dom_current_kb(d) >> 10, d->vcpus, flags,
-		     cpu_pid > 0 ? cpu_seconds(cpu_pid) : 0.0, up, d->shutdown_reason,
-		     d->console_log);
+	uint64_t mask = d->vcpus_up ? d->vcpus_up
+				    : d->vcpus >= 64 ? ~0ull : (1ull << d->vcpus) - 1;
+
+	ctl_msg_addf(rep, "%u\t%s\t%s\t%llu\t%u\t%s\t%.1f\t%.1f\t%d\t%s\t%u\t%llx", d->domid,
+		     d->name, uuid, (unsigned long long)dom_current_kb(d) >> 10,
+		     dom_vcpus_online(d), flags, cpu_pid > 0 ? cpu_seconds(cpu_pid) : 0.0, up,
+		     d->shutdown_reason, d->console_log, d->maxvcpus > d->vcpus ? d->maxvcpus
+										 : d->vcpus,
+		     (unsigned long long)mask);
 }
 
 static void add_dom0_record(struct ctl_msg *rep)
@@ -359,7 +365,7 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_info(z, req, rep);
 	} else if (!strcmp(verb, "dmesg")) {
 		do_dmesg(z, req, rep);
-	} else if (dom0_memory_verb(z, verb, req, rep)) {
+	} else if (dom0_resource_verb(z, verb, req, rep)) {
 		/* done */
 	} else if (dom0_device_verb(z, verb, req, rep)) {
 		/* done */

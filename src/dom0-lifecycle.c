@@ -53,7 +53,7 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 	pid_t pid;
 
 	snprintf(mem, sizeof(mem), "%u", s->memory_mb);
-	snprintf(vcpus, sizeof(vcpus), "%u", s->vcpus);
+	snprintf(vcpus, sizeof(vcpus), "%u", d->maxvcpus);
 	snprintf(domid, sizeof(domid), "%u", d->domid);
 	dom0_path(z, d->console_log, sizeof(d->console_log), "console/%u.log", d->domid);
 	dom0_path(z, vmmlog, sizeof(vmmlog), "vmm/%u.log", d->domid);
@@ -214,6 +214,8 @@ static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec 
 	d->max_kb = d->target_kb = (uint64_t)s->memory_mb * 1024;
 	d->held_pages = 0;
 	d->vcpus = s->vcpus;
+	d->maxvcpus = s->maxvcpus > s->vcpus ? s->maxvcpus : s->vcpus;
+	d->vcpus_up = 0;
 	d->on_poweroff = s->on_poweroff;
 	d->on_reboot = s->on_reboot;
 	d->on_crash = s->on_crash;

@@ -78,6 +78,8 @@ enum dom0_link_type {
 	LINK_MEMORY = 14,
 	/* Dom0 -> VMM: the guest may hold at most arg frames (xl mem-set/-max). */
 	LINK_MAX_PAGES = 15,
+	/* VMM -> Dom0: arg is the mask of the guest's vCPUs that are up. */
+	LINK_VCPUS = 16,
 };
 
 #define LINK_GRANT_WRITABLE 1u

@@ -124,6 +124,13 @@ static void handle(struct dom0 *z, struct domain *d, const struct dom0_link_msg 
 	case LINK_GRANT_PUT:
 		dom0_idc_grant_put(z, d, m);
 		break;
+	case LINK_VCPUS:
+		/* Bits past its vCPUs would be the VMM's mistake: dropped. */
+		if (d->maxvcpus < 64)
+			d->vcpus_up = m->arg & ((1ull << d->maxvcpus) - 1);
+		else
+			d->vcpus_up = m->arg;
+		break;
 	case LINK_MEMORY:
 		/* Never more than the RAM it was built with, whatever the VMM says. */
 		d->held_pages = m->arg < d->ram_size / 4096 ? m->arg : d->ram_size / 4096;

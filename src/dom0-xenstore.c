@@ -125,6 +125,19 @@ int dom0_xs_domain_renamed(struct dom0 *z, const struct domain *d, const uint8_t
 	return write_names(z, d) ? -1 : 0;
 }
 
+int dom0_xs_vcpus_available(struct dom0 *z, const struct domain *d)
+{
+	char dom[64], path[64];
+	int rc = 0;
+
+	snprintf(dom, sizeof(dom), "/local/domain/%u", d->domid);
+	for (unsigned i = 0; i < d->maxvcpus; i++) {
+		snprintf(path, sizeof(path), "cpu/%u/availability", i);
+		rc |= put(z, dom, path, i < d->vcpus ? "online" : "offline");
+	}
+	return rc ? -1 : 0;
+}
+
 int dom0_xs_domain_created(struct dom0 *z, const struct domain *d)
 {
 	char dom[64], path[160];
@@ -144,10 +157,7 @@ int dom0_xs_domain_created(struct dom0 *z, const struct domain *d)
 	rc |= put(z, dom, "domid", "%u", d->domid);
 	rc |= put(z, dom, "memory/static-max", "%llu", (unsigned long long)d->max_kb);
 	rc |= put(z, dom, "memory/target", "%llu", (unsigned long long)d->target_kb);
-	for (unsigned i = 0; i < d->vcpus; i++) {
-		snprintf(path, sizeof(path), "cpu/%u/availability", i);
-		rc |= put(z, dom, path, "online");
-	}
+	rc |= dom0_xs_vcpus_available(z, d);
 	for (size_t i = 0; i < sizeof(guest_dirs) / sizeof(guest_dirs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dom, guest_dirs[i]);
 		rc |= dom0_xs_write(z, path, "");

@@ -6,6 +6,8 @@
 
 /* Start the embedded xenstored on RUNDIR/xenstored.sock. */
 int dom0_xs_start(struct dom0 *z);
+/* cpu/N/availability for each of its vCPUs: online below d->vcpus, else offline. */
+int dom0_xs_vcpus_available(struct dom0 *z, const struct domain *d);
 /* Write the toolstack's nodes for a new domain and fire @introduceDomain. */
 int dom0_xs_domain_created(struct dom0 *z, const struct domain *d);
 /* Write one node as Dom0; 0 or an errno value. */

@@ -44,9 +44,9 @@ void ctl_reply_ok(struct ctl_msg *rep);
 /* The domain a request names in field 1, or NULL with the error replied. */
 struct domain *dom0_want_domain(struct dom0 *z, const struct ctl_msg *req,
 				struct ctl_msg *rep);
-/* mem-set and mem-max (dom0-memory.c); false for any other verb. */
-bool dom0_memory_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
-		      struct ctl_msg *rep);
+/* mem-set, mem-max and vcpu-set (dom0-resources.c); false for any other verb. */
+bool dom0_resource_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
+			struct ctl_msg *rep);
 /* block-* and network-* (dom0-devices.c); false for any other verb. */
 bool dom0_device_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
 		      struct ctl_msg *rep);

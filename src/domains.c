@@ -179,6 +179,11 @@ struct domain *domains_lookup(struct domains *ds, const char *s)
 	return domains_by_name(ds, s);
 }
 
+unsigned dom_vcpus_online(const struct domain *d)
+{
+	return d->vcpus_up ? (unsigned)__builtin_popcountll(d->vcpus_up) : d->vcpus;
+}
+
 uint64_t dom_current_kb(const struct domain *d)
 {
 	return d->held_pages ? d->held_pages * 4 : (uint64_t)d->memory_mb * 1024;

@@ -49,7 +49,9 @@ struct domain {
 	unsigned memory_mb;		/* RAM it was built with */
 	uint64_t max_kb, target_kb;	/* xl mem-max and mem-set (memory/static-max, target) */
 	uint64_t held_pages;		/* frames its VMM says it holds; 0: not told yet */
-	unsigned vcpus;
+	unsigned vcpus;			/* to be online (xl vcpu-set; cpu/N/availability) */
+	unsigned maxvcpus;		/* its VMM's vCPUs */
+	uint64_t vcpus_up;		/* the VMM's online mask; 0: not told yet */
 	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	struct dom_spec *spec;		/* what it was created from, to restart */
 	char console_log[256];
@@ -91,6 +93,8 @@ int domains_rename(struct domains *ds, struct domain *d, const char *name);
 /* A domid or a name, as xl accepts. */
 struct domain *domains_lookup(struct domains *ds, const char *id_or_name);
 
+/* vCPUs online now (xl list's VCPUs): as its VMM last said, else as configured. */
+unsigned dom_vcpus_online(const struct domain *d);
 /* The memory it holds now, in KiB (xl list's Mem). */
 uint64_t dom_current_kb(const struct domain *d);
 const char *dom_state_name(enum dom_state s);

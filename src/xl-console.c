@@ -135,7 +135,7 @@ int xl_console_attach(const char *log_path, const char *domain)
 int xl_cmd_console(int argc, char **argv)
 {
 	struct ctl_msg rep;
-	char *f[10];
+	char *f[F_COUNT];
 	int rc;
 
 	if (argc < 2) {
@@ -144,12 +144,12 @@ int xl_cmd_console(int argc, char **argv)
 	}
 	if (xl_call(&rep, "list", argv[argc - 1], NULL))
 		return rep.n ? xl_report(&rep, "console") : 1;
-	if (rep.n < 2 || xl_split(rep.field[1], f, 10) != 10 || !f[9][0]) {
+	if (rep.n < 2 || xl_split(rep.field[1], f, F_COUNT) != F_COUNT || !f[F_CONSOLE][0]) {
 		fprintf(stderr, "xl console: domain %s has no console\n", argv[argc - 1]);
 		ctl_msg_free(&rep);
 		return 1;
 	}
-	rc = xl_console_attach(f[9], argv[argc - 1]);
+	rc = xl_console_attach(f[F_CONSOLE], argv[argc - 1]);
 	ctl_msg_free(&rep);
 	return rc;
 }

@@ -6,8 +6,6 @@
 #include <unistd.h>
 #include "src/xl.h"
 
-enum { F_DOMID, F_NAME, F_UUID, F_MEM, F_VCPUS, F_STATE, F_CPU, F_UP, F_REASON,
-       F_CONSOLE, F_COUNT };
 
 /* Fetch records for one domain (or all, when id is NULL). */
 static int fetch(struct ctl_msg *rep, const char *id, const char *verb)
@@ -164,14 +162,19 @@ int xl_cmd_vcpu_list(int argc, char **argv)
 	printf("Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n");
 	for (unsigned r = 1; r < rep.n; r++) {
 		char *f[F_COUNT];
+		unsigned long long up;
 		unsigned n;
 		if (xl_split(rep.field[r], f, F_COUNT) != F_COUNT)
 			continue;
-		n = (unsigned)strtoul(f[F_VCPUS], NULL, 10);
+		n = (unsigned)strtoul(f[F_MAXVCPUS], NULL, 10);
+		up = strtoull(f[F_VCPUS_UP], NULL, 16);
 		/* Per-vCPU placement and times are not tracked yet: shown as "-". */
-		for (unsigned v = 0; v < n; v++)
+		for (unsigned v = 0; v < n; v++) {
+			bool on = v < 64 && (up >> v & 1);
+
 			printf("%-32s %5s %5u   %3s   %s  %8s  all / all\n", f[F_NAME],
-			       f[F_DOMID], v, "-", f[F_STATE][0] == 'r' ? "r--" : "--p", "-");
+			       f[F_DOMID], v, "-", on && f[F_STATE][0] == 'r' ? "r--" : "--p", "-");
+		}
 	}
 	ctl_msg_free(&rep);
 	return 0;

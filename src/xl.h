@@ -12,6 +12,10 @@ int xl_call_msg(const struct ctl_msg *req, struct ctl_msg *rep);
 /* Print an "error" reply as xl does and return 1 (the exit status). */
 int xl_report(const struct ctl_msg *rep, const char *what);
 
+/* The fields of xenkvmd's "list" records, in order (see dom0-handlers.c). */
+enum { F_DOMID, F_NAME, F_UUID, F_MEM, F_VCPUS, F_STATE, F_CPU, F_UP, F_REASON,
+       F_CONSOLE, F_MAXVCPUS, F_VCPUS_UP, F_COUNT };
+
 /* Split a tab-separated record into at most max fields (modifies it). */
 unsigned xl_split(char *rec, char **f, unsigned max);
 
@@ -39,6 +43,7 @@ int xl_cmd_network_detach(int argc, char **argv);
 int xl_cmd_network_list(int argc, char **argv);
 int xl_cmd_mem_set(int argc, char **argv);
 int xl_cmd_mem_max(int argc, char **argv);
+int xl_cmd_vcpu_set(int argc, char **argv);
 
 /* xl's memory sizes: a number, MiB unless suffixed b, k, m, g or t; KiB or -1. */
 int64_t xl_parse_mem_kb(const char *s);

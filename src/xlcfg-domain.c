@@ -262,13 +262,16 @@ static int get_memory_and_vcpus(struct reader *r)
 	if (dc->maxvcpus < dc->vcpus)
 		return bad(r, maxvcpus, "'maxvcpus' (%u) must not be less than 'vcpus' (%u)",
 			   dc->maxvcpus, dc->vcpus);
-	/* Both need the guest to grow later (ballooning, vCPU hot-add): not yet. */
+	/* Memory beyond what the domain starts with: not yet. */
 	if (dc->maxmem_mb > dc->memory_mb)
 		warn(r, maxmem, "'maxmem' above 'memory' is not supported by xenkvm yet; "
 		     "the domain has %lu MiB", dc->memory_mb);
-	if (dc->maxvcpus > dc->vcpus)
-		warn(r, maxvcpus, "'maxvcpus' above 'vcpus' is not supported by xenkvm yet; "
-		     "the domain has %u vCPUs", dc->vcpus);
+	/* vCPUs beyond 'vcpus' come online through xenstore, which only PV guests follow here. */
+	if (dc->maxvcpus > dc->vcpus && dc->type != DOMAIN_PV) {
+		warn(r, maxvcpus, "'maxvcpus' above 'vcpus' is supported by xenkvm for pv guests "
+		     "only; the domain has %u vCPUs", dc->vcpus);
+		dc->maxvcpus = dc->vcpus;
+	}
 	return 0;
 }
 

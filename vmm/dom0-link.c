@@ -312,3 +312,19 @@ void vmm_port_notify(struct vmm *vm, uint32_t port, uint32_t remote_dom)
 	if (!ring_doorbell(vm, port) && remote_dom == 0)
 		vmm_link_send(vm, &m);
 }
+
+/* xenkvmd shows which vCPUs are up (xl list, vcpu-list). */
+void vmm_vcpus_changed(struct xk_domain *d)
+{
+	struct dom0_link_msg m = { .type = LINK_VCPUS, .arg = xk_vcpus_online(d) };
+
+	vmm_link_send(vmm_of(d), &m);
+}
+
+/* xenkvmd shows what the domain holds (xl list). */
+void vmm_reservation_changed(struct xk_domain *d)
+{
+	struct dom0_link_msg m = { .type = LINK_MEMORY, .arg = xk_current_pages(d) };
+
+	vmm_link_send(vmm_of(d), &m);
+}

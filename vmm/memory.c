@@ -8,10 +8,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "src/dom0-link.h"
 #include "vmm/pv.h"
 #include "vmm/vmm.h"
-#include "xen-abi/reservation.h"
 
 static void *memfd_map(const char *name, uint64_t size, int *fd_out)
 {
@@ -72,12 +70,4 @@ int vmm_release_frames(struct xk_domain *d, uint64_t gpfn, uint64_t count)
 		return -XEN_ENOMEM;
 	}
 	return 0;
-}
-
-/* xenkvmd shows what the domain holds (xl list). */
-void vmm_reservation_changed(struct xk_domain *d)
-{
-	struct dom0_link_msg m = { .type = LINK_MEMORY, .arg = xk_current_pages(d) };
-
-	vmm_link_send(vmm_of(d), &m);
 }

@@ -170,6 +170,7 @@ const struct xk_platform_ops vmm_platform_ops = {
 	.trace_hypercall = vmm_trace_hypercall,
 	.release_frames = vmm_release_frames,
 	.reservation_changed = vmm_reservation_changed,
+	.vcpus_changed = vmm_vcpus_changed,
 };
 
 void vmm_request_exit(struct vmm *vm, int code)

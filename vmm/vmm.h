@@ -108,9 +108,11 @@ bool kvm_has_cap(struct vmm *vm, long cap);
 
 /* memory.c */
 int vmm_alloc_memory(struct vmm *vm);
-/* Platform ops for ballooning (memory.c). */
+/* Platform op for ballooning (memory.c). */
 int vmm_release_frames(struct xk_domain *d, uint64_t gpfn, uint64_t count);
+/* What xenkvmd shows of the guest: frames held, vCPUs up (dom0-link.c). */
 void vmm_reservation_changed(struct xk_domain *d);
+void vmm_vcpus_changed(struct xk_domain *d);
 
 /* cpuid.c */
 int vmm_setup_cpuid(struct vmm_vcpu *vc);

@@ -98,6 +98,8 @@ struct xk_platform_ops {
 	int (*release_frames)(struct xk_domain *d, uint64_t gpfn, uint64_t count);
 	/* The frames the domain holds changed (xk_current_pages). Optional. */
 	void (*reservation_changed)(struct xk_domain *d);
+	/* A vCPU went up or down (VCPUOP_up/down; see xk_vcpus_online). Optional. */
+	void (*vcpus_changed)(struct xk_domain *d);
 };
 
 /* Guest memory map entry (E820 types: 1 RAM, 2 reserved). */
@@ -215,6 +217,9 @@ void xk_latch_shinfo_layout(struct xk_domain *d, bool compat);
  * ops->shutdown once; later requests are ignored, as on Xen. (sched-op.c)
  */
 void xk_domain_shutdown(struct xk_domain *d, unsigned reason);
+
+/* Which vCPUs are online (bit i: vCPU i, the first 64). (vcpu-op.c) */
+uint64_t xk_vcpus_online(struct xk_domain *d);
 
 /* Copy to/from the guest virtual address space of the calling vCPU. */
 int xk_copy_from_guest(struct xk_vcpu *v, void *dst, uint64_t gva, size_t len);

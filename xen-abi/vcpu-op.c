@@ -201,13 +201,33 @@ static long vcpu_initialise(struct xk_vcpu *caller, struct xk_vcpu *v, uint64_t 
 	return rc;
 }
 
+uint64_t xk_vcpus_online(struct xk_domain *d)
+{
+	uint64_t mask = 0;
+
+	for (unsigned i = 0; i < d->nr_vcpus && i < 64; i++)
+		if (__atomic_load_n(&d->vcpu[i].online, __ATOMIC_ACQUIRE))
+			mask |= 1ull << i;
+	return mask;
+}
+
+static void vcpus_changed(struct xk_domain *d)
+{
+	if (d->ops->vcpus_changed)
+		d->ops->vcpus_changed(d);
+}
+
 static long vcpu_up(struct xk_vcpu *v)
 {
+	long rc;
+
 	/* HVM vCPUs need VCPUOP_initialise before their first up, as on Xen. */
 	if (!v->initialised)
 		return -XEN_EINVAL;
 	v->online = true;
-	return v->dom->ops->vcpu_up(v);
+	rc = v->dom->ops->vcpu_up(v);
+	vcpus_changed(v->dom);
+	return rc;
 }
 
 static bool others_online(struct xk_vcpu *v)
@@ -227,6 +247,7 @@ static long vcpu_down(struct xk_vcpu *v)
 	}
 	v->online = false;
 	v->dom->ops->vcpu_kick(v);
+	vcpus_changed(v->dom);
 	return 0;
 }
 

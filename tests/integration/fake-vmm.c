@@ -14,6 +14,7 @@
  *   fake.hello_ms=T    say hello only T ms after starting (a slow build)
  *   fake.pages=N       after the hello, report that the guest holds N frames
  *                      (LINK_MEMORY, as a balloon makes the VMM do)
+ *   fake.vcpus=MASK    ... and that the vCPUs in the hex MASK are up (LINK_VCPUS)
  * While up, the cap xenkvmd gives (LINK_MAX_PAGES) goes to the console log
  * as "max pages: N".
  * No guest runs; nothing here is built into xenkvm itself.
@@ -38,7 +39,7 @@ struct fake {
 	int link_fd;
 	int exit_status;	/* -1: stay up */
 	long after_ms, hello_ms;
-	unsigned long long pages;
+	unsigned long long pages, vcpus;
 	const char *once;
 	const char *console_log, *console_input;
 	bool echo;
@@ -94,6 +95,8 @@ static int parse(int argc, char **argv, struct fake *f)
 	f->echo = word_value(f->cmdline, "fake.echo", buf, sizeof(buf)) != NULL;
 	if (word_value(f->cmdline, "fake.pages", buf, sizeof(buf)))
 		f->pages = strtoull(buf, NULL, 10);
+	if (word_value(f->cmdline, "fake.vcpus", buf, sizeof(buf)))
+		f->vcpus = strtoull(buf, NULL, 16);
 	return f->memory_mb && f->domid && f->link_fd >= 0 ? 0 : -1;
 }
 
@@ -175,6 +178,10 @@ static void stay_up(const struct fake *f)
 		log_line(log, "fake guest: type something\n", 0);
 	if (f->pages) {
 		m = (struct dom0_link_msg){ .type = LINK_MEMORY, .arg = f->pages };
+		send(f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
+	}
+	if (f->vcpus) {
+		m = (struct dom0_link_msg){ .type = LINK_VCPUS, .arg = f->vcpus };
 		send(f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
 	}
 	for (;;) {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Debian's own cloud kernel as a PV DomU under xenkvmd: it reaches /init on
 # hvc0, sees Xen and its xenstore nodes (uuid, domid, memory target), reads what is
-# typed at `xl console`, balloons down and up with `xl mem-set`, and `xl shutdown` powers it off through
+# typed at `xl console`, balloons down and up with `xl mem-set`, takes a
+# vCPU offline and back with `xl vcpu-set`, and `xl shutdown` powers it off through
 # control/shutdown (the guest's poweroff). It has two vCPUs, both online.
 . tests/integration/xl-test-env.sh
 cache=$(sh scripts/fetch-assets.sh) || {
@@ -67,6 +68,21 @@ mem_is() {
 mem_is 192
 "$XL" mem-set deb 256 || fail "xl mem-set deb 256"
 mem_is 256
+# xl vcpu-set: the guest takes vCPU 1 offline (VCPUOP_down on itself) and
+# back (VCPUOP_up), following cpu/1/availability; xl list shows the vCPUs
+# its VMM has up.
+# vcpus_are N: xl list shows N vCPUs online within 60 s
+vcpus_are() {
+	for i in $(seq 1 60); do
+		[ "$("$XL" list deb | awk 'NR == 2 { print $4 }')" = "$1" ] && return 0
+		sleep 1
+	done
+	fail "the guest does not have $1 vCPUs up after xl vcpu-set"
+}
+"$XL" vcpu-set deb 1 || fail "xl vcpu-set deb 1"
+vcpus_are 1
+"$XL" vcpu-set deb 2 || fail "xl vcpu-set deb 2"
+vcpus_are 2
 timeout 120 "$XL" shutdown -w deb || fail "xl shutdown -w did not end within 120 s"
 grep -q 'xenkvm-init: powering off' "$log" || fail "the guest did not run its poweroff"
 grep -Eq 'reboot: (Power down|System halted)' "$log" || fail "the kernel did not stop"

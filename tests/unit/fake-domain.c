@@ -130,10 +130,12 @@ static int f_release(struct xk_domain *d, uint64_t gpfn, uint64_t count)
 }
 
 static void f_reservation_changed(struct xk_domain *d) { plat(d)->reservation_changes++; }
+static void f_vcpus_changed(struct xk_domain *d) { plat(d)->vcpus_changes++; }
 
 static const struct xk_platform_ops fake_ops = {
 	.release_frames = f_release,
 	.reservation_changed = f_reservation_changed,
+	.vcpus_changed = f_vcpus_changed,
 	.read_tsc = f_read_tsc,
 	.evtchn_remote_send = f_remote_send,
 	.evtchn_bind_foreign = f_bind_foreign,

@@ -37,6 +37,7 @@ struct fake_platform {
 	int foreign_held;	/* gets minus puts */
 	/* Frames given back (zeroed here), and the VMM told of the new count. */
 	unsigned releases, reservation_changes;
+	unsigned vcpus_changes;		/* VCPUOP_up/down told the VMM */
 	int64_t busy_frame;	/* release_frames refuses it (a PV page table); -1 none */
 };
 

@@ -20,6 +20,17 @@ Test(config_json, strings_are_escaped)
 	free(j);
 }
 
+Test(config_json, vcpus_to_be_online)
+{
+	struct config_view v = { .type = "pv", .name = "g", .vcpus = 2, .maxvcpus = 4,
+				 .memory_mb = 1 };
+	char *j = config_json(&v, 0);
+
+	cr_assert_not_null(strstr(j, "\"max_vcpus\": 4,\n"), "%s", j);
+	cr_assert_not_null(strstr(j, "\"avail_vcpus\": [0, 1],\n"), "%s", j);
+	free(j);
+}
+
 Test(config_json, layout_and_indent)
 {
 	struct disk_spec ds = { .target = "/img", .vdev = "xvda", .readonly = true };

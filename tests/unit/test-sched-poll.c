@@ -142,10 +142,17 @@ static long vcpu_op(unsigned vcpu, unsigned cmd, uint64_t arg)
 
 Test(shutdown_rules, downing_the_last_online_vcpu_powers_off)
 {
-	fd->d.vcpu[1].online = true;
+	fd->d.vcpu[1].online = fd->d.vcpu[1].initialised = true;
+	cr_assert_eq(xk_vcpus_online(&fd->d), 3);
 	cr_assert_eq(vcpu_op(1, VCPUOP_down, 0), 0);
 	cr_assert_eq(fd->d.vcpu[1].online, false);
-	cr_assert_eq(fd->p.kicks[1], 1, "the vCPU thread must notice");
+	cr_assert_eq(xk_vcpus_online(&fd->d), 1);
+	cr_assert_eq(fd->p.vcpus_changes, 1, "xenkvmd hears of it (xl list)");
+	cr_assert_eq(vcpu_op(1, VCPUOP_up, 0), 0, "up again, where it went down");
+	cr_assert_eq(xk_vcpus_online(&fd->d), 3);
+	cr_assert_eq(fd->p.vcpus_changes, 2);
+	cr_assert_eq(vcpu_op(1, VCPUOP_down, 0), 0);
+	cr_assert_eq(fd->p.kicks[1], 2, "the vCPU thread must notice, each time");
 	cr_assert_eq(fd->p.shutdown_calls, 0);
 	cr_assert_eq(vcpu_op(0, VCPUOP_down, 0), 0);
 	cr_assert_eq(fd->p.shutdown_calls, 1);

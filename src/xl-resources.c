@@ -1,4 +1,7 @@
-/* xl mem-set and mem-max: sizes as xl takes them, in KiB to xenkvmd. */
+/*
+ * xl mem-set and mem-max (sizes as xl takes them, in KiB to xenkvmd) and
+ * vcpu-set: a running domain's resources.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -57,3 +60,19 @@ static int mem_verb(int argc, char **argv, const char *verb)
 
 int xl_cmd_mem_set(int argc, char **argv) { return mem_verb(argc, argv, "mem-set"); }
 int xl_cmd_mem_max(int argc, char **argv) { return mem_verb(argc, argv, "mem-max"); }
+
+int xl_cmd_vcpu_set(int argc, char **argv)
+{
+	struct ctl_msg rep;
+	int rc;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: xl vcpu-set <Domain> <vCPUs>\n");
+		return 2;
+	}
+	rc = xl_call(&rep, "vcpu-set", argv[1], argv[2], NULL);
+	if (rc)
+		rc = rep.n ? xl_report(&rep, "vcpu-set") : 1;
+	ctl_msg_free(&rep);
+	return rc;
+}

@@ -1,10 +1,12 @@
 #!/bin/sh
-# xl mem-set and mem-max on any host, with build/fake-vmm as the VMM: the
-# target and maximum land in the domain's memory/target and
+# xl mem-set, mem-max and vcpu-set on any host, with build/fake-vmm as the
+# VMM: the target and maximum land in the domain's memory/target and
 # memory/static-max, the VMM gets Xen's cap (the size plus libxl's 1 MiB,
-# in frames), xl list shows what the VMM says the guest holds, and what
-# xl refuses is refused with a reason and changes nothing. (A real guest's
-# balloon following the target: t-pv-linux.)
+# in frames), xl list shows what the VMM says the guest holds; vcpu-set
+# turns cpu/N/availability online and offline for a domain with maxvcpus
+# above vcpus, and xl list and vcpu-list show the vCPUs the VMM says are
+# up. What xl refuses is refused with a reason and changes nothing. (A
+# real guest following them: t-pv-linux.)
 XL_TEST_ANY_HOST=1
 . tests/integration/xl-test-env.sh
 fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
@@ -32,7 +34,9 @@ name = "m"
 type = "pv"
 kernel = "$dir/kernel"
 memory = 64
-extra = "fake.pages=12288"
+vcpus = 2
+maxvcpus = 4
+extra = "fake.pages=12288 fake.vcpus=3"
 CFG
 "$XL" create "$dir/m.cfg" || fail "xl create"
 read_is /local/domain/1/memory/target 65536
@@ -72,4 +76,26 @@ refused "Domain-0" "not permitted on Domain-0" "$XL" mem-set 0 32
 read_is /local/domain/1/memory/target 49152
 read_is /local/domain/1/memory/static-max 131072
 "$XL" dmesg | grep -q "domain 1: memory target 49152 KiB" || fail "mem-set not logged"
+
+# vCPUs: 2 of 4 to be online; the VMM said vCPUs 0 and 1 are up.
+avail() {
+	for n in 0 1 2 3; do printf '%s ' "$(xenstore-read /local/domain/1/cpu/$n/availability)"; done
+}
+[ "$(avail)" = "online online offline offline " ] || fail "availability at start: $(avail)"
+[ "$("$XL" list m | awk 'NR == 2 { print $4 }')" = 2 ] || fail "xl list does not show 2 vCPUs"
+"$XL" vcpu-list m > "$dir/vl" || fail "xl vcpu-list"
+[ "$(grep -c '^m ' "$dir/vl")" = 4 ] || fail "xl vcpu-list does not list 4 vCPUs: $(cat "$dir/vl")"
+[ "$(awk '$1 == "m" && $5 == "r--"' "$dir/vl" | wc -l)" = 2 ] ||
+	fail "xl vcpu-list does not show 2 running vCPUs: $(cat "$dir/vl")"
+"$XL" list -l m | jq -e '.[0].config.b_info.max_vcpus == 4 and
+	.[0].config.b_info.avail_vcpus == [0, 1]' > /dev/null || fail "xl list -l vCPUs"
+"$XL" vcpu-set m 3 || fail "xl vcpu-set m 3"
+[ "$(avail)" = "online online online offline " ] || fail "availability after vcpu-set 3: $(avail)"
+"$XL" vcpu-set m 1 || fail "xl vcpu-set m 1"
+[ "$(avail)" = "online offline offline offline " ] || fail "availability after vcpu-set 1: $(avail)"
+refused "more vCPUs than maxvcpus" "has 4 vCPUs (maxvcpus); 5 requested" "$XL" vcpu-set m 5
+refused "no vCPUs" "invalid number of vCPUs: 0" "$XL" vcpu-set m 0
+refused "a bad count" "invalid number of vCPUs: two" "$XL" vcpu-set m two
+[ "$(avail)" = "online offline offline offline " ] || fail "a refused vcpu-set changed $(avail)"
+"$XL" dmesg | grep -q "domain 1: 1 of 4 vCPUs to be online" || fail "vcpu-set not logged"
 echo PASS

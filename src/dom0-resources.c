@@ -1,5 +1,6 @@
 /*
- * xenkvmd: xl mem-set and mem-max. As libxl does, the target goes to the
+ * xenkvmd: a running domain's memory and vCPUs (xl mem-set, mem-max,
+ * vcpu-set). As libxl does, the memory target goes to the
  * guest's balloon driver through memory/target and the maximum is kept in
  * memory/static-max; the VMM gets the cap Xen's max_pages is (the target or
  * maximum plus libxl's 1 MiB of slack), past which it gives no frames back.
@@ -14,8 +15,8 @@
 
 #define SLACK_KB 1024
 
-/* A size in KiB, as xl sends it: decimal digits only. */
-static int parse_kb(const char *s, uint64_t *kb)
+/* A size in KiB or a count, as xl sends them: decimal digits only. */
+static int parse_number(const char *s, uint64_t *kb)
 {
 	char *end;
 	unsigned long long v;
@@ -54,7 +55,7 @@ static struct domain *want_running(struct dom0 *z, const struct ctl_msg *req,
 
 	if (!d)
 		return NULL;
-	if (parse_kb(ctl_arg(req, 2), kb)) {
+	if (parse_number(ctl_arg(req, 2), kb)) {
 		ctl_reply_error(rep, "EINVAL", "invalid memory size: %s",
 				ctl_arg(req, 2) ? ctl_arg(req, 2) : "(none)");
 		return NULL;
@@ -122,13 +123,49 @@ static void do_mem_max(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg
 	tell_vmm_and_store(z, d, rep, kb, "static-max", kb);
 }
 
-bool dom0_memory_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
-		      struct ctl_msg *rep)
+/*
+ * A PV guest brings vCPUs online and takes them offline as its
+ * cpu/N/availability nodes say (Linux watches them), as libxl sets them.
+ */
+static void do_vcpu_set(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
+{
+	struct domain *d = dom0_want_domain(z, req, rep);
+	uint64_t n;
+
+	if (!d)
+		return;
+	if (parse_number(ctl_arg(req, 2), &n) || n == 0) {
+		ctl_reply_error(rep, "EINVAL", "invalid number of vCPUs: %s",
+				ctl_arg(req, 2) ? ctl_arg(req, 2) : "(none)");
+		return;
+	}
+	if (n > d->maxvcpus) {
+		ctl_reply_error(rep, "EINVAL", "domain %u has %u vCPUs (maxvcpus); %llu requested",
+				d->domid, d->maxvcpus, (unsigned long long)n);
+		return;
+	}
+	if (d->link_fd < 0) {
+		ctl_reply_error(rep, "EINVAL", "domain %u (%s) is not running", d->domid, d->name);
+		return;
+	}
+	d->vcpus = (unsigned)n;
+	if (dom0_xs_vcpus_available(z, d)) {
+		ctl_reply_error(rep, "EIO", "domain %u: cannot write cpu/N/availability", d->domid);
+		return;
+	}
+	dom0_log(z, "domain %u: %u of %u vCPUs to be online", d->domid, d->vcpus, d->maxvcpus);
+	ctl_reply_ok(rep);
+}
+
+bool dom0_resource_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
+			struct ctl_msg *rep)
 {
 	if (!strcmp(verb, "mem-set"))
 		do_mem_set(z, req, rep);
 	else if (!strcmp(verb, "mem-max"))
 		do_mem_max(z, req, rep);
+	else if (!strcmp(verb, "vcpu-set"))
+		do_vcpu_set(z, req, rep);
 	else
 		return false;
 	return true;
