@@ -61,7 +61,8 @@ static void join_warnings(const struct domain_config *dc, struct dom_spec *spec)
 static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 		   struct dom_spec *spec, char *err, size_t errlen)
 {
-	*spec = (struct dom_spec){ .memory_mb = (unsigned)dc->memory_mb, .vcpus = dc->vcpus,
+	*spec = (struct dom_spec){ .memory_mb = (unsigned)dc->memory_mb,
+				   .maxmem_mb = (unsigned)dc->maxmem_mb, .vcpus = dc->vcpus,
 				   .maxvcpus = dc->maxvcpus,
 				   .nr_disks = dc->nr_disks, .nr_vifs = dc->nr_vifs };
 	strcpy(spec->type, domain_type_name(dc->type));

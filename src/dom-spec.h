@@ -15,7 +15,8 @@ struct dom_spec {
 	uint8_t uuid[16];
 	bool uuid_given;		/* else xenkvmd makes one */
 	char type[8];			/* "pvh", "pv", "hvm" */
-	unsigned memory_mb;
+	unsigned memory_mb;		/* at start */
+	unsigned maxmem_mb;		/* it may grow to (its balloon); >= memory_mb */
 	unsigned vcpus;			/* online at start */
 	unsigned maxvcpus;		/* the domain's vCPUs; xl vcpu-set picks how many run */
 	char kernel[256];

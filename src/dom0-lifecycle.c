@@ -47,8 +47,8 @@ static void forget(struct dom0 *z, struct domain *d)
 static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *s,
 		       bool paused)
 {
-	char mem[16], vcpus[16], domid[16], vmmlog[256], uuid[37], input[256];
-	const char *argv[26];
+	char mem[16], maxmem[16], vcpus[16], domid[16], vmmlog[256], uuid[37], input[256];
+	const char *argv[28];
 	int argc = 0, fd, link[2];
 	pid_t pid;
 
@@ -64,6 +64,10 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 		dom0_log(z, "domain %u: no console input: %s: %s", d->domid, input, strerror(errno));
 	argv[argc++] = z->vmm_path;
 	argv[argc++] = "--memory"; argv[argc++] = mem;
+	if (s->maxmem_mb > s->memory_mb) {
+		snprintf(maxmem, sizeof(maxmem), "%u", s->maxmem_mb);
+		argv[argc++] = "--maxmem"; argv[argc++] = maxmem;
+	}
 	argv[argc++] = "--vcpus"; argv[argc++] = vcpus;
 	argv[argc++] = "--domid"; argv[argc++] = domid;
 	argv[argc++] = "--console-log"; argv[argc++] = d->console_log;
@@ -211,7 +215,8 @@ static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec 
 			bool paused)
 {
 	d->memory_mb = s->memory_mb;
-	d->max_kb = d->target_kb = (uint64_t)s->memory_mb * 1024;
+	d->target_kb = (uint64_t)s->memory_mb * 1024;
+	d->max_kb = (uint64_t)(s->maxmem_mb > s->memory_mb ? s->maxmem_mb : s->memory_mb) * 1024;
 	d->held_pages = 0;
 	d->vcpus = s->vcpus;
 	d->maxvcpus = s->maxvcpus > s->vcpus ? s->maxvcpus : s->vcpus;

@@ -97,8 +97,8 @@ static void do_mem_set(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg
 		return;
 	}
 	if (kb > d->ram_size / 1024) {
-		ctl_reply_error(rep, "EOPNOTSUPP", "domain %u was built with %llu KiB of RAM; "
-				"xenkvm cannot give it more", d->domid,
+		ctl_reply_error(rep, "EOPNOTSUPP", "domain %u can have at most %llu KiB (its "
+				"maxmem when created); xenkvm cannot give it more", d->domid,
 				(unsigned long long)d->ram_size / 1024);
 		return;
 	}

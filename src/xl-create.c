@@ -72,7 +72,8 @@ static int dry_run(const struct dom_spec *s)
 {
 	struct config_view v = {
 		.type = s->type, .name = s->name, .uuid = s->uuid_given ? s->uuid : NULL,
-		.vcpus = s->vcpus, .maxvcpus = s->maxvcpus, .memory_mb = s->memory_mb, .kernel = s->kernel,
+		.vcpus = s->vcpus, .maxvcpus = s->maxvcpus, .memory_mb = s->memory_mb,
+		.max_kb = (uint64_t)s->maxmem_mb * 1024, .kernel = s->kernel,
 		.cmdline = s->cmdline, .ramdisk = s->ramdisk, .has_actions = true,
 		.on_poweroff = s->on_poweroff, .on_reboot = s->on_reboot, .on_crash = s->on_crash,
 		.on_watchdog = s->on_watchdog,

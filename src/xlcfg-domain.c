@@ -262,11 +262,13 @@ static int get_memory_and_vcpus(struct reader *r)
 	if (dc->maxvcpus < dc->vcpus)
 		return bad(r, maxvcpus, "'maxvcpus' (%u) must not be less than 'vcpus' (%u)",
 			   dc->maxvcpus, dc->vcpus);
-	/* Memory beyond what the domain starts with: not yet. */
-	if (dc->maxmem_mb > dc->memory_mb)
-		warn(r, maxmem, "'maxmem' above 'memory' is not supported by xenkvm yet; "
-		     "the domain has %lu MiB", dc->memory_mb);
-	/* vCPUs beyond 'vcpus' come online through xenstore, which only PV guests follow here. */
+	/* Memory beyond what it starts with is a balloon's to take: PV guests' here. */
+	if (dc->maxmem_mb > dc->memory_mb && dc->type != DOMAIN_PV) {
+		warn(r, maxmem, "'maxmem' above 'memory' is supported by xenkvm for pv guests "
+		     "only; the domain has %lu MiB", dc->memory_mb);
+		dc->maxmem_mb = dc->memory_mb;
+	}
+	/* vCPUs past 'vcpus' come online through xenstore, which only PV guests follow here. */
 	if (dc->maxvcpus > dc->vcpus && dc->type != DOMAIN_PV) {
 		warn(r, maxvcpus, "'maxvcpus' above 'vcpus' is supported by xenkvm for pv guests "
 		     "only; the domain has %u vCPUs", dc->vcpus);

@@ -13,13 +13,14 @@
 #include "vmm/vmm.h"
 #include "xen-abi/abi-hvm.h"
 #include "xen-abi/evtchn.h"
+#include "xen-abi/reservation.h"
 #include "xen-abi/time.h"
 
 #define MSR_IA32_TSC 0x10
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: xenkvm-vmm [--memory MiB] [--vcpus N] [--cmdline STR] "
+	fprintf(f, "usage: xenkvm-vmm [--memory MiB] [--maxmem MiB] [--vcpus N] [--cmdline STR] "
 		   "[--module FILE]... [--console-log FILE] [--console-input FIFO]\n"
 		   "                  [--domid N] [--type pv|pvh] [--uuid UUID] KERNEL\n"
 		   "       xenkvm-vmm --probe\n");
@@ -64,6 +65,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 {
 	static const struct option opts[] = {
 		{ "memory", required_argument, NULL, 'm' },
+		{ "maxmem", required_argument, NULL, 'X' },
 		{ "vcpus", required_argument, NULL, 'c' },
 		{ "cmdline", required_argument, NULL, 'l' },
 		{ "module", required_argument, NULL, 'M' },
@@ -87,6 +89,11 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 			if (parse_uint(optarg, 4, 65536, "memory size", &v))
 				return -1;
 			o->memory_mb = v;
+			break;
+		case 'X':
+			if (parse_uint(optarg, 4, 65536, "maximum memory size", &v))
+				return -1;
+			o->maxmem_mb = v;
 			break;
 		case 'c':
 			if (parse_uint(optarg, 1, XK_MAX_VCPUS, "vCPU count", &v))
@@ -137,6 +144,16 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 		return -1;
 	}
 	o->kernel = argv[optind];
+	if (o->maxmem_mb && o->maxmem_mb < o->memory_mb) {
+		fprintf(stderr, "xenkvm-vmm: --maxmem %llu is below --memory %llu\n",
+			(unsigned long long)o->maxmem_mb, (unsigned long long)o->memory_mb);
+		return -1;
+	}
+	/* Growing needs a guest that places frames itself: PV only here. */
+	if (o->maxmem_mb > o->memory_mb && !o->pv) {
+		fprintf(stderr, "xenkvm-vmm: --maxmem above --memory is for PV domains only\n");
+		return -1;
+	}
 	return 0;
 }
 
@@ -190,6 +207,7 @@ static int setup_domain(struct vmm *vm)
 	if (xk_domain_init(d, (xen_domid_t)vm->opt.domid, vm->opt.vcpus, vm->xen_pages,
 			   &vmm_platform_ops, vm))
 		return -1;
+	xk_reservation_hold_first(d, vm->boot_size / XEN_PAGE_SIZE);
 	memcpy(d->handle, vm->opt.handle, sizeof(d->handle));
 	setup_rings(vm);
 	return kvm_sync_memslots(vm);
@@ -243,7 +261,7 @@ int main(int argc, char **argv)
 		learn_tsc_offset(&vm.vcpu[i]);
 	}
 	vm.dom0_fd = vm.opt.dom0_fd;
-	if (vm.opt.pv && (vm.opt.memory_mb << 20) > PVRT_MAX_RAM) {
+	if (vm.opt.pv && vm.ram_size > PVRT_MAX_RAM) {
 		fprintf(stderr, "xenkvm-vmm: PV domains have at most %llu MiB for now\n",
 			PVRT_MAX_RAM >> 20);
 		return 1;

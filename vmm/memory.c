@@ -32,7 +32,9 @@ static void *memfd_map(const char *name, uint64_t size, int *fd_out)
 
 int vmm_alloc_memory(struct vmm *vm)
 {
-	vm->ram_size = vm->opt.memory_mb << 20;
+	vm->boot_size = vm->opt.memory_mb << 20;
+	vm->ram_size = vm->opt.maxmem_mb > vm->opt.memory_mb ? vm->opt.maxmem_mb << 20
+							      : vm->boot_size;
 	vm->ram = memfd_map("xenkvm-ram", vm->ram_size, &vm->ram_fd);
 	vm->xen_pages = memfd_map("xenkvm-xen-pages", (uint64_t)XK_XPAGE_COUNT * XEN_PAGE_SIZE,
 				  &vm->xen_fd);

@@ -171,6 +171,7 @@ const struct xk_platform_ops vmm_platform_ops = {
 	.release_frames = vmm_release_frames,
 	.reservation_changed = vmm_reservation_changed,
 	.vcpus_changed = vmm_vcpus_changed,
+	.m2p_set = pvrt_m2p_set,
 };
 
 void vmm_request_exit(struct vmm *vm, int code)

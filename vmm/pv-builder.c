@@ -3,7 +3,9 @@
  * the kernel image, the initrd, the p2m list, start_info, the xenstore and
  * console pages, the bootstrap page tables (mapped read-only) and a boot
  * stack, all mapped by those tables with at least 512 KiB to spare, rounded
- * to 4 MiB. Machine frames equal guest frames.
+ * to 4 MiB. Machine frames equal guest frames. All of it lies in the
+ * memory the domain starts with; frames above (up to maxmem) are its
+ * balloon's to take.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -53,7 +55,7 @@ static int load_module(struct layout *l, const char *path, uint64_t *start, uint
 			fclose(f);
 		return -1;
 	}
-	if ((uint64_t)st.st_size + l->next + (16u << 20) > l->vm->ram_size) {
+	if ((uint64_t)st.st_size + l->next + (16u << 20) > l->vm->boot_size) {
 		fprintf(stderr, "xenkvm-vmm: %s does not fit in the domain's memory\n", path);
 		fclose(f);
 		return -1;
@@ -127,7 +129,7 @@ static void fill_start_info(struct layout *l, struct xen_start_info *si, uint64_
 
 	memset(si, 0, sizeof(*si));
 	snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
-	si->nr_pages = vm->ram_size / PAGE;
+	si->nr_pages = vm->boot_size / PAGE;
 	si->shared_info = PVRT_XPAGES_GPA;
 	si->store_mfn = store / PAGE;
 	si->store_evtchn = vm->store_port;
@@ -152,9 +154,9 @@ int pv_build(struct vmm *vm)
 		fprintf(stderr, "xenkvm-vmm: %s\n", err);
 		return -1;
 	}
-	if (img.paddr_end + (8u << 20) > vm->ram_size) {
+	if (img.paddr_end + (8u << 20) > vm->boot_size) {
 		fprintf(stderr, "xenkvm-vmm: the kernel needs more than %llu MiB of memory\n",
-			(unsigned long long)(vm->ram_size >> 20));
+			(unsigned long long)(vm->boot_size >> 20));
 		pv_image_free(&img);
 		return -1;
 	}
@@ -165,8 +167,8 @@ int pv_build(struct vmm *vm)
 	pv_image_free(&img);
 	if (vm->opt.nr_modules && load_module(&l, vm->opt.modules[0], &mod, &mod_len))
 		return -1;
-	p2m = take(&l, vm->ram_size / PAGE * 8);
-	for (uint64_t i = 0; i < vm->ram_size / PAGE; i++)
+	p2m = take(&l, vm->boot_size / PAGE * 8);
+	for (uint64_t i = 0; i < vm->boot_size / PAGE; i++)
 		((uint64_t *)(vm->ram + p2m))[i] = i;
 	si_pa = take(&l, PAGE);
 	store = take(&l, PAGE);
@@ -179,7 +181,7 @@ int pv_build(struct vmm *vm)
 	}
 	take(&l, nr_pt * PAGE);
 	stack = take(&l, PAGE);
-	if (span > vm->ram_size) {
+	if (span > vm->boot_size) {
 		fprintf(stderr, "xenkvm-vmm: the boot layout does not fit in the domain's memory\n");
 		return -1;
 	}
@@ -192,6 +194,12 @@ int pv_build(struct vmm *vm)
 	si->mod_len = mod_len;
 	vm->dom.hvm.param[HVM_PARAM_CONSOLE_PFN] = console / PAGE;
 	vm->dom.hvm.param[HVM_PARAM_STORE_PFN] = store / PAGE;
+	/*
+	 * XENMEM_memory_map: one RAM entry up to maxmem, as libxl sets for every
+	 * PV domain; Linux keeps what lies past nr_pages for its balloon.
+	 */
+	vm->dom.e820[0] = (struct xk_e820){ 0, vm->ram_size, 1 };
+	vm->dom.nr_e820 = 1;
 
 	c0 = pvrt_state(vm, 0);
 	c0->cr3_kernel = pt_first;

@@ -213,8 +213,9 @@ int pvrt_setup(struct vmm *vm)
 	/* 1: traps bounced to the guest; 2: every trap (bring-up aids) */
 	g->trace_traps = getenv("XENKVM_TRACE_TRAPS") ? (uint32_t)atoi(getenv("XENKVM_TRACE_TRAPS")) : 0;
 	m2p = (uint64_t *)rt_host(vm, PVRT_SIZE);
+	/* Frames past the boot memory have no guest frame until populated. */
 	for (uint64_t i = 0; i < PVRT_M2P_SIZE / 8; i++)
-		m2p[i] = i < g->ram_frames ? i : ~0ull;
+		m2p[i] = i < vm->boot_size >> 12 ? i : ~0ull;
 	build_page_tables(vm);
 	build_idt(vm, h);
 	for (unsigned i = 0; i < vm->opt.vcpus; i++)
@@ -293,4 +294,13 @@ int pvrt_enter(struct vmm_vcpu *vc)
 		return -1;
 	}
 	return set_msrs(vc);
+}
+
+/* populate_physmap told the guest machine frame mfn now holds its frame pfn. */
+void pvrt_m2p_set(struct xk_domain *d, uint64_t mfn, uint64_t pfn)
+{
+	struct vmm *vm = vmm_of(d);
+
+	if (mfn < PVRT_M2P_SIZE / 8)
+		((uint64_t *)rt_host(vm, PVRT_SIZE))[mfn] = pfn;
 }

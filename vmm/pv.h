@@ -12,6 +12,8 @@ struct pvrt_vcpu *pvrt_state(struct vmm *vm, unsigned id);
 struct pvrt_global *pvrt_global(struct vmm *vm);
 uint8_t *pvrt_levels(struct vmm *vm);
 void pvrt_sync_vcpu_info(struct vmm *vm, unsigned id);
+/* Platform op: the M2P entry of machine frame mfn (what the guest reads). */
+void pvrt_m2p_set(struct xk_domain *d, uint64_t mfn, uint64_t pfn);
 /* After a hypercall the VMM did for a PV guest: the runtime follows what it moved. */
 void pvrt_after_hypercall(struct vmm *vm, uint32_t nr);
 

@@ -14,7 +14,8 @@
 #define VMM_MAX_DOORBELLS 64
 
 struct vmm_options {
-	uint64_t memory_mb;
+	uint64_t memory_mb;	/* RAM the domain starts with */
+	uint64_t maxmem_mb;	/* RAM it may grow to (PV: its balloon); 0: memory_mb */
 	unsigned vcpus;
 	unsigned domid;
 	const char *kernel;
@@ -62,7 +63,8 @@ struct vmm {
 	int kvm_fd, vm_fd;
 	int run_size;
 	uint8_t *ram;
-	uint64_t ram_size;
+	uint64_t ram_size;	/* all it may have (maxmem); frames past boot_size start given back */
+	uint64_t boot_size;	/* what it starts with (memory) */
 	int ram_fd;
 	uint8_t *xen_pages;
 	int xen_fd;

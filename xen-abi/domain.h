@@ -100,6 +100,11 @@ struct xk_platform_ops {
 	void (*reservation_changed)(struct xk_domain *d);
 	/* A vCPU went up or down (VCPUOP_up/down; see xk_vcpus_online). Optional. */
 	void (*vcpus_changed)(struct xk_domain *d);
+	/*
+	 * PV: machine frame mfn now holds the guest's frame pfn (the M2P the
+	 * guest reads), after populate_physmap. Called with d->lock held. Optional.
+	 */
+	void (*m2p_set)(struct xk_domain *d, uint64_t mfn, uint64_t pfn);
 };
 
 /* Guest memory map entry (E820 types: 1 RAM, 2 reserved). */

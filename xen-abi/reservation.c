@@ -4,10 +4,11 @@
  * increase_reservation). A frame given back loses its backing on the host
  * (ops->release_frames) and reads as zeros when it comes back.
  *
- * Machine frames equal guest frames here, also for PV guests: a PV guest
- * gets back exactly the frames it gave, which is what Linux's balloon asks
- * for. Xen runs long lists in preemptible pieces; here a list runs to its
- * end in one call, bounded by the domain's RAM.
+ * A PV guest's machine frames are the VMM's RAM frames: populate_physmap
+ * gives it the frame at the guest frame it names when that one is free
+ * (machine frames equal guest frames as at boot), else the lowest free one,
+ * and says so in the M2P. Xen runs long lists in preemptible pieces; here a
+ * list runs to its end in one call, bounded by the domain's RAM.
  */
 #include <stdlib.h>
 #include "xen-abi/abi-memory.h"
@@ -17,8 +18,8 @@
 /* Xen lets an unprivileged domain allocate at most 2 MiB extents. */
 #define MAX_EXTENT_ORDER 9
 
-/* memory_op "ops" above Xen's, for saying a guest's misstep once. */
-enum { NOTE_PV_HELD_FRAME = 50, NOTE_OUTSIDE_RAM = 51 };
+/* memory_op "op" above Xen's, for saying a guest's misstep once. */
+enum { NOTE_OUTSIDE_RAM = 51 };
 
 struct resv {
 	uint64_t list;		/* guest address of the extent list */
@@ -52,6 +53,18 @@ int xk_reservation_init(struct xk_domain *d)
 	for (uint64_t f = 0; f < d->ram_frames; f++)
 		d->tot_pages += gmem_is_ram(&d->mem, f * XEN_PAGE_SIZE, XEN_PAGE_SIZE);
 	return 0;
+}
+
+void xk_reservation_hold_first(struct xk_domain *d, uint64_t frames)
+{
+	pthread_mutex_lock(&d->lock);
+	for (uint64_t f = frames; f < d->ram_frames; f++) {
+		if (!is_absent(d, f) && gmem_is_ram(&d->mem, f * XEN_PAGE_SIZE, XEN_PAGE_SIZE)) {
+			set_absent(d, f, true);
+			d->tot_pages--;
+		}
+	}
+	pthread_mutex_unlock(&d->lock);
 }
 
 void xk_reservation_destroy(struct xk_domain *d)
@@ -221,36 +234,36 @@ static uint64_t frame_limit(const struct xk_domain *d, uint32_t flags)
 }
 
 /*
- * Where one extent of n frames goes: PV (machine frames) the run at gpfn
- * if it is all given back, or for increase_reservation the lowest free run;
- * HVM the frames at gpfn. UINT64_MAX: nowhere.
+ * Where one extent of n frames goes: HVM the frames at gpfn; PV (machine
+ * frames) the run at gpfn if it is all free, else the lowest free run,
+ * which increase_reservation always takes. UINT64_MAX: nowhere.
  */
 static uint64_t place_extent(struct xk_domain *d, const struct resv *r, uint64_t gpfn,
 			     bool increase, uint64_t *from)
 {
 	uint64_t n = 1ull << r->order, limit = frame_limit(d, r->flags);
 
-	if (increase)
+	if (d->pv) {
+		if (!increase && gpfn + n <= limit && plain_ram(d, gpfn, n) &&
+		    count_absent(d, gpfn, n) == n)
+			return gpfn;
 		return find_absent_run(d, n, limit, from);
-	if (!plain_ram(d, gpfn, n)) {
-		if (gpfn <= XK_MAX_GPFN && xk_log_once(d, XEN_HC_memory_op, NOTE_OUTSIDE_RAM))
-			xk_log(d, "populate_physmap at frame %#llx: outside the RAM the domain was "
-			       "built with, which is all xenkvm can give it",
-			       (unsigned long long)gpfn);
-		return UINT64_MAX;
 	}
-	if (!d->pv)
+	if (plain_ram(d, gpfn, n))
 		return gpfn;
-	if (gpfn + n > limit)
-		return UINT64_MAX;
-	if (count_absent(d, gpfn, n) != n) {
-		if (xk_log_once(d, XEN_HC_memory_op, NOTE_PV_HELD_FRAME))
-			xk_log(d, "populate_physmap of frame %#llx, which the domain holds: "
-			       "refused (a PV domain gets back the frames it gave)",
-			       (unsigned long long)gpfn);
-		return UINT64_MAX;
-	}
-	return gpfn;
+	if (gpfn <= XK_MAX_GPFN && xk_log_once(d, XEN_HC_memory_op, NOTE_OUTSIDE_RAM))
+		xk_log(d, "populate_physmap at frame %#llx: outside the RAM the domain was "
+		       "built with, which is all xenkvm can give it", (unsigned long long)gpfn);
+	return UINT64_MAX;
+}
+
+/* PV: the M2P says which guest frames the machine frames now hold. */
+static void note_m2p(struct xk_domain *d, uint64_t frame, uint64_t gpfn, uint64_t n)
+{
+	if (!d->pv || !d->ops->m2p_set)
+		return;
+	for (uint64_t j = 0; j < n; j++)
+		d->ops->m2p_set(d, frame + j, gpfn + j);
 }
 
 /* Back the extent at frame: held frames (HVM) are replaced by zeroed ones. */
@@ -303,6 +316,8 @@ long xk_mem_populate(struct xk_vcpu *v, uint64_t arg, uint64_t start, bool incre
 		/* The guest learns the frame first: a list it cannot be told in stays as it was. */
 		if ((d->pv && write_extent(v, &r, i, frame)) || !take_extent(d, frame, n))
 			break;
+		if (!increase)
+			note_m2p(d, frame, gpfn, n);
 	}
 	pthread_mutex_unlock(&d->lock);
 	if (i != start && d->ops->reservation_changed)

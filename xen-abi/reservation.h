@@ -10,6 +10,8 @@
 /* Every RAM frame in d->mem held; by xk_domain_init. */
 int xk_reservation_init(struct xk_domain *d);
 void xk_reservation_destroy(struct xk_domain *d);
+/* The domain starts with frames [0, frames) only; the rest is its balloon's. */
+void xk_reservation_hold_first(struct xk_domain *d, uint64_t frames);
 
 /* memory_op's list operations; start: the extent to begin at (continuations). */
 long xk_mem_decrease_reservation(struct xk_vcpu *v, uint64_t arg, uint64_t start);

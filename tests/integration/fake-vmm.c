@@ -34,7 +34,7 @@
 #include "xen-abi/domain.h"
 
 struct fake {
-	unsigned long memory_mb, domid;
+	unsigned long memory_mb, maxmem_mb, domid;
 	const char *cmdline;
 	int link_fd;
 	int exit_status;	/* -1: stay up */
@@ -72,6 +72,8 @@ static int parse(int argc, char **argv, struct fake *f)
 	for (int i = 1; i + 1 < argc; i++) {
 		if (!strcmp(argv[i], "--memory"))
 			f->memory_mb = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--maxmem"))
+			f->maxmem_mb = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--domid"))
 			f->domid = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--cmdline"))
@@ -113,7 +115,8 @@ static int memfd_of(const char *name, size_t size)
 
 static int say_hello(const struct fake *f)
 {
-	uint64_t ram = (uint64_t)f->memory_mb << 20;
+	/* The RAM memfd covers all the domain may have, as the VMM's does. */
+	uint64_t ram = (uint64_t)(f->maxmem_mb > f->memory_mb ? f->maxmem_mb : f->memory_mb) << 20;
 	struct dom0_link_hello h = {
 		.magic = DOM0_LINK_MAGIC, .domid = (uint32_t)f->domid, .ram_size = ram,
 		.xen_pages = XK_XPAGE_COUNT, .store_pfn = ram / 4096 - 1,

@@ -17,6 +17,9 @@ expect_error() {	# pattern, args...
 expect_error "bad memory size" --memory 0 "$BUILD/guests/pvh64.elf"
 expect_error "bad vCPU count" --vcpus 99 "$BUILD/guests/pvh64.elf"
 expect_error "usage" --bogus
+expect_error "maxmem 32 is below --memory 64" --memory 64 --maxmem 32 "$BUILD/guests/pvh64.elf"
+expect_error "maxmem above --memory is for PV domains only" --memory 16 --maxmem 32 \
+	"$BUILD/guests/pvh64.elf"
 if [ ! -r /dev/kvm ]; then
 	expect_error "/dev/kvm: .*guests run on KVM" --memory 16 "$BUILD/guests/pvh64.elf"
 	echo "vmm cli: the checks that need no KVM passed (the rest need /dev/kvm)"

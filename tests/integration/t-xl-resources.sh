@@ -34,13 +34,18 @@ name = "m"
 type = "pv"
 kernel = "$dir/kernel"
 memory = 64
+maxmem = 96
 vcpus = 2
 maxvcpus = 4
 extra = "fake.pages=12288 fake.vcpus=3"
 CFG
 "$XL" create "$dir/m.cfg" || fail "xl create"
 read_is /local/domain/1/memory/target 65536
-read_is /local/domain/1/memory/static-max 65536
+read_is /local/domain/1/memory/static-max 98304
+"$XL" list -l m | jq -e '.[0].config.b_info.max_memkb == 98304' > /dev/null ||
+	fail "xl list -l does not show maxmem"
+ps -eo args | grep -F -- "--maxmem 96" | grep -qF "$dir/console/1.log" ||
+	fail "the VMM was not given --maxmem 96"
 
 # The VMM said the guest holds 12288 frames (48 MiB): xl list shows that.
 i=0
@@ -53,6 +58,8 @@ done
 "$XL" mem-set m 40 || fail "xl mem-set m 40"
 read_is /local/domain/1/memory/target 40960
 logged $(((40960 + 1024) / 4))
+"$XL" mem-set m 80 || fail "xl mem-set m 80 (above memory, within maxmem)"
+read_is /local/domain/1/memory/target 81920
 "$XL" mem-set 1 49152k || fail "xl mem-set 1 49152k"
 read_is /local/domain/1/memory/target 49152
 logged $(((49152 + 1024) / 4))
@@ -68,7 +75,7 @@ logged $(((61440 + 1024) / 4))
 refused "a target above the maximum" "raise it first with xl mem-max" "$XL" mem-set m 62
 refused "a maximum below the target" "lower that first with xl mem-set" "$XL" mem-max m 32
 "$XL" mem-max m 128 || fail "xl mem-max m 128"
-refused "a target above the RAM built" "was built with 65536 KiB" "$XL" mem-set m 100
+refused "a target above maxmem" "can have at most 98304 KiB" "$XL" mem-set m 100
 refused "a bad size" "invalid memory size: 12x" "$XL" mem-set m 12x
 refused "a missing size" "usage: xl mem-set" "$XL" mem-set m
 refused "an unknown domain" "invalid domain identifier: nosuch" "$XL" mem-set nosuch 32

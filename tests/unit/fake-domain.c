@@ -132,10 +132,17 @@ static int f_release(struct xk_domain *d, uint64_t gpfn, uint64_t count)
 static void f_reservation_changed(struct xk_domain *d) { plat(d)->reservation_changes++; }
 static void f_vcpus_changed(struct xk_domain *d) { plat(d)->vcpus_changes++; }
 
+static void f_m2p_set(struct xk_domain *d, uint64_t mfn, uint64_t pfn)
+{
+	if (mfn - 512 < 64)
+		plat(d)->m2p[mfn - 512] = pfn;
+}
+
 static const struct xk_platform_ops fake_ops = {
 	.release_frames = f_release,
 	.reservation_changed = f_reservation_changed,
 	.vcpus_changed = f_vcpus_changed,
+	.m2p_set = f_m2p_set,
 	.read_tsc = f_read_tsc,
 	.evtchn_remote_send = f_remote_send,
 	.evtchn_bind_foreign = f_bind_foreign,

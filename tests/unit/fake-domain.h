@@ -38,6 +38,7 @@ struct fake_platform {
 	/* Frames given back (zeroed here), and the VMM told of the new count. */
 	unsigned releases, reservation_changes;
 	unsigned vcpus_changes;		/* VCPUOP_up/down told the VMM */
+	uint64_t m2p[64];		/* PV: M2P entries of machine frames 512..575 */
 	int64_t busy_frame;	/* release_frames refuses it (a PV page table); -1 none */
 };
 

@@ -147,20 +147,49 @@ Test(reservation, hvm_populate_of_a_held_frame_gives_a_fresh_one)
 Test(reservation, pv_gets_back_the_frames_it_gave)
 {
 	uint64_t f[] = { 512, 514 };
-	uint64_t held[] = { 600 };
 	uint64_t none[4] = { 0 };
 
 	fd->d.pv = true;
 	cr_assert_eq(op(XENMEM_decrease_reservation, f, 2, 1), 2, "two 2-frame extents");
-	cr_assert_eq(op(XENMEM_populate_physmap, held, 1, 0), 0);
 	cr_assert_eq(op(XENMEM_populate_physmap, f, 1, 1), 1);
 	cr_assert_eq(listed(0), 512, "the machine frame is the guest frame");
+	cr_assert_eq(fd->p.m2p[0], 512);
+	cr_assert_eq(fd->p.m2p[1], 513);
 	/* increase_reservation: the lowest frames given back, listed for the guest. */
 	cr_assert_eq(op(XENMEM_increase_reservation, none, 2, 0), 2);
 	cr_assert_eq(listed(0), 514);
 	cr_assert_eq(listed(1), 515);
+	cr_assert_eq(fd->p.m2p[2], 0, "the guest sets the M2P of frames it did not name");
 	cr_assert_eq(current(), RAM_FRAMES);
 	cr_assert_eq(op(XENMEM_increase_reservation, none, 1, 0), 0, "nothing left to give");
+}
+
+Test(reservation, pv_frames_for_guest_frames_past_ram)
+{
+	/* As Linux's balloon hot-adds memory: guest frames above its RAM. */
+	uint64_t f[] = { 520, 521 }, high[] = { 5000, 5001, 700 };
+
+	fd->d.pv = true;
+	cr_assert_eq(op(XENMEM_decrease_reservation, f, 2, 0), 2);
+	cr_assert_eq(op(XENMEM_populate_physmap, high, 3, 0), 2, "two frames were free");
+	cr_assert_eq(listed(0), 520, "the lowest free machine frame");
+	cr_assert_eq(listed(1), 521);
+	cr_assert_eq(fd->p.m2p[8], 5000);
+	cr_assert_eq(fd->p.m2p[9], 5001);
+	cr_assert_eq(current(), RAM_FRAMES);
+}
+
+Test(reservation, a_domain_that_starts_with_less)
+{
+	uint64_t f[] = { RAM_FRAMES - 4 };
+
+	xk_reservation_hold_first(&fd->d, RAM_FRAMES - 256);
+	cr_assert_eq(current(), RAM_FRAMES - 256);
+	cr_assert_eq(xk_current_pages(&fd->d), RAM_FRAMES - 256);
+	cr_assert_not(xk_frame_held(&fd->d, RAM_FRAMES - 1));
+	cr_assert(xk_frame_held(&fd->d, RAM_FRAMES - 257));
+	cr_assert_eq(op(XENMEM_populate_physmap, f, 1, 0), 1, "its balloon takes the rest");
+	cr_assert_eq(current(), RAM_FRAMES - 255);
 }
 
 Test(reservation, pv_address_bits_and_flags)

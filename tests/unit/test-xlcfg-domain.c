@@ -70,10 +70,7 @@ Test(xlcfg_domain, example_pv_guest)
 	cr_assert_str_eq(dc.vifs[0].bridge, "xenbr0");
 	cr_assert_eq(dc.vifs[0].mac[5], 0x3c);
 	cr_assert_eq(dc.vifs[0].devid, 0);
-	/* Kept, but the domain cannot grow into them yet: said, not silently dropped. */
-	cr_assert_eq(dc.nr_warnings, 1, "%s", dc.nr_warnings ? dc.warnings[0] : "");
-	cr_assert(has_warning(&dc, DATA "pv-guest.cfg:10: warning: 'maxmem' above 'memory' is "
-			      "not supported by xenkvm yet; the domain has 512 MiB"));
+	cr_assert_eq(dc.nr_warnings, 0, "%s", dc.nr_warnings ? dc.warnings[0] : "");
 	domain_config_free(&dc);
 }
 
@@ -127,17 +124,20 @@ Test(xlcfg_domain, example_hvm_guest)
 	domain_config_free(&dc);
 }
 
-Test(xlcfg_domain, maxvcpus_is_for_pv_guests)
+Test(xlcfg_domain, maxvcpus_and_maxmem_are_for_pv_guests)
 {
 	struct domain_config dc;
 	char err[256];
 
-	cr_assert_eq(read_cfg("name='g'\ntype='pvh'\nkernel='k'\nvcpus=2\nmaxvcpus=4\n", &dc, err,
-			      sizeof(err)), 0, "%s", err);
+	cr_assert_eq(read_cfg("name='g'\ntype='pvh'\nkernel='k'\nvcpus=2\nmaxvcpus=4\n"
+			      "memory=64\nmaxmem=128\n", &dc, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(dc.maxvcpus, 2);
-	cr_assert_eq(dc.nr_warnings, 1);
-	cr_assert_str_eq(dc.warnings[0], "g.cfg:5: warning: 'maxvcpus' above 'vcpus' is supported "
-			 "by xenkvm for pv guests only; the domain has 2 vCPUs");
+	cr_assert_eq(dc.maxmem_mb, 64);
+	cr_assert_eq(dc.nr_warnings, 2);
+	cr_assert(has_warning(&dc, "g.cfg:7: warning: 'maxmem' above 'memory' is supported by "
+			      "xenkvm for pv guests only; the domain has 64 MiB"));
+	cr_assert(has_warning(&dc, "g.cfg:5: warning: 'maxvcpus' above 'vcpus' is supported "
+			      "by xenkvm for pv guests only; the domain has 2 vCPUs"));
 	domain_config_free(&dc);
 	cr_assert_eq(read_cfg("name='g'\ntype='pv'\nkernel='k'\nvcpus=2\nmaxvcpus=4\n", &dc, err,
 			      sizeof(err)), 0, "%s", err);
