@@ -22,26 +22,12 @@ extra = "console=hvc0 xenkvm.test=shutdown"
 CFG
 "$XL" create "$dir/grow.cfg" || fail "xl create"
 log="$dir/console/1.log"
-for i in $(seq 1 400); do
-	grep -q 'xenkvm-init: waiting for shutdown' "$log" 2>/dev/null && break
-	"$XL" list | grep -q '^grow ' || fail "the domain ended before /init was done"
-	sleep 1
-done
-grep -q 'xenkvm-init: waiting for shutdown' "$log" || fail "no /init within 400 s"
+await_init grow
 grep -q "xenkvm-init: memory target kB: 131072" "$log" || fail "the guest's target is not 128 MiB"
-# mem_is MIB: xl list shows the guest holding MIB within 120 s
-mem_is() {
-	for i in $(seq 1 120); do
-		[ "$("$XL" list grow | awk 'NR == 2 { print $3 }')" = "$1" ] && return 0
-		sleep 1
-	done
-	fail "the guest does not hold $1 MiB after xl mem-set: xl list says" \
-		"$("$XL" list grow | awk 'NR == 2 { print $3 }') MiB"
-}
 "$XL" mem-set grow 256 || fail "xl mem-set grow 256"
-mem_is 256
+list_shows grow 3 256 120
 "$XL" mem-set grow 96 || fail "xl mem-set grow 96"
-mem_is 96
+list_shows grow 3 96 120
 timeout 120 "$XL" shutdown -w grow || fail "xl shutdown -w did not end within 120 s"
 grep -q 'xenkvm-init: powering off' "$log" || fail "the guest did not run its poweroff"
 echo "ok"

@@ -24,12 +24,7 @@ start=$(date +%s)
 "$XL" create "$dir/deb.cfg" || fail "xl create"
 log="$dir/console/1.log"
 # Boot takes about 30 s on a PVM host; allow for a loaded CI machine.
-for i in $(seq 1 400); do
-	grep -q 'xenkvm-init: waiting for shutdown' "$log" 2>/dev/null && break
-	"$XL" list | grep -q '^deb ' || fail "the domain ended before /init was done"
-	sleep 1
-done
-grep -q 'xenkvm-init: waiting for shutdown' "$log" || fail "no /init within 400 s"
+await_init deb
 echo "booted to /init in $(( $(date +%s) - start )) s"
 grep -q 'Linux version 6' "$log" || fail "no kernel banner on hvc0"
 grep -q 'Run /init as init process' "$log" || fail "kernel did not start /init"
@@ -55,34 +50,17 @@ done
 grep -q '^ping-from-xl' "$log" || fail "console input did not reach the guest"
 # The guest's balloon driver follows xl mem-set: it gives 64 MiB back (xl
 # list shows what it holds, as its VMM counts it) and takes it again.
-# mem_is MIB: xl list shows the guest holding MIB within 120 s
-mem_is() {
-	for i in $(seq 1 120); do
-		[ "$("$XL" list deb | awk 'NR == 2 { print $3 }')" = "$1" ] && return 0
-		sleep 1
-	done
-	fail "the guest does not hold $1 MiB after xl mem-set: xl list says" \
-		"$("$XL" list deb | awk 'NR == 2 { print $3 }') MiB"
-}
 "$XL" mem-set deb 192 || fail "xl mem-set deb 192"
-mem_is 192
+list_shows deb 3 192 120
 "$XL" mem-set deb 256 || fail "xl mem-set deb 256"
-mem_is 256
+list_shows deb 3 256 120
 # xl vcpu-set: the guest takes vCPU 1 offline (VCPUOP_down on itself) and
 # back (VCPUOP_up), following cpu/1/availability; xl list shows the vCPUs
 # its VMM has up.
-# vcpus_are N: xl list shows N vCPUs online within 60 s
-vcpus_are() {
-	for i in $(seq 1 60); do
-		[ "$("$XL" list deb | awk 'NR == 2 { print $4 }')" = "$1" ] && return 0
-		sleep 1
-	done
-	fail "the guest does not have $1 vCPUs up after xl vcpu-set"
-}
 "$XL" vcpu-set deb 1 || fail "xl vcpu-set deb 1"
-vcpus_are 1
+list_shows deb 4 1 60
 "$XL" vcpu-set deb 2 || fail "xl vcpu-set deb 2"
-vcpus_are 2
+list_shows deb 4 2 60
 timeout 120 "$XL" shutdown -w deb || fail "xl shutdown -w did not end within 120 s"
 grep -q 'xenkvm-init: powering off' "$log" || fail "the guest did not run its poweroff"
 grep -Eq 'reboot: (Power down|System halted)' "$log" || fail "the kernel did not stop"

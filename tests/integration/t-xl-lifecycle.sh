@@ -23,13 +23,6 @@ await() {
 		sleep 0.2
 	done
 }
-# refused WHAT EXPECTED COMMAND...: the command fails and says EXPECTED
-refused() {
-	what=$1 expected=$2
-	shift 2
-	"$@" > "$dir/out" 2>&1 && fail "$what was accepted"
-	grep -q -- "$expected" "$dir/out" || fail "$what: expected \"$expected\": $(cat "$dir/out")"
-}
 # domain NAME UUID ON_X=ACTION 'fake.* words'
 domain() {
 	cat > "$dir/$1.cfg" <<CFG

@@ -9,13 +9,6 @@ XL_TEST_ANY_HOST=1
 . tests/integration/xl-test-env.sh
 fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
 . tests/integration/xl-xenstore-env.sh
-# refused WHAT EXPECTED COMMAND...: the command fails and says EXPECTED
-refused() {
-	what=$1 expected=$2
-	shift 2
-	"$@" > "$dir/out" 2>&1 && fail "$what was accepted"
-	grep -q -- "$expected" "$dir/out" || fail "$what: expected \"$expected\": $(cat "$dir/out")"
-}
 
 echo "not run while paused" > "$dir/kernel"
 truncate -s 16M "$dir/a.img" "$dir/b.img"

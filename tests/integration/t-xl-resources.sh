@@ -13,13 +13,6 @@ fail() { echo "FAIL: $*"; "$XL" list; "$XL" dmesg | tail -n 20; exit 1; }
 . tests/integration/xl-xenstore-env.sh
 "$BUILD/xenkvmd" --rundir "$dir" --vmm "$BUILD/fake-vmm" || fail "xenkvmd did not start"
 echo "no kernel: fake-vmm runs none" > "$dir/kernel"
-# refused WHAT EXPECTED COMMAND...: the command fails and says EXPECTED
-refused() {
-	what=$1 expected=$2
-	shift 2
-	"$@" > "$dir/out" 2>&1 && fail "$what was accepted"
-	grep -q -- "$expected" "$dir/out" || fail "$what: expected \"$expected\": $(cat "$dir/out")"
-}
 # logged N: the fake VMM wrote "max pages: N" to the console log within 5 s
 logged() {
 	i=0
@@ -48,12 +41,7 @@ ps -eo args | grep -F -- "--maxmem 96" | grep -qF "$dir/console/1.log" ||
 	fail "the VMM was not given --maxmem 96"
 
 # The VMM said the guest holds 12288 frames (48 MiB): xl list shows that.
-i=0
-until [ "$("$XL" list m | awk 'NR == 2 { print $3 }')" = 48 ]; do
-	i=$((i + 1))
-	[ $i -lt 25 ] || fail "xl list does not show the 48 MiB the VMM reported"
-	sleep 0.2
-done
+list_shows m 3 48 10
 
 "$XL" mem-set m 40 || fail "xl mem-set m 40"
 read_is /local/domain/1/memory/target 40960
@@ -89,7 +77,7 @@ avail() {
 	for n in 0 1 2 3; do printf '%s ' "$(xenstore-read /local/domain/1/cpu/$n/availability)"; done
 }
 [ "$(avail)" = "online online offline offline " ] || fail "availability at start: $(avail)"
-[ "$("$XL" list m | awk 'NR == 2 { print $4 }')" = 2 ] || fail "xl list does not show 2 vCPUs"
+list_shows m 4 2 1
 "$XL" vcpu-list m > "$dir/vl" || fail "xl vcpu-list"
 [ "$(grep -c '^m ' "$dir/vl")" = 4 ] || fail "xl vcpu-list does not list 4 vCPUs: $(cat "$dir/vl")"
 [ "$(awk '$1 == "m" && $5 == "r--"' "$dir/vl" | wc -l)" = 2 ] ||
