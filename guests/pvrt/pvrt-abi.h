@@ -56,8 +56,7 @@
 #define PVRT_IDT_OFF        0x100000
 #define PVRT_PT_OFF         0x102000	/* runtime page tables, 16 pages */
 #define PVRT_SYSCALL_PAGE_OFF 0x118000	/* the page at PVRT_SYSCALL_VA */
-#define PVRT_BITMAP_PT_OFF  0x120000	/* frame is a validated page table */
-#define PVRT_BITMAP_L4_OFF  0x140000	/* frame is (was) used as an L4 */
+#define PVRT_BITMAP_PT_OFF  0x120000	/* a byte a frame: the level it was validated as */
 #define PVRT_VCPU_OFF       0x200000
 #define PVRT_VCPU_SIZE      0x020000
 #define PVRT_MAX_VCPUS      16
@@ -124,6 +123,8 @@ struct pvrt_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 _Static_assert(sizeof(struct pvrt_frame) == 22 * 8, "frame");
+_Static_assert(PVRT_BITMAP_PT_OFF + (PVRT_MAX_RAM >> 12) <= PVRT_VCPU_OFF,
+	       "a level byte for every frame of the largest PV domain");
 
 /* What the entry stub hands the VMM for PVRT_OP_FAST (entry.S's pushes, then the CPU's). */
 struct pvrt_fast_frame {
