@@ -132,14 +132,43 @@ int xl_console_attach(const char *log_path, const char *domain)
 	return 0;
 }
 
+/*
+ * xl's -t and -n: the PV console, number 0, is the one console a domain
+ * has here (no emulated serial port), so anything else is refused.
+ */
+static int console_options(int argc, char **argv)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt(argc, argv, "t:n:")) != -1) {
+		if (c == 't' && strcmp(optarg, "pv") && strcmp(optarg, "serial")) {
+			fprintf(stderr, "xl console: console type must be pv or serial, not "
+				"\"%s\"\n", optarg);
+			return -1;
+		} else if (c == 't' && !strcmp(optarg, "serial")) {
+			fprintf(stderr, "xl console: xenkvm domains have no serial console; "
+				"the pv console is their only one\n");
+			return -1;
+		} else if (c == 'n' && strcmp(optarg, "0")) {
+			fprintf(stderr, "xl console: a domain has one console here (number 0), "
+				"not \"%s\"\n", optarg);
+			return -1;
+		} else if (c != 't' && c != 'n') {
+			return -1;
+		}
+	}
+	return optind + 1 == argc ? 0 : -1;
+}
+
 int xl_cmd_console(int argc, char **argv)
 {
 	struct ctl_msg rep;
 	char *f[F_COUNT];
 	int rc;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: xl console <Domain>\n");
+	if (argc < 2 || console_options(argc, argv)) {
+		fprintf(stderr, "usage: xl console [-t <pv|serial>] [-n <number>] <Domain>\n");
 		return 2;
 	}
 	if (xl_call(&rep, "list", argv[argc - 1], NULL))

@@ -22,7 +22,7 @@ static const struct verb verbs[] = {
 	{ "mem-set", xl_cmd_mem_set, "<Domain> <MemMB['b'|'k'|'m'|'g'|'t']>  Set the current memory usage for a domain" },
 	{ "mem-max", xl_cmd_mem_max, "<Domain> <MemMB['b'|'k'|'m'|'g'|'t']>  Set the maximum amount reservation for a domain" },
 	{ "vcpu-set", xl_cmd_vcpu_set, "<Domain> <vCPUs>  Set the number of active VCPUs allowed for the domain" },
-	{ "console", xl_cmd_console, "<Domain>  Attach to domain's console (Ctrl-] detaches)" },
+	{ "console", xl_cmd_console, "[-t <pv|serial>] [-n <number>] <Domain>  Attach to domain's console (Ctrl-] detaches)" },
 	{ "info", xl_cmd_info, "  Get information about the host" },
 	{ "vcpu-list", xl_cmd_vcpu_list, "[Domain...]  List the VCPUs for all/some domains" },
 	{ "domid", xl_cmd_domid, "<DomainName>  Convert a domain name to domain id" },

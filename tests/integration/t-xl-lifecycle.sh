@@ -129,7 +129,8 @@ refused "shutting down a domain that is not there" "invalid domain identifier: n
 	"$XL" shutdown nosuch
 "$XL" destroy s2 || fail "xl destroy s2"
 # xl console: the log so far, then what is typed reaches the guest (here
-# the fake echoes it into the log), and stdin's end detaches.
+# the fake echoes it into the log), and stdin's end detaches; -t pv -n 0
+# name the one console there is, and other consoles are refused.
 domain talker 11111111-0000-0000-0000-000000000007 'on_crash = "destroy"' "fake.echo=1"
 i=0
 until grep -q "fake guest: type something" "$dir/console/$("$XL" domid talker).log" 2>/dev/null; do
@@ -137,11 +138,15 @@ until grep -q "fake guest: type something" "$dir/console/$("$XL" domid talker).l
 	[ $i -lt 50 ] || fail "the fake console never started"
 	sleep 0.1
 done
-(printf 'hello there\n'; sleep 1.5) | "$XL" console talker > "$dir/console.out" ||
-	fail "xl console talker"
+(printf 'hello there\n'; sleep 1.5) | "$XL" console -t pv -n 0 talker > "$dir/console.out" ||
+	fail "xl console -t pv -n 0 talker"
 grep -q "fake guest: type something" "$dir/console.out" || fail "no console output: $(cat "$dir/console.out")"
 grep -q "echo: hello there" "$dir/console.out" ||
 	fail "the typed line did not come back: $(cat "$dir/console.out")"
+refused "a serial console" "no serial console" "$XL" console -t serial talker
+refused "console 1" "one console here (number 0)" "$XL" console -n 1 talker
+refused "a console type of none" "must be pv or serial" "$XL" console -t vga talker
+refused "two domains" "usage: xl console" "$XL" console talker talker
 "$XL" destroy talker || fail "xl destroy talker"
 
 # xl create answers once the domain is built; xenkvmd serves others meanwhile,
