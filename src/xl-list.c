@@ -17,6 +17,32 @@ static int fetch(struct ctl_msg *rep, const char *id, const char *verb)
 	return 0;
 }
 
+/* Each record of the domains named in argv[first..] (all when none are). */
+typedef int (*record_fn)(char **f, void *arg);
+
+/* Calls fn for every record, in order; 1 if a domain was unknown or fn failed. */
+static int each_record(int argc, char **argv, int first, const char *verb, record_fn fn,
+		       void *arg)
+{
+	struct ctl_msg rep;
+	int rc = 0;
+
+	for (int i = first; i == first || i < argc; i++) {
+		if (fetch(&rep, i < argc ? argv[i] : NULL, verb)) {
+			rc = 1;
+			continue;
+		}
+		for (unsigned r = 1; r < rep.n; r++) {
+			char *f[F_COUNT];
+
+			if (xl_split(rep.field[r], f, F_COUNT) == F_COUNT)
+				rc |= fn(f, arg);
+		}
+		ctl_msg_free(&rep);
+	}
+	return rc;
+}
+
 /* One element of xl list -l's array: xenkvmd writes it in libxl's layout. */
 static int print_long(const char *domid, bool *first)
 {
@@ -31,45 +57,43 @@ static int print_long(const char *domid, bool *first)
 	return rc;
 }
 
+struct list_out {
+	bool longfmt;
+	bool first;	/* nothing printed yet */
+};
+
+static int list_one(char **f, void *arg)
+{
+	struct list_out *o = arg;
+
+	if (o->longfmt)
+		return print_long(f[F_DOMID], &o->first);
+	if (o->first)
+		printf("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
+	o->first = false;
+	printf("%-40s %5s %5s %5s     %s  %8.1f\n", f[F_NAME], f[F_DOMID], f[F_MEM], f[F_VCPUS],
+	       f[F_STATE], atof(f[F_CPU]));
+	return 0;
+}
+
 int xl_cmd_list(int argc, char **argv)
 {
-	struct ctl_msg rep;
-	int longfmt = 0, c, rc = 0;
-	bool first = true;
+	struct list_out o = { .first = true };
+	int c, rc;
 
 	while ((c = getopt(argc, argv, "lv")) != -1) {
 		if (c == 'l' || c == 'v') {
-			longfmt = 1;
+			o.longfmt = true;
 		} else {
 			fprintf(stderr, "usage: xl list [-l] [Domain...]\n");
 			return 2;
 		}
 	}
-	if (longfmt)
+	if (o.longfmt)
 		printf("[\n");
-	for (int i = optind; i == optind || i < argc; i++) {
-		const char *id = i < argc ? argv[i] : NULL;
-
-		if (fetch(&rep, id, "list")) {
-			rc = 1;
-			continue;
-		}
-		if (!longfmt && i == optind)
-			printf("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
-		for (unsigned r = 1; r < rep.n; r++) {
-			char *f[F_COUNT];
-			if (xl_split(rep.field[r], f, F_COUNT) != F_COUNT)
-				continue;
-			if (longfmt)
-				rc |= print_long(f[F_DOMID], &first);
-			else
-				printf("%-40s %5s %5s %5s     %s  %8.1f\n", f[F_NAME], f[F_DOMID],
-				       f[F_MEM], f[F_VCPUS], f[F_STATE], atof(f[F_CPU]));
-		}
-		ctl_msg_free(&rep);
-	}
-	if (longfmt)
-		printf("%s]\n", first ? "" : "\n");
+	rc = each_record(argc, argv, optind, "list", list_one, &o);
+	if (o.longfmt)
+		printf("%s]\n", o.first ? "" : "\n");
 	return rc;
 }
 
@@ -123,9 +147,21 @@ static void format_uptime(double secs, int short_mode, char *out, size_t size)
 		snprintf(out, size, "%2lu:%02lu:%02lu", hours, mins, s % 60);
 }
 
+static int uptime_one(char **f, void *arg)
+{
+	const int *short_mode = arg;
+	char up[64];
+
+	format_uptime(atof(f[F_UP]), *short_mode, up, sizeof(up));
+	if (*short_mode)
+		printf("up %s, %s (%s)\n", up, f[F_NAME], f[F_DOMID]);
+	else
+		printf("%-33s %4s %s\n", f[F_NAME], f[F_DOMID], up);
+	return 0;
+}
+
 int xl_cmd_uptime(int argc, char **argv)
 {
-	struct ctl_msg rep;
 	int short_mode = 0, c;
 
 	while ((c = getopt(argc, argv, "s")) != -1) {
@@ -135,47 +171,29 @@ int xl_cmd_uptime(int argc, char **argv)
 		}
 		short_mode = 1;
 	}
-	if (fetch(&rep, optind < argc ? argv[optind] : NULL, "uptime"))
-		return 1;
 	if (!short_mode)
 		printf("Name                                ID Uptime\n");
-	for (unsigned r = 1; r < rep.n; r++) {
-		char *f[F_COUNT], up[64];
-		if (xl_split(rep.field[r], f, F_COUNT) != F_COUNT)
-			continue;
-		format_uptime(atof(f[F_UP]), short_mode, up, sizeof(up));
-		if (short_mode)
-			printf("up %s, %s (%s)\n", up, f[F_NAME], f[F_DOMID]);
-		else
-			printf("%-33s %4s %s\n", f[F_NAME], f[F_DOMID], up);
+	return each_record(argc, argv, optind, "uptime", uptime_one, &short_mode);
+}
+
+/* Per-vCPU placement and times are not tracked yet: shown as "-". */
+static int vcpus_one(char **f, void *arg)
+{
+	unsigned n = (unsigned)strtoul(f[F_MAXVCPUS], NULL, 10);
+	unsigned long long up = strtoull(f[F_VCPUS_UP], NULL, 16);
+
+	(void)arg;
+	for (unsigned v = 0; v < n; v++) {
+		bool on = v < 64 && (up >> v & 1);
+
+		printf("%-32s %5s %5u   %3s   %s  %8s  all / all\n", f[F_NAME], f[F_DOMID], v,
+		       "-", on && f[F_STATE][0] == 'r' ? "r--" : "--p", "-");
 	}
-	ctl_msg_free(&rep);
 	return 0;
 }
 
 int xl_cmd_vcpu_list(int argc, char **argv)
 {
-	struct ctl_msg rep;
-
-	if (fetch(&rep, argc > 1 ? argv[1] : NULL, "vcpu-list"))
-		return 1;
 	printf("Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n");
-	for (unsigned r = 1; r < rep.n; r++) {
-		char *f[F_COUNT];
-		unsigned long long up;
-		unsigned n;
-		if (xl_split(rep.field[r], f, F_COUNT) != F_COUNT)
-			continue;
-		n = (unsigned)strtoul(f[F_MAXVCPUS], NULL, 10);
-		up = strtoull(f[F_VCPUS_UP], NULL, 16);
-		/* Per-vCPU placement and times are not tracked yet: shown as "-". */
-		for (unsigned v = 0; v < n; v++) {
-			bool on = v < 64 && (up >> v & 1);
-
-			printf("%-32s %5s %5u   %3s   %s  %8s  all / all\n", f[F_NAME],
-			       f[F_DOMID], v, "-", on && f[F_STATE][0] == 'r' ? "r--" : "--p", "-");
-		}
-	}
-	ctl_msg_free(&rep);
-	return 0;
+	return each_record(argc, argv, 1, "vcpu-list", vcpus_one, NULL);
 }

@@ -32,6 +32,12 @@ for n in 1 2; do
 	[ "$("$XL" domid p$n)" = $n ] || fail "xl domid p$n"
 	[ "$("$XL" domname $n)" = p$n ] || fail "xl domname $n"
 done
+# The views that take several domains show each of them, paused.
+[ "$("$XL" vcpu-list p1 p2 | grep -c ' --p ')" = 4 ] ||
+	fail "xl vcpu-list p1 p2: $("$XL" vcpu-list p1 p2)"
+[ "$("$XL" uptime -s p2 p1 | sed 's/.*, //')" = "p2 (2)
+p1 (1)" ] || fail "xl uptime -s p2 p1: $("$XL" uptime -s p2 p1)"
+refused "an unknown domain among them" "invalid domain identifier: p3" "$XL" list p1 p3
 refused "a second p1" 'domain with name "p1" already exists' "$XL" create -p "$dir/p1.cfg"
 
 # The domain's own nodes: read-only to it, but control/ and device/ are its.
