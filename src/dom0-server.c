@@ -221,13 +221,6 @@ static void serve_client(struct dom0 *z, struct client *c)
 #define MAX_XS_FDS 128
 #define MAX_LINKS 256
 
-static bool domain_still_listed(struct dom0 *z, struct domain *d)
-{
-	for (struct domain *x = z->doms.head; x; x = x->next)
-		if (x == d)
-			return true;
-	return false;
-}
 
 /*
  * Like Xen's own xenstored, look at the rings themselves, not only at their
@@ -255,7 +248,7 @@ void dom0_run(struct dom0 *z)
 {
 	while (!z->quit) {
 		struct pollfd pfd[MAX_CLIENTS + 2 + MAX_XS_FDS + MAX_LINKS];
-		struct domain *linked[MAX_LINKS];
+		uint32_t linked[MAX_LINKS];	/* by domid: never reused as addresses and fds are */
 		int map[MAX_CLIENTS + 2];
 		nfds_t n = 0, xs_first, links_first;
 		int xs_n, nlinks = 0;
@@ -275,7 +268,7 @@ void dom0_run(struct dom0 *z)
 		for (struct domain *d = z->doms.head; d && nlinks < MAX_LINKS; d = d->next) {
 			if (d->link_fd < 0)
 				continue;
-			linked[nlinks++] = d;
+			linked[nlinks++] = d->domid;
 			pfd[n++] = (struct pollfd){ .fd = d->link_fd, .events = POLLIN };
 		}
 		int ready = poll(pfd, n, RING_CHECK_MS);
@@ -300,11 +293,17 @@ void dom0_run(struct dom0 *z)
 			if (pfd[i].revents)
 				serve_client(z, &clients[map[i]]);
 		xsd_handle(z->xs, pfd + xs_first, xs_n);
-		/* Links after signals: a reaped domain's entry may be gone by now. */
-		for (int i = 0; i < nlinks; i++)
-			if (pfd[links_first + i].revents && domain_still_listed(z, linked[i]) &&
-			    linked[i]->link_fd == pfd[links_first + i].fd)
-				dom0_link_readable(z, linked[i]);
+		/*
+		 * Links after signals: a reaped domain may be gone by now, and a
+		 * domain restarted meanwhile may have its entry's address and its
+		 * link's fd number, so it is found by domid.
+		 */
+		for (int i = 0; i < nlinks; i++) {
+			struct domain *d = domains_by_id(&z->doms, linked[i]);
+
+			if (pfd[links_first + i].revents && d && d->link_fd == pfd[links_first + i].fd)
+				dom0_link_readable(z, d);
+		}
 		xb_run(z);
 	}
 }
