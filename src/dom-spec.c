@@ -79,6 +79,14 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 			   dc->nr_vifs, DOM_SPEC_MAX_VIFS);
 	for (unsigned i = 0; i < dc->nr_vifs; i++)
 		spec->vifs[i] = dc->vifs[i];
+	_Static_assert(DOM_MAX_VCPUS == DOMAIN_CONFIG_MAX_VCPUS, "one vCPU limit");
+	for (unsigned i = 0; i < DOM_MAX_VCPUS; i++) {
+		const char *c = dc->cpus_each ? (i < dc->nr_cpus ? dc->cpus[i] : NULL)
+					      : (dc->nr_cpus ? dc->cpus[0] : NULL);
+
+		if (c && copy(cfg, "cpus", spec->cpus[i], sizeof(spec->cpus[i]), c, err, errlen))
+			return -1;
+	}
 	if (!dc->kernel && dc->type != DOMAIN_HVM)
 		return bad(cfg, "bootloader", err, errlen,
 			   "'bootloader' is not supported by xenkvm yet: give 'kernel'");

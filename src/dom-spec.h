@@ -22,6 +22,7 @@ struct dom_spec {
 	char kernel[256];
 	char ramdisk[256];
 	char cmdline[1024];
+	char cpus[DOM_MAX_VCPUS][96];	/* each vCPU's host CPUs (cpumap.h); "": any */
 	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	unsigned nr_disks;		/* validated disk= entries */
 	struct disk_spec disks[DOM_SPEC_MAX_DISKS];

@@ -365,7 +365,7 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_info(z, req, rep);
 	} else if (!strcmp(verb, "dmesg")) {
 		do_dmesg(z, req, rep);
-	} else if (dom0_resource_verb(z, verb, req, rep)) {
+	} else if (dom0_memory_verb(z, verb, req, rep) || dom0_vcpu_verb(z, verb, req, rep)) {
 		/* done */
 	} else if (dom0_device_verb(z, verb, req, rep)) {
 		/* done */

@@ -214,6 +214,8 @@ static void defer_answer(struct dom0 *z, struct domain *d, const char *cfg_name)
 static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec *s,
 			bool paused)
 {
+	char err[256];
+
 	d->memory_mb = s->memory_mb;
 	d->target_kb = (uint64_t)s->memory_mb * 1024;
 	d->max_kb = (uint64_t)(s->maxmem_mb > s->memory_mb ? s->maxmem_mb : s->memory_mb) * 1024;
@@ -221,6 +223,10 @@ static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec 
 	d->vcpus = s->vcpus;
 	d->maxvcpus = s->maxvcpus > s->vcpus ? s->maxvcpus : s->vcpus;
 	d->vcpus_up = 0;
+	memset(d->vcpu_tid, 0, sizeof(d->vcpu_tid));
+	/* Checked when created; a host that lost CPUs since gives a restart all. */
+	if (dom0_spec_affinity(s, d->affinity, err, sizeof(err)))
+		dom0_log(z, "domain %u: %s; its vCPUs may run on any CPU", d->domid, err);
 	d->on_poweroff = s->on_poweroff;
 	d->on_reboot = s->on_reboot;
 	d->on_crash = s->on_crash;
@@ -294,6 +300,7 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 	struct dom_spec spec;
 	struct domain *d;
 	char err[512];
+	struct cpumap aff[DOM_MAX_VCPUS];
 
 	for (unsigned i = first_override; i < req->n; i++)
 		overrides[nov++] = req->field[i];
@@ -313,6 +320,10 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 			ctl_reply_error(rep, "EINVAL", "%s: %s", cfg_name, err);
 			return -1;
 		}
+	}
+	if (dom0_spec_affinity(&spec, aff, err, sizeof(err))) {
+		ctl_reply_error(rep, "EINVAL", "%s: %s", cfg_name, err);
+		return -1;
 	}
 	if (access(spec.kernel, R_OK)) {
 		ctl_reply_error(rep, "ENOENT", "%s: kernel %s: %s", cfg_name, spec.kernel,

@@ -80,6 +80,8 @@ enum dom0_link_type {
 	LINK_MAX_PAGES = 15,
 	/* VMM -> Dom0: arg is the mask of the guest's vCPUs that are up. */
 	LINK_VCPUS = 16,
+	/* VMM -> Dom0: vCPU 'port' runs on the VMM's thread arg (a Linux tid). */
+	LINK_VCPU_THREAD = 17,
 };
 
 #define LINK_GRANT_WRITABLE 1u

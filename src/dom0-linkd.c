@@ -131,6 +131,9 @@ static void handle(struct dom0 *z, struct domain *d, const struct dom0_link_msg 
 		else
 			d->vcpus_up = m->arg;
 		break;
+	case LINK_VCPU_THREAD:
+		dom0_vcpu_thread(z, d, m->port, m->arg);
+		break;
 	case LINK_MEMORY:
 		/* Never more than the RAM it was built with, whatever the VMM says. */
 		d->held_pages = m->arg < d->ram_size / 4096 ? m->arg : d->ram_size / 4096;

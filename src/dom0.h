@@ -44,9 +44,20 @@ void ctl_reply_ok(struct ctl_msg *rep);
 /* The domain a request names in field 1, or NULL with the error replied. */
 struct domain *dom0_want_domain(struct dom0 *z, const struct ctl_msg *req,
 				struct ctl_msg *rep);
-/* mem-set, mem-max and vcpu-set (dom0-resources.c); false for any other verb. */
-bool dom0_resource_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
-			struct ctl_msg *rep);
+/* mem-set and mem-max (dom0-memory.c); false for any other verb. */
+bool dom0_memory_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
+		      struct ctl_msg *rep);
+/* A size in KiB or a count, as xl sends them: decimal digits only; 0 or -1. */
+int dom0_parse_number(const char *s, uint64_t *v);
+/* vcpu-set, vcpu-pin and vcpu-list (dom0-vcpus.c); false for any other verb. */
+bool dom0_vcpu_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
+		    struct ctl_msg *rep);
+struct dom_spec;
+/* Each vCPU's affinity from cpus=, checked against the host; 0, or -1 (err) and all CPUs. */
+int dom0_spec_affinity(const struct dom_spec *s, struct cpumap out[DOM_MAX_VCPUS], char *err,
+		       size_t errlen);
+/* The VMM says which thread runs vCPU vcpu: it gets the vCPU's affinity. */
+void dom0_vcpu_thread(struct dom0 *z, struct domain *d, uint32_t vcpu, uint64_t tid);
 /* block-* and network-* (dom0-devices.c); false for any other verb. */
 bool dom0_device_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
 		      struct ctl_msg *rep);

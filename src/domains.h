@@ -5,8 +5,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "src/cpumap.h"
 
 #define DOM_NAME_MAX 64
+#define DOM_MAX_VCPUS 32		/* Xen's legacy vcpu_info slots */
 #define DOM_MAX_DOMID 0x7fefu	/* DOMID_FIRST_RESERVED - 1 */
 
 enum dom_state {
@@ -52,6 +54,8 @@ struct domain {
 	unsigned vcpus;			/* to be online (xl vcpu-set; cpu/N/availability) */
 	unsigned maxvcpus;		/* its VMM's vCPUs */
 	uint64_t vcpus_up;		/* the VMM's online mask; 0: not told yet */
+	pid_t vcpu_tid[DOM_MAX_VCPUS];	/* each vCPU's thread in its VMM; 0: not told yet */
+	struct cpumap affinity[DOM_MAX_VCPUS];	/* host CPUs each may run on (dom0-vcpus.c) */
 	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	struct dom_spec *spec;		/* what it was created from, to restart */
 	char console_log[256];

@@ -1,4 +1,4 @@
-/* xl list, domid, domname, uptime, vcpu-list: read-only views of the registry. */
+/* xl list, domid, domname, uptime: read-only views of the registry. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,26 +174,4 @@ int xl_cmd_uptime(int argc, char **argv)
 	if (!short_mode)
 		printf("Name                                ID Uptime\n");
 	return each_record(argc, argv, optind, "uptime", uptime_one, &short_mode);
-}
-
-/* Per-vCPU placement and times are not tracked yet: shown as "-". */
-static int vcpus_one(char **f, void *arg)
-{
-	unsigned n = (unsigned)strtoul(f[F_MAXVCPUS], NULL, 10);
-	unsigned long long up = strtoull(f[F_VCPUS_UP], NULL, 16);
-
-	(void)arg;
-	for (unsigned v = 0; v < n; v++) {
-		bool on = v < 64 && (up >> v & 1);
-
-		printf("%-32s %5s %5u   %3s   %s  %8s  all / all\n", f[F_NAME], f[F_DOMID], v,
-		       "-", on && f[F_STATE][0] == 'r' ? "r--" : "--p", "-");
-	}
-	return 0;
-}
-
-int xl_cmd_vcpu_list(int argc, char **argv)
-{
-	printf("Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n");
-	return each_record(argc, argv, 1, "vcpu-list", vcpus_one, NULL);
 }

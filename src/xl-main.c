@@ -21,6 +21,7 @@ static const struct verb verbs[] = {
 	{ "sysrq", xl_cmd_sysrq, "<Domain> <letter>  Send a sysrq to a domain" },
 	{ "mem-set", xl_cmd_mem_set, "<Domain> <MemMB['b'|'k'|'m'|'g'|'t']>  Set the current memory usage for a domain" },
 	{ "mem-max", xl_cmd_mem_max, "<Domain> <MemMB['b'|'k'|'m'|'g'|'t']>  Set the maximum amount reservation for a domain" },
+	{ "vcpu-pin", xl_cmd_vcpu_pin, "[-f|--force] <Domain> <VCPU|all> <Hard affinity|-|all> [Soft affinity|-|all]  Set which CPUs a VCPU can use" },
 	{ "vcpu-set", xl_cmd_vcpu_set, "<Domain> <vCPUs>  Set the number of active VCPUs allowed for the domain" },
 	{ "console", xl_cmd_console, "[-t <pv|serial>] [-n <number>] <Domain>  Attach to domain's console (Ctrl-] detaches)" },
 	{ "info", xl_cmd_info, "  Get information about the host" },

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "src/cpumap.h"
 #include "src/domains.h"
 #include "src/xlcfg-domain.h"
 
@@ -22,13 +23,13 @@ static const char *const handled[] = {
 	"name", "uuid", "type", "builder", "memory", "maxmem", "vcpus", "maxvcpus",
 	"kernel", "ramdisk", "cmdline", "root", "extra", "bootloader",
 	"bootloader_args", "on_poweroff", "on_reboot", "on_crash", "on_watchdog",
-	"disk", "vif", "serial",
+	"disk", "vif", "serial", "cpus",
 };
 
 /* xl settings xenkvm knows of but does not act on (yet). */
 static const char *const ignored[] = {
 	"acpi", "altp2m", "apic", "bios", "boot", "cap", "channel", "claim_mode",
-	"cpu_weight", "cpus", "cpus_soft", "device_model_args", "device_model_override",
+	"cpu_weight", "cpus_soft", "device_model_args", "device_model_override",
 	"device_model_version", "driver_domain", "dtdev", "e820_host", "firmware",
 	"gfx_passthru", "hap", "iomem", "ioports", "irqs", "keymap", "localtime",
 	"max_event_channels", "max_grant_frames", "max_maptrack_frames", "nestedhvm",
@@ -333,6 +334,23 @@ static int get_serial(struct reader *r)
 			   DOMAIN_CONFIG_MAX_SERIALS);
 }
 
+/* Checked for form here; against the host's CPUs where the domain starts. */
+static int get_cpus(struct reader *r)
+{
+	struct domain_config *dc = r->dc;
+	const struct xlcfg_value *v = xlcfg_get(r->cfg, "cpus");
+	struct cpumap m;
+	char why[200];
+
+	if (get_strings(r, "cpus", dc->cpus, &dc->nr_cpus, DOMAIN_CONFIG_MAX_VCPUS))
+		return -1;
+	dc->cpus_each = v && v->type == XLCFG_LIST;
+	for (unsigned i = 0; i < dc->nr_cpus; i++)
+		if (cpumap_parse(dc->cpus[i], CPUMAP_MAX_CPUS, &m, why, sizeof(why)))
+			return bad(r, v, "'cpus': %s", why);
+	return 0;
+}
+
 /* The list form, or the older string form split at blanks as xl does. */
 static int get_bootloader_args(struct reader *r)
 {
@@ -503,7 +521,7 @@ static int read_all(struct reader *r)
 	    get_action(r, "on_reboot", &dc->on_reboot) ||
 	    get_action(r, "on_crash", &dc->on_crash) ||
 	    get_action(r, "on_watchdog", &dc->on_watchdog) ||
-	    get_serial(r) || get_devices(r) || check_boot(r))
+	    get_serial(r) || get_cpus(r) || get_devices(r) || check_boot(r))
 		return -1;
 	warn_unhandled(r);
 	return 0;
@@ -545,6 +563,7 @@ void domain_config_free(struct domain_config *dc)
 	free(dc->disks);
 	free(dc->vifs);
 	free_strings(dc->serial, dc->nr_serials);
+	free_strings(dc->cpus, dc->nr_cpus);
 	if (dc->warnings)
 		free_strings(dc->warnings, dc->nr_warnings);
 	free(dc->warnings);

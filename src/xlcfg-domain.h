@@ -52,6 +52,13 @@ struct domain_config {
 	unsigned nr_vifs;
 	char *serial[DOMAIN_CONFIG_MAX_SERIALS];
 	unsigned nr_serials;
+	/*
+	 * cpus=: host CPUs (cpumap.h notation) the vCPUs may run on; a string is
+	 * for every vCPU (nr_cpus 1, cpus_each false), a list is vCPU i's in entry i.
+	 */
+	char *cpus[DOMAIN_CONFIG_MAX_VCPUS];
+	unsigned nr_cpus;
+	bool cpus_each;
 	char **warnings;		/* "file:line: warning: ..." */
 	unsigned nr_warnings;
 };

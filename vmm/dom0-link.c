@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "devices/fd-passing.h"
@@ -327,4 +328,13 @@ void vmm_reservation_changed(struct xk_domain *d)
 	struct dom0_link_msg m = { .type = LINK_MEMORY, .arg = xk_current_pages(d) };
 
 	vmm_link_send(vmm_of(d), &m);
+}
+
+/* xenkvmd pins each vCPU's thread and shows where it runs (xl vcpu-list). */
+void vmm_report_vcpu_thread(struct vmm *vm, unsigned id)
+{
+	struct dom0_link_msg m = { .type = LINK_VCPU_THREAD, .port = id,
+				   .arg = (uint64_t)syscall(SYS_gettid) };
+
+	vmm_link_send(vm, &m);
 }

@@ -170,7 +170,12 @@ static void *vcpu_thread(void *arg)
 {
 	struct vmm_vcpu *vc = arg;
 	sigset_t set;
+	char name[16];
 
+	/* "vcpuN" in top -H; xenkvmd pins the thread (cpus=, xl vcpu-pin). */
+	snprintf(name, sizeof(name), "vcpu%u", vc->xv->id);
+	pthread_setname_np(pthread_self(), name);
+	vmm_report_vcpu_thread(vc->vm, vc->xv->id);
 	sigemptyset(&set);
 	sigaddset(&set, VMM_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);

@@ -115,6 +115,7 @@ int vmm_release_frames(struct xk_domain *d, uint64_t gpfn, uint64_t count);
 /* What xenkvmd shows of the guest: frames held, vCPUs up (dom0-link.c). */
 void vmm_reservation_changed(struct xk_domain *d);
 void vmm_vcpus_changed(struct xk_domain *d);
+void vmm_report_vcpu_thread(struct vmm *vm, unsigned id);
 
 /* cpuid.c */
 int vmm_setup_cpuid(struct vmm_vcpu *vc);

@@ -16,17 +16,20 @@
  *                      (LINK_MEMORY, as a balloon makes the VMM do)
  *   fake.vcpus=MASK    ... and that the vCPUs in the hex MASK are up (LINK_VCPUS)
  * While up, the cap xenkvmd gives (LINK_MAX_PAGES) goes to the console log
- * as "max pages: N".
+ * as "max pages: N", and each vCPU is an idle thread named vcpuN whose tid
+ * xenkvmd hears (LINK_VCPU_THREAD), as the VMM's are.
  * No guest runs; nothing here is built into xenkvm itself.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "devices/fd-passing.h"
@@ -34,12 +37,12 @@
 #include "xen-abi/domain.h"
 
 struct fake {
-	unsigned long memory_mb, maxmem_mb, domid;
+	unsigned long memory_mb, maxmem_mb, domid, vcpus;
 	const char *cmdline;
 	int link_fd;
 	int exit_status;	/* -1: stay up */
 	long after_ms, hello_ms;
-	unsigned long long pages, vcpus;
+	unsigned long long pages, vcpus_up;
 	const char *once;
 	const char *console_log, *console_input;
 	bool echo;
@@ -74,6 +77,8 @@ static int parse(int argc, char **argv, struct fake *f)
 			f->memory_mb = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--maxmem"))
 			f->maxmem_mb = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--vcpus"))
+			f->vcpus = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--domid"))
 			f->domid = strtoul(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--cmdline"))
@@ -98,7 +103,7 @@ static int parse(int argc, char **argv, struct fake *f)
 	if (word_value(f->cmdline, "fake.pages", buf, sizeof(buf)))
 		f->pages = strtoull(buf, NULL, 10);
 	if (word_value(f->cmdline, "fake.vcpus", buf, sizeof(buf)))
-		f->vcpus = strtoull(buf, NULL, 16);
+		f->vcpus_up = strtoull(buf, NULL, 16);
 	return f->memory_mb && f->domid && f->link_fd >= 0 ? 0 : -1;
 }
 
@@ -167,6 +172,38 @@ static void echo_keys(int in, FILE *log)
 	fflush(log);
 }
 
+struct fake_vcpu {
+	const struct fake *f;
+	unsigned id;
+};
+
+static void *vcpu_thread(void *arg)
+{
+	struct fake_vcpu *v = arg;
+	struct dom0_link_msg m = { .type = LINK_VCPU_THREAD, .port = v->id,
+				   .arg = (uint64_t)syscall(SYS_gettid) };
+	char name[16];
+
+	snprintf(name, sizeof(name), "vcpu%u", v->id);
+	pthread_setname_np(pthread_self(), name);
+	send(v->f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void start_vcpus(const struct fake *f)
+{
+	static struct fake_vcpu v[32];
+	pthread_t t;
+
+	for (unsigned i = 0; i < f->vcpus && i < 32; i++) {
+		v[i] = (struct fake_vcpu){ f, i };
+		if (pthread_create(&t, NULL, vcpu_thread, &v[i]) == 0)
+			pthread_detach(t);
+	}
+}
+
 /* Up until killed: the link's messages and, with fake.echo, the console. */
 static void stay_up(const struct fake *f)
 {
@@ -183,8 +220,9 @@ static void stay_up(const struct fake *f)
 		m = (struct dom0_link_msg){ .type = LINK_MEMORY, .arg = f->pages };
 		send(f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
 	}
-	if (f->vcpus) {
-		m = (struct dom0_link_msg){ .type = LINK_VCPUS, .arg = f->vcpus };
+	start_vcpus(f);
+	if (f->vcpus_up) {
+		m = (struct dom0_link_msg){ .type = LINK_VCPUS, .arg = f->vcpus_up };
 		send(f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
 	}
 	for (;;) {

@@ -30,6 +30,7 @@ memory = 64
 maxmem = 96
 vcpus = 2
 maxvcpus = 4
+cpus = "1"
 extra = "fake.pages=12288 fake.vcpus=3"
 CFG
 "$XL" create "$dir/m.cfg" || fail "xl create"
@@ -80,8 +81,9 @@ avail() {
 list_shows m 4 2 1
 "$XL" vcpu-list m > "$dir/vl" || fail "xl vcpu-list"
 [ "$(grep -c '^m ' "$dir/vl")" = 4 ] || fail "xl vcpu-list does not list 4 vCPUs: $(cat "$dir/vl")"
-[ "$(awk '$1 == "m" && $5 == "r--"' "$dir/vl" | wc -l)" = 2 ] ||
-	fail "xl vcpu-list does not show 2 running vCPUs: $(cat "$dir/vl")"
+# The fake's vCPU threads sleep: online ones show blocked, the others paused.
+[ "$(awk '$1 == "m" { print $3, $5 }' "$dir/vl" | tr '\n' ' ')" = "0 -b- 1 -b- 2 --p 3 --p " ] ||
+	fail "xl vcpu-list states: $(cat "$dir/vl")"
 "$XL" list -l m | jq -e '.[0].config.b_info.max_vcpus == 4 and
 	.[0].config.b_info.avail_vcpus == [0, 1]' > /dev/null || fail "xl list -l vCPUs"
 "$XL" vcpu-set m 3 || fail "xl vcpu-set m 3"
@@ -93,4 +95,48 @@ refused "no vCPUs" "invalid number of vCPUs: 0" "$XL" vcpu-set m 0
 refused "a bad count" "invalid number of vCPUs: two" "$XL" vcpu-set m two
 [ "$(avail)" = "online offline offline offline " ] || fail "a refused vcpu-set changed $(avail)"
 "$XL" dmesg | grep -q "domain 1: 1 of 4 vCPUs to be online" || fail "vcpu-set not logged"
+
+# Affinity: each vCPU is a thread of the VMM (named vcpuN), pinned as cpus=
+# says and as xl vcpu-pin changes it.
+vmm=$(ps -eo pid,args | grep -F fake-vmm | grep -F "$dir/console/1.log" | awk '{ print $1 }')
+[ -n "$vmm" ] || fail "no VMM process"
+# allowed N: the host CPUs vCPU N's thread may run on
+allowed() {
+	for t in /proc/$vmm/task/*; do
+		[ "$(cat "$t/comm")" = "vcpu$1" ] && sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$t/status"
+	done
+}
+if [ "$(nproc)" -ge 2 ]; then
+	i=0
+	until [ "$(allowed 3)" = 1 ]; do
+		i=$((i + 1))
+		[ $i -lt 25 ] || fail "vCPU 3 is not on CPU 1 (cpus=): $(allowed 3)"
+		sleep 0.2
+	done
+	[ "$(allowed 0)" = 1 ] || fail "vCPU 0 is not on CPU 1 (cpus=): $(allowed 0)"
+	"$XL" vcpu-list m | awk '$1 == "m" && $7 != "1"' | grep -q . &&
+		fail "xl vcpu-list affinity: $("$XL" vcpu-list m)"
+	"$XL" vcpu-pin m 0 0 || fail "xl vcpu-pin m 0 0"
+	[ "$(allowed 0)" = 0 ] || fail "vCPU 0 not moved to CPU 0: $(allowed 0)"
+	[ "$(allowed 1)" = 1 ] || fail "vCPU 1 moved too: $(allowed 1)"
+	"$XL" vcpu-list m | grep -q "^m .* 0 / all\$" || fail "xl vcpu-list: $("$XL" vcpu-list m)"
+	"$XL" vcpu-pin -f m all all - || fail "xl vcpu-pin -f m all all -"
+	[ "$(allowed 2)" = "0-$(($(nproc) - 1))" ] || fail "vCPU 2 not on all CPUs: $(allowed 2)"
+	"$XL" vcpu-pin m 1 - || fail "xl vcpu-pin m 1 - (nothing to change)"
+	"$XL" dmesg | grep -q "domain 1: vCPU 0 pinned to 0" || fail "vcpu-pin not logged"
+else
+	echo "one host CPU: pinning not checked"
+fi
+refused "a CPU the host lacks" "CPU 512 is not in this host" "$XL" vcpu-pin m 0 512
+refused "a vCPU the domain lacks" "invalid vCPU: 4 (domain 1 has vCPUs 0-3)" "$XL" vcpu-pin m 4 0
+refused "soft affinity" "soft affinity is not supported" "$XL" vcpu-pin m 0 0 1
+refused "a short vcpu-pin" "usage: xl vcpu-pin" "$XL" vcpu-pin m 0
+cat > "$dir/bad.cfg" <<CFG
+name = "bad"
+type = "pv"
+kernel = "$dir/kernel"
+cpus = "64"
+CFG
+refused "cpus= past the host" "bad.cfg: cpus: CPU 64 is not in this host" "$XL" create "$dir/bad.cfg"
+"$XL" list bad 2>/dev/null && fail "a domain with impossible cpus= was created"
 echo PASS

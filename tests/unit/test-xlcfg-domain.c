@@ -146,6 +146,25 @@ Test(xlcfg_domain, maxvcpus_and_maxmem_are_for_pv_guests)
 	domain_config_free(&dc);
 }
 
+Test(xlcfg_domain, cpus_as_a_string_or_per_vcpu)
+{
+	struct domain_config dc;
+	char err[256];
+
+	cr_assert_eq(read_cfg("name='g'\nkernel='k'\ncpus='0-3,^2'\n", &dc, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(dc.nr_cpus, 1);
+	cr_assert_not(dc.cpus_each);
+	cr_assert_str_eq(dc.cpus[0], "0-3,^2");
+	domain_config_free(&dc);
+	cr_assert_eq(read_cfg("name='g'\nkernel='k'\ncpus=['1', '2-3']\n", &dc, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(dc.nr_cpus, 2);
+	cr_assert(dc.cpus_each);
+	cr_assert_str_eq(dc.cpus[1], "2-3");
+	domain_config_free(&dc);
+	cr_assert_eq(read_cfg("name='g'\nkernel='k'\ncpus='1-x'\n", &dc, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "g.cfg:3: 'cpus': '1-x' is not a CPU, a range N-M or all");
+}
+
 Test(xlcfg_domain, defaults_and_legacy_builder)
 {
 	struct domain_config dc;

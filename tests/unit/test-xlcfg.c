@@ -212,6 +212,15 @@ Test(xlcfg, dom_spec_defaults_types_and_actions)
 	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\nfrobnicate=1\n", NULL, 0,
 					  &s, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(s.warnings, "g.cfg:3: warning: unknown setting 'frobnicate'; ignored\n");
+	/* cpus=: a string for every vCPU, a list for one vCPU each (the rest: any CPU). */
+	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\ncpus='1'\n", NULL, 0,
+					  &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(s.cpus[0], "1");
+	cr_assert_str_eq(s.cpus[31], "1");
+	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\ncpus=['0', '1']\n", NULL,
+					  0, &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(s.cpus[1], "1");
+	cr_assert_str_eq(s.cpus[2], "");
 }
 
 Test(xlcfg, settings_are_bounded)
