@@ -172,7 +172,7 @@ static bool thread_stat(pid_t pid, pid_t tid, char *state, int *cpu, double *sec
 	/* Fields after the name: state (3), utime and stime (14, 15), processor (39). */
 	if (!p || sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
 			 "%*d %*d %*d %*d %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u "
-			 "%*u %*u %*u %*u %*u %*u %*d %d", state, &ut, &st, cpu) != 4)
+			 "%*u %*u %*u %*u %*u %*d %d", state, &ut, &st, cpu) != 4)
 		return false;
 	*secs = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 	return true;

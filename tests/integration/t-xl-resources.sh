@@ -106,6 +106,13 @@ allowed() {
 		[ "$(cat "$t/comm")" = "vcpu$1" ] && sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$t/status"
 	done
 }
+# vcpu-list's CPU column is where the thread last ran, as ps says.
+for v in 0 1; do
+	tid=$(grep -lx "vcpu$v" /proc/$vmm/task/*/comm | cut -d/ -f5)
+	[ "$("$XL" vcpu-list m | awk -v v=$v '$1 == "m" && $3 == v { print $4 }')" = \
+	  "$(ps -L -o tid=,psr= -p "$vmm" | awk -v t="$tid" '$1 == t { print $2 }')" ] ||
+		fail "vCPU $v's CPU in xl vcpu-list is not ps's: $("$XL" vcpu-list m)"
+done
 if [ "$(nproc)" -ge 2 ]; then
 	i=0
 	until [ "$(allowed 3)" = 1 ]; do
