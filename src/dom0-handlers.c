@@ -291,28 +291,31 @@ static void do_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *r
 	ctl_msg_addf(rep, "xenkvmd_rundir\t%s", z->rundir);
 }
 
+/*
+ * dmesg [clear]: the log since the last clear (xl dmesg -c), at most its
+ * last 64 KiB. Clearing hides what was shown; the file keeps it all.
+ */
 static void do_dmesg(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
 	char path[256], *buf;
+	long n, from;
 	FILE *f;
-	long n;
 
-	(void)req;
 	dom0_path(z, path, sizeof(path), "xenkvmd.log");
 	f = fopen(path, "r");
 	if (!f) {
 		ctl_reply_error(rep, "ENOENT", "no daemon log at %s", path);
 		return;
 	}
-	/* The last 64 KiB is plenty for a terminal. */
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
-	if (n > 65536) {
-		fseek(f, n - 65536, SEEK_SET);
-		n = 65536;
-	} else {
-		fseek(f, 0, SEEK_SET);
-	}
+	from = z->dmesg_mark <= n ? z->dmesg_mark : 0;	/* a log cut short starts over */
+	if (n - from > 65536)
+		from = n - 65536;
+	fseek(f, from, SEEK_SET);
+	n -= from;
+	if (ctl_arg(req, 1) && !strcmp(ctl_arg(req, 1), "clear"))
+		z->dmesg_mark = from + n;
 	buf = malloc((size_t)n + 1);
 	n = buf ? (long)fread(buf, 1, (size_t)n, f) : 0;
 	fclose(f);

@@ -30,6 +30,7 @@ struct dom0 {
 	 * the answer over (xl create answers once the domain is built). */
 	int client_fd;
 	bool reply_deferred;
+	long dmesg_mark;	/* xl dmesg shows the log from here (xl dmesg -c) */
 };
 
 /* Daemon log (the "dmesg" xl shows): timestamped lines. */

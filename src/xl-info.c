@@ -1,4 +1,5 @@
 /* xl info and xl dmesg. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "src/xl.h"
@@ -26,10 +27,13 @@ int xl_cmd_info(int argc, char **argv)
 int xl_cmd_dmesg(int argc, char **argv)
 {
 	struct ctl_msg rep;
+	bool clear = argc == 2 && !strcmp(argv[1], "-c");
 
-	(void)argc;
-	(void)argv;
-	if (xl_call(&rep, "dmesg", NULL))
+	if (argc > 2 || (argc == 2 && !clear)) {
+		fprintf(stderr, "usage: xl dmesg [-c]\n");
+		return 2;
+	}
+	if (xl_call(&rep, "dmesg", clear ? "clear" : NULL, NULL))
 		return rep.n ? xl_report(&rep, "dmesg") : 1;
 	if (rep.n >= 2)
 		fwrite(rep.field[1], 1, rep.len[1], stdout);

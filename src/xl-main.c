@@ -35,7 +35,7 @@ static const struct verb verbs[] = {
 	{ "network-attach", xl_cmd_network_attach, "<Domain> <vif-spec-component(s)>...  Create a new virtual network device" },
 	{ "network-detach", xl_cmd_network_detach, "<Domain> <DevId|mac>  Destroy a domain's virtual network device" },
 	{ "network-list", xl_cmd_network_list, "<Domain(s)>  List virtual network interfaces for a domain" },
-	{ "dmesg", xl_cmd_dmesg, "  Read the xenkvmd daemon log" },
+	{ "dmesg", xl_cmd_dmesg, "[-c]  Read the xenkvmd daemon log (-c: then clear it)" },
 };
 
 static void usage(FILE *f)

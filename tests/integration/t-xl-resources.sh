@@ -72,6 +72,13 @@ refused "Domain-0" "not permitted on Domain-0" "$XL" mem-set 0 32
 read_is /local/domain/1/memory/target 49152
 read_is /local/domain/1/memory/static-max 131072
 "$XL" dmesg | grep -q "domain 1: memory target 49152 KiB" || fail "mem-set not logged"
+# xl dmesg -c: shown once more, then only what comes after.
+"$XL" dmesg -c | grep -q "domain 1: memory target 49152 KiB" || fail "xl dmesg -c showed nothing"
+"$XL" dmesg | grep -q "memory target" && fail "xl dmesg -c did not clear: $("$XL" dmesg)"
+"$XL" mem-set m 48 || fail "xl mem-set m 48"
+[ "$("$XL" dmesg)" = "$(tail -n 1 "$dir/xenkvmd.log")" ] || fail "after -c: $("$XL" dmesg)"
+grep -q "memory target 49152 KiB" "$dir/xenkvmd.log" || fail "xl dmesg -c emptied the log file"
+refused "xl dmesg -x" "usage: xl dmesg" "$XL" dmesg -x
 
 # vCPUs: 2 of 4 to be online; the VMM said vCPUs 0 and 1 are up.
 avail() {
