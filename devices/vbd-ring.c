@@ -229,3 +229,8 @@ int vbd_ring_push(struct vbd_ring *r)
 	return (uint32_t)(new - __atomic_load_n(&r->sring->rsp_event, __ATOMIC_ACQUIRE)) <
 	       (uint32_t)(new - old);
 }
+
+bool vbd_ring_waiting(const struct vbd_ring *r)
+{
+	return !r->broken && __atomic_load_n(&r->sring->req_prod, __ATOMIC_ACQUIRE) != r->req_cons;
+}

@@ -50,6 +50,8 @@ int vbd_ring_take(struct vbd_ring *r, const struct vbd_disk *disk, const struct 
 		  struct vbd_req *rq, bool ask_event, char *err, size_t errlen);
 /* Releases rq's pages and puts its response on the ring (none on a broken ring). */
 void vbd_ring_answer(struct vbd_ring *r, struct vbd_req *rq);
+/* Requests the frontend has put on the ring and we have not taken. */
+bool vbd_ring_waiting(const struct vbd_ring *r);
 /* Publishes the responses put so far; 1 when the frontend asked for an event. */
 int vbd_ring_push(struct vbd_ring *r);
 

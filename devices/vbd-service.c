@@ -61,6 +61,32 @@ static bool is_rw(const struct vbd_req *rq)
 	return rq->kind == VBD_READ || rq->kind == VBD_WRITE;
 }
 
+static void count(uint64_t *c, uint64_t n)
+{
+	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
+
+void vbd_stats_read(const struct vbd_service *s, struct vbd_stats *sum)
+{
+	sum->rd_req += __atomic_load_n(&s->stats.rd_req, __ATOMIC_RELAXED);
+	sum->wr_req += __atomic_load_n(&s->stats.wr_req, __ATOMIC_RELAXED);
+	sum->oo_req += __atomic_load_n(&s->stats.oo_req, __ATOMIC_RELAXED);
+	sum->rd_sect += __atomic_load_n(&s->stats.rd_sect, __ATOMIC_RELAXED);
+	sum->wr_sect += __atomic_load_n(&s->stats.wr_sect, __ATOMIC_RELAXED);
+}
+
+/* A read or write finished (whatever its answer), as blkback counts them. */
+static void count_done(struct vbd_service *s, const struct vbd_req *rq)
+{
+	if (rq->kind == VBD_READ) {
+		count(&s->stats.rd_req, 1);
+		count(&s->stats.rd_sect, rq->sectors);
+	} else if (rq->kind == VBD_WRITE) {
+		count(&s->stats.wr_req, 1);
+		count(&s->stats.wr_sect, rq->sectors);
+	}
+}
+
 static void start(struct vbd_service *s, struct vbd_req *rq)
 {
 	if (++s->inflight > s->max_inflight)
@@ -81,6 +107,9 @@ static bool release_held(struct vbd_service *s)
 
 static void take_requests(struct vbd_service *s, char *err, size_t errlen)
 {
+	/* Every slot busy with requests still on the ring: they wait (xentop's VBD_OO). */
+	if (!s->free && !s->draining && vbd_ring_waiting(&s->ring))
+		count(&s->stats.oo_req, 1);
 	while (release_held(s) && !s->draining && s->free) {
 		struct vbd_req *rq = s->free;
 
@@ -112,6 +141,7 @@ static unsigned reap(struct vbd_service *s)
 		for (unsigned i = 0; i < n; i++) {
 			s->inflight--;
 			s->rw_inflight -= is_rw(done[i]);
+			count_done(s, done[i]);
 			vbd_ring_answer(&s->ring, done[i]);
 			recycle(s, done[i]);
 		}

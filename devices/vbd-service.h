@@ -19,6 +19,15 @@
 #include "devices/vbd-io.h"
 #include "devices/vbd-ring.h"
 
+/*
+ * What xentop shows of a vbd, counted by the service's thread and read by
+ * others (vbd_stats_read): reads and writes finished and their sectors,
+ * and how often requests waited on the ring for a free slot.
+ */
+struct vbd_stats {
+	uint64_t rd_req, wr_req, oo_req, rd_sect, wr_sect;
+};
+
 struct vbd_service {
 	struct vbd_ring ring;
 	const struct vbd_disk *disk;
@@ -32,6 +41,7 @@ struct vbd_service {
 	unsigned max_inflight;		/* the most seen at once */
 	unsigned hold_us;		/* 0: answers go out at the end of each pass */
 	bool holding;			/* answers put on the ring, not yet pushed */
+	struct vbd_stats stats;
 };
 
 /* 0, or -1 (out of memory). depth is capped at the ring's size. */
@@ -49,5 +59,7 @@ int vbd_service_run(struct vbd_service *s, char *err, size_t errlen);
 int vbd_service_push(struct vbd_service *s);
 /* Nothing in flight and no flush waiting. */
 bool vbd_service_idle(const struct vbd_service *s);
+/* Adds s's counts to *sum; safe from any thread. */
+void vbd_stats_read(const struct vbd_service *s, struct vbd_stats *sum);
 
 #endif

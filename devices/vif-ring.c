@@ -70,6 +70,20 @@ struct tx_packet {
 	struct netif_extra_info gso;	/* type 0: none came */
 };
 
+/* The counters others read (vif_stats_read) while this ring's thread adds. */
+static void count(uint64_t *c, uint64_t n)
+{
+	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
+
+void vif_stats_read(const struct vif_rings *r, struct vif_stats *sum)
+{
+	sum->tx_packets += __atomic_load_n(&r->tx_packets, __ATOMIC_RELAXED);
+	sum->tx_bytes += __atomic_load_n(&r->tx_bytes, __ATOMIC_RELAXED);
+	sum->rx_packets += __atomic_load_n(&r->rx_packets, __ATOMIC_RELAXED);
+	sum->rx_bytes += __atomic_load_n(&r->rx_bytes, __ATOMIC_RELAXED);
+}
+
 /* Counts a dropped packet; keeps why the first one was, for the log. */
 static bool tx_bad(struct vif_rings *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -201,7 +215,8 @@ static void tx_packet(struct vif_rings *r, uint32_t prod, const struct dev_grant
 	else if (ok && (p.slots[0].flags & NETTXF_csum_blank))
 		net_fill_csum(frame, len);	/* others go out as they are */
 	if (ok && n->send(n->arg, frame, len, &m) == 0) {
-		r->tx_packets++;
+		count(&r->tx_packets, 1);
+		count(&r->tx_bytes, len);
 		r->tx_gso_packets += m.gso_size != 0;
 	} else {
 		r->tx_errors++;
@@ -306,10 +321,12 @@ static void rx_deliver(struct vif_rings *r, const struct dev_grants *g)
 		}
 		off += chunk;
 	}
-	if (bad)
+	if (bad) {
 		r->rx_dropped++;
-	else
-		r->rx_packets++;
+	} else {
+		count(&r->rx_packets, 1);
+		count(&r->rx_bytes, r->rx_len);
+	}
 }
 
 int vif_rx_service(struct vif_rings *r, const struct dev_grants *g, const struct vif_net *n,

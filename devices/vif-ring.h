@@ -52,6 +52,7 @@ struct vif_rings {
 	bool rx_sg;		/* the frontend takes frames over several slots */
 	bool broken;
 	uint64_t tx_packets, tx_gso_packets, tx_errors, rx_packets, rx_dropped;
+	uint64_t tx_bytes, rx_bytes;	/* what xentop shows; read with vif_stats_read */
 	/* Why the first bad packet the frontend sent was dropped ("" if none). */
 	char tx_first_error[160];
 	/* A frame from the network waiting for enough posted buffers. */
@@ -72,5 +73,11 @@ int vif_tx_service(struct vif_rings *r, const struct dev_grants *g, const struct
  */
 int vif_rx_service(struct vif_rings *r, const struct dev_grants *g, const struct vif_net *n,
 		   bool *starved, char *err, size_t errlen);
+
+/* Adds the frames and bytes the guest sent and received to *sum; from any thread. */
+struct vif_stats {
+	uint64_t tx_packets, tx_bytes, rx_packets, rx_bytes;
+};
+void vif_stats_read(const struct vif_rings *r, struct vif_stats *sum);
 
 #endif

@@ -55,8 +55,7 @@ struct domain *dom0_want_domain(struct dom0 *z, const struct ctl_msg *req,
 	return d;
 }
 
-/* CPU seconds used by a process (its vCPU threads included), from /proc. */
-static double cpu_seconds(pid_t pid)
+double dom0_cpu_seconds(pid_t pid)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long ut = 0, st = 0;
@@ -95,7 +94,7 @@ static void add_domain_record(struct ctl_msg *rep, const struct domain *d, pid_t
 
 	ctl_msg_addf(rep, "%u\t%s\t%s\t%llu\t%u\t%s\t%.1f\t%.1f\t%d\t%s\t%u\t%llx", d->domid,
 		     d->name, uuid, (unsigned long long)dom_current_kb(d) >> 10,
-		     dom_vcpus_online(d), flags, cpu_pid > 0 ? cpu_seconds(cpu_pid) : 0.0, up,
+		     dom_vcpus_online(d), flags, cpu_pid > 0 ? dom0_cpu_seconds(cpu_pid) : 0.0, up,
 		     d->shutdown_reason, d->console_log, d->maxvcpus > d->vcpus ? d->maxvcpus
 										 : d->vcpus,
 		     (unsigned long long)mask);
@@ -368,7 +367,8 @@ void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 		do_info(z, req, rep);
 	} else if (!strcmp(verb, "dmesg")) {
 		do_dmesg(z, req, rep);
-	} else if (dom0_memory_verb(z, verb, req, rep) || dom0_vcpu_verb(z, verb, req, rep)) {
+	} else if (dom0_memory_verb(z, verb, req, rep) || dom0_vcpu_verb(z, verb, req, rep) ||
+		   dom0_top_verb(z, verb, req, rep)) {
 		/* done */
 	} else if (dom0_device_verb(z, verb, req, rep)) {
 		/* done */

@@ -591,3 +591,17 @@ void dom0_vbd_each(struct dom0 *z, const struct domain *d,
 		last = next->devid;
 	}
 }
+
+unsigned dom0_vbd_stats(struct dom0 *z, const struct domain *d, struct vbd_stats *sum)
+{
+	unsigned n = 0;
+
+	for (const struct vbd *v = z->vbds; v; v = v->next) {
+		if (v->domid != d->domid)
+			continue;
+		n++;
+		for (unsigned i = 0; i < v->nr_queues; i++)
+			vbd_stats_read(&v->q[i].q.svc, sum);
+	}
+	return n;
+}

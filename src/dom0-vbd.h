@@ -28,6 +28,9 @@ void dom0_vbd_domain_gone(struct dom0 *z, struct domain *d);
 /* Calls fn for each disk the domain has now, in the order they came. */
 void dom0_vbd_each(struct dom0 *z, const struct domain *d,
 		   void (*fn)(void *arg, const struct disk_spec *ds), void *arg);
+struct vbd_stats;
+/* Adds the domain's disks' counts to *sum (xentop's); how many disks it has. */
+unsigned dom0_vbd_stats(struct dom0 *z, const struct domain *d, struct vbd_stats *sum);
 
 /* The VMM answered a LINK_BIND. */
 void dom0_vbd_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,

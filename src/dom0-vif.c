@@ -625,3 +625,17 @@ void dom0_vif_each(struct dom0 *z, const struct domain *d,
 		last = next->devid;
 	}
 }
+
+unsigned dom0_vif_stats(struct dom0 *z, const struct domain *d, struct vif_stats *sum)
+{
+	unsigned n = 0;
+
+	for (const struct vif *v = z->vifs; v; v = v->next) {
+		if (v->domid != d->domid)
+			continue;
+		n++;
+		for (unsigned i = 0; i < v->nr_queues; i++)
+			vif_stats_read(&v->qs[i].q.rings, sum);
+	}
+	return n;
+}

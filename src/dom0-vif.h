@@ -27,6 +27,9 @@ void dom0_vif_domain_gone(struct dom0 *z, struct domain *d);
 void dom0_vif_each(struct dom0 *z, const struct domain *d,
 		   void (*fn)(void *arg, uint32_t devid, const char *mac,
 			      const struct vif_spec *vs), void *arg);
+struct vif_stats;
+/* Adds the domain's vifs' counts to *sum (xentop's); how many vifs it has. */
+unsigned dom0_vif_stats(struct dom0 *z, const struct domain *d, struct vif_stats *sum);
 
 void dom0_vif_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,
 			 int status);

@@ -33,6 +33,12 @@ struct dom0 {
 	long dmesg_mark;	/* xl dmesg shows the log from here (xl dmesg -c) */
 };
 
+/* CPU seconds a process used (a VMM: its vCPU threads too), from /proc; 0 if gone. */
+double dom0_cpu_seconds(pid_t pid);
+/* top (dom0-top.c); false for any other verb. */
+bool dom0_top_verb(struct dom0 *z, const char *verb, const struct ctl_msg *req,
+		   struct ctl_msg *rep);
+
 /* Daemon log (the "dmesg" xl shows): timestamped lines. */
 void dom0_log(struct dom0 *z, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -24,6 +24,7 @@ static const struct verb verbs[] = {
 	{ "vcpu-pin", xl_cmd_vcpu_pin, "[-f|--force] <Domain> <VCPU|all> <Hard affinity|-|all> [Soft affinity|-|all]  Set which CPUs a VCPU can use" },
 	{ "vcpu-set", xl_cmd_vcpu_set, "<Domain> <vCPUs>  Set the number of active VCPUs allowed for the domain" },
 	{ "console", xl_cmd_console, "[-t <pv|serial>] [-n <number>] <Domain>  Attach to domain's console (Ctrl-] detaches)" },
+	{ "top", xl_cmd_top, "[-b] [-d SECONDS] [-i ITERATIONS]  Monitor the host and the domains in real time" },
 	{ "info", xl_cmd_info, "  Get information about the host" },
 	{ "vcpu-list", xl_cmd_vcpu_list, "[Domain...]  List the VCPUs for all/some domains" },
 	{ "domid", xl_cmd_domid, "<DomainName>  Convert a domain name to domain id" },

@@ -67,6 +67,9 @@ wait_log 'xenkvm-init: xvdb gone' 60
 "$XL" block-list deb | grep -q '^51728 ' && fail "xvdb still listed after detach"
 XENSTORED_PATH="$dir/xenstored.sock" xenstore-read /local/domain/1/device/vbd/51728/state \
 	>/dev/null 2>&1 && fail "xvdb's frontend nodes were left behind"
+# xl top: xvda's requests, counted by the backend (mke2fs, the 4 MiB blob).
+"$XL" top -b -i 1 | awk '$1 == "deb" { exit !($13 == 1 && $15 > 0 && $16 > 0 && $18 >= 8192) }' ||
+	fail "xl top's disk counts: $("$XL" top -b -i 1)"
 
 "$XL" destroy deb || fail "xl destroy"
 e2fsck -fn "$dir/disk.img" > "$dir/fsck.out" 2>&1 || fail "e2fsck: $(cat "$dir/fsck.out")"

@@ -93,6 +93,9 @@ for k in feature-gso-tcpv4 feature-gso-tcpv6; do
 	[ "$(XENSTORED_PATH="$dir/xenstored.sock" xenstore-read /local/domain/$a/device/vif/0/$k)" = 1 ] ||
 		fail "guest a's netfront did not take the backend's $k"
 done
+# xl top: the file went both ways through guest a's vif (KiB sent, received).
+"$XL" top -b -i 1 | awk '$1 == "a" { exit !($10 == 1 && $11 >= 2000 && $12 >= 2000) }' ||
+	fail "xl top's network counts: $("$XL" top -b -i 1)"
 "$XL" network-detach a 0 || fail "xl network-detach a"
 for i in $(seq 1 30); do "$XL" dmesg | grep -q "domain $a vif 0 .*queue 1: " && break; sleep 1; done
 echo "guest a's counts: $("$XL" dmesg | grep -o "domain $a vif 0 .*frames sent.*" | tr '\n' ' ')"

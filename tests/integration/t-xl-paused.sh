@@ -150,6 +150,13 @@ refused "detaching a disk that is not there" "domain 1 has no disk xvdq" \
 	"$XL" block-detach p1 xvdq
 "$XL" network-attach p1 network=user mac=00:16:3e:00:01:01 || fail "network-attach"
 "$XL" network-list p1 | grep -q '^1  *0  *00:16:3e:00:01:01 ' || fail "vif 1 not listed"
+# xl top counts each domain's devices as block-list and network-list show
+# them; p1 is paused (xentop's p) and nothing moved through them.
+vbds=$("$XL" block-list p1 | tail -n +2 | wc -l) vifs=$("$XL" network-list p1 | tail -n +2 | wc -l)
+[ "$vifs" = 2 ] || fail "p1 has $vifs vifs: $("$XL" network-list p1)"
+"$XL" top -b -i 1 > "$dir/top" || fail "xl top -b -i 1"
+awk '$1 == "p1" { print $2, $10, $13, $15, $16 }' "$dir/top" | grep -qx -- "----p- 2 $vbds 0 0" ||
+	fail "xl top's p1 row (vbds $vbds): $(cat "$dir/top")"
 refused "detaching a vif that is not there" "domain 1 has no vif 00:11:22:33:44:55" \
 	"$XL" network-detach p1 00:11:22:33:44:55
 "$XL" network-detach p1 00:16:3e:00:01:01 || fail "network-detach by mac"

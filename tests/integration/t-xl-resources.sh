@@ -79,6 +79,12 @@ read_is /local/domain/1/memory/static-max 131072
 [ "$("$XL" dmesg)" = "$(tail -n 1 "$dir/xenkvmd.log")" ] || fail "after -c: $("$XL" dmesg)"
 grep -q "memory target 49152 KiB" "$dir/xenkvmd.log" || fail "xl dmesg -c emptied the log file"
 refused "xl dmesg -x" "usage: xl dmesg" "$XL" dmesg -x
+# xl top: what the VMM says the guest holds, its maximum and vCPUs online.
+"$XL" top -b -i 2 -d 0.2 > "$dir/top" || fail "xl top -b -i 2"
+[ "$(grep -c '^ *NAME  STATE' "$dir/top")" = 2 ] || fail "xl top -i 2 printed: $(cat "$dir/top")"
+awk '$1 == "m" { print $5, $7, $9 }' "$dir/top" | tail -n 1 | grep -qx "49152 131072 2" ||
+	fail "xl top's row for m: $(cat "$dir/top")"
+refused "xl top -i 0" "usage: xl top" "$XL" top -b -i 0
 
 # vCPUs: 2 of 4 to be online; the VMM said vCPUs 0 and 1 are up.
 avail() {

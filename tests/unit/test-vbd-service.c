@@ -259,6 +259,35 @@ Test(vbd_service, no_more_than_depth_in_flight)
 	cr_assert_eq(svc.max_inflight, 4);
 }
 
+Test(vbd_service, counts_what_xentop_shows)
+{
+	struct vbd_stats st = { 0 };
+	struct blkif_request_rw w = vh_rw(BLKIF_OP_WRITE, 50, 64, 2);
+
+	vbd_service_fini(&svc);
+	start_service(2);
+	push_reads(3, 10);
+	w.seg[0].gref = 5;
+	w.seg[1].gref = 6;
+	vh_push(&w, sizeof(w));
+	run();
+	finish(10, BLKIF_RSP_OKAY);
+	finish(11, BLKIF_RSP_ERROR);
+	run();
+	finish(12, BLKIF_RSP_OKAY);
+	run();
+	finish(50, BLKIF_RSP_OKAY);
+	run();
+	vbd_stats_read(&svc, &st);
+	cr_assert_eq(st.rd_req, 3, "failed ones too, as blkback counts");
+	cr_assert_eq(st.rd_sect, 3 * 8);
+	cr_assert_eq(st.wr_req, 1);
+	cr_assert_eq(st.wr_sect, 16);
+	cr_assert_geq(st.oo_req, 1, "two requests waited for the two slots");
+	vbd_stats_read(&svc, &st);
+	cr_assert_eq(st.rd_req, 6, "read adds to the sum");
+}
+
 Test(vbd_service, depth_is_capped_at_the_ring_size)
 {
 	vbd_service_fini(&svc);

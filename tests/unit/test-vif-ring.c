@@ -147,6 +147,10 @@ Test(vif_ring, three_slot_frame_in_order)
 		cr_assert_eq(txr(i).status, NETIF_RSP_OKAY);
 		cr_assert_eq(txr(i).id, i + 1);
 	}
+	struct vif_stats st = { 0 };
+	vif_stats_read(&r, &st);
+	cr_assert_eq(st.tx_packets, 1);
+	cr_assert_eq(st.tx_bytes, 1000, "a frame, not its slots");
 }
 
 Test(vif_ring, bad_frames_get_errors_for_every_slot)
@@ -375,6 +379,10 @@ Test(vif_ring, rx_fills_posted_buffers_then_starves)
 	cr_assert_eq(b.id, 8);
 	cr_assert_eq(b.status, 60);
 	cr_assert_eq(rxp.s.req_event, 3, "asks for an event when buffers come");
+	struct vif_stats st = { 0 };
+	vif_stats_read(&r, &st);
+	cr_assert_eq(st.rx_packets, 2);
+	cr_assert_eq(st.rx_bytes, 1514 + 60, "the one still waiting is not counted");
 }
 
 Test(vif_ring, rx_gso_frame_spans_slots_with_extra_info)
