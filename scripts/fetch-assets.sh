@@ -25,7 +25,8 @@ if [ "$(cat "$CACHE/root.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -x "$CACHE/ro
 		dpkg -x "$d" "$new" || { rm -rf "$new"; exit 1; }
 	done
 	old="$CACHE/root.old.$$"
-	mv -T "$CACHE/root" "$old" 2>/dev/null
+	# No tree yet on a fresh machine: nothing to move aside (set -e would stop here).
+	[ ! -e "$CACHE/root" ] || mv -T "$CACHE/root" "$old"
 	mv -T "$new" "$CACHE/root" || rm -rf "$new"
 	rm -rf "$old"
 	echo "$stamp" > "$CACHE/root.stamp"

@@ -5,12 +5,8 @@
 # vCPU offline and back with `xl vcpu-set`, and `xl shutdown` powers it off through
 # control/shutdown (the guest's poweroff). It has two vCPUs, both online.
 . tests/integration/xl-test-env.sh
-cache=$(sh scripts/fetch-assets.sh) || {
-	echo "skipped: cannot fetch Debian's kernel and busybox-static (apt-get download failed)"
-	exit 77
-}
 fail() { echo "FAIL: $*"; tail -n 40 "$dir/console/1.log"; "$XL" dmesg | tail -n 20; exit 1; }
-sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" >/dev/null || fail "mkinitramfs"
+debian_guest
 cat > "$dir/deb.cfg" <<CFG
 name = "deb"
 type = "pv"

@@ -1,8 +1,8 @@
 # Sourced by the scripts that run domains under xl: $BUILD and $XL, a skip
 # (exit 77) where /dev/kvm is absent (unless XL_TEST_ANY_HOST is set), a private RUNDIR ($dir) for the
 # xenkvmd that xl starts, and that xenkvmd stopped and the directory
-# removed when the script exits; then the helpers refused, list_shows and
-# await_init (below).
+# removed when the script exits; then the helpers refused, list_shows,
+# debian_guest and await_init (below).
 BUILD=$(cd "${BUILD:-build}" && pwd)
 XL="$BUILD/xl"
 # XL_TEST_ANY_HOST=1: the script runs where /dev/kvm is absent too.
@@ -40,6 +40,15 @@ list_shows() {
 			"$("$XL" list "$1" | awk -v c="$2" 'NR == 2 { print $c }'), not $3, after $4 s"
 		sleep 1
 	done
+}
+# debian_guest: $cache holds Debian's kernel and busybox (fetched once), or
+# the test is skipped; then $dir/initrd.gz is the test initramfs
+debian_guest() {
+	cache=$(sh scripts/fetch-assets.sh) || {
+		echo "skipped: cannot fetch Debian's kernel and busybox-static (apt-get download failed)"
+		exit 77
+	}
+	sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" >/dev/null || fail "mkinitramfs"
 }
 # await_init DOMAIN: its console log ($log) says /init waits for shutdown within 400 s
 await_init() {
