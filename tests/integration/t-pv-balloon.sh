@@ -12,18 +12,18 @@ name = "grow"
 type = "pv"
 kernel = "$cache/vmlinuz"
 ramdisk = "$dir/initrd.gz"
-memory = 128
-maxmem = 256
+memory = 192
+maxmem = 320
 extra = "console=hvc0 xenkvm.test=shutdown"
 CFG
 "$XL" create "$dir/grow.cfg" || fail "xl create"
 log="$dir/console/1.log"
 await_init grow
-grep -q "xenkvm-init: memory target kB: 131072" "$log" || fail "the guest's target is not 128 MiB"
-"$XL" mem-set grow 256 || fail "xl mem-set grow 256"
-list_shows grow 3 256 120
-"$XL" mem-set grow 96 || fail "xl mem-set grow 96"
-list_shows grow 3 96 120
+grep -q "xenkvm-init: memory target kB: 196608" "$log" || fail "the guest's target is not 192 MiB"
+"$XL" mem-set grow 320 || fail "xl mem-set grow 320"
+list_shows grow 3 320 120
+"$XL" mem-set grow 160 || fail "xl mem-set grow 160"
+list_shows grow 3 160 120
 timeout 120 "$XL" shutdown -w grow || fail "xl shutdown -w did not end within 120 s"
 grep -q 'xenkvm-init: powering off' "$log" || fail "the guest did not run its poweroff"
 echo "ok"

@@ -1,0 +1,87 @@
+/*
+ * The PV domain builder over Debian's cloud kernel (when scripts/fetch-assets.sh
+ * has cached it): Xen's start_info, the p2m, and a domain whose maxmem is
+ * above its memory - all laid out in the memory it starts with, its memory
+ * map reaching maxmem.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "vmm/pv.h"
+#include "xen-abi/abi-pv.h"
+
+static struct vmm vm;
+static uint8_t vcpu_info[64];
+static char kernel[512];
+
+static void build_vm(uint64_t memory_mb, uint64_t maxmem_mb)
+{
+	const char *home = getenv("HOME");
+
+	snprintf(kernel, sizeof(kernel), "%s/.cache/xenkvm/vmlinuz", home ? home : "/root");
+	if (access(kernel, R_OK))
+		cr_skip_test("no Debian kernel in %s (scripts/fetch-assets.sh fetches it)", kernel);
+	memset(&vm, 0, sizeof(vm));
+	vm.opt.kernel = kernel;
+	vm.opt.vcpus = 1;
+	vm.opt.cmdline = "console=hvc0";
+	vm.boot_size = memory_mb << 20;
+	vm.ram_size = (maxmem_mb > memory_mb ? maxmem_mb : memory_mb) << 20;
+	vm.ram = calloc(1, vm.ram_size);
+	vm.pvrt = calloc(1, PVRT_SIZE + PVRT_M2P_SIZE);
+	cr_assert(vm.ram && vm.pvrt);
+	vm.dom.vcpu[0].vcpu_info = vcpu_info;
+}
+
+static void free_vm(void)
+{
+	free(vm.ram);
+	free(vm.pvrt);
+}
+
+static struct xen_start_info *start_info(void)
+{
+	uint64_t va = pvrt_state(&vm, 0)->start.rsi;
+
+	return (struct xen_start_info *)(vm.ram + (va - 0xffffffff80000000ull));
+}
+
+Test(pv_builder, a_domain_that_may_grow_starts_with_its_memory)
+{
+	struct xen_start_info *si;
+	uint64_t *p2m;
+
+	build_vm(128, 192);
+	cr_assert_eq(pv_build(&vm), 0);
+	si = start_info();
+	cr_assert_str_eq(si->magic, "xen-3.0-x86_64");
+	cr_assert_eq(si->nr_pages, (128u << 20) >> 12, "maxmem is the balloon's, not start_info's");
+	cr_assert_str_eq(si->cmd_line, "console=hvc0");
+	p2m = (uint64_t *)(vm.ram + (si->mfn_list - 0xffffffff80000000ull));
+	cr_assert_eq(p2m[0], 0);
+	cr_assert_eq(p2m[si->nr_pages - 1], si->nr_pages - 1, "machine frames are guest frames");
+	cr_assert_lt(si->pt_base - 0xffffffff80000000ull + si->nr_pt_frames * 4096, 128u << 20);
+	cr_assert_eq(vm.dom.nr_e820, 1, "libxl's one-entry map for PV domains");
+	cr_assert_eq(vm.dom.e820[0].addr, 0);
+	cr_assert_eq(vm.dom.e820[0].size, 192u << 20, "the map reaches maxmem");
+	cr_assert_eq(vm.dom.e820[0].type, 1);
+	cr_assert_eq(*xk_upcall_mask(&vm.dom.vcpu[0]), 1, "events masked at start");
+	free_vm();
+}
+
+Test(pv_builder, the_kernel_must_fit_in_the_memory_it_starts_with)
+{
+	build_vm(32, 512);
+	cr_assert_eq(pv_build(&vm), -1, "Debian's kernel needs more than 32 MiB");
+	free_vm();
+}
+
+Test(pv_builder, without_maxmem_the_map_is_the_memory)
+{
+	build_vm(128, 0);
+	cr_assert_eq(pv_build(&vm), 0);
+	cr_assert_eq(start_info()->nr_pages, (128u << 20) >> 12);
+	cr_assert_eq(vm.dom.e820[0].size, 128u << 20);
+	free_vm();
+}
