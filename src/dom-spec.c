@@ -58,6 +58,41 @@ static void join_warnings(const struct domain_config *dc, struct dom_spec *spec)
 	}
 }
 
+/* Xen's pygrub, done by xenkvmd (dom0-boot.c): the one bootloader taken. */
+static int boot_loader(const struct xlcfg *cfg, const struct domain_config *dc,
+		       struct dom_spec *spec, char *err, size_t errlen)
+{
+	const char *b = dc->bootloader, *base = b && strrchr(b, '/') ? strrchr(b, '/') + 1 : b;
+
+	if (!b)
+		return 0;
+	if (strcmp(base, "pygrub"))
+		return bad(cfg, "bootloader", err, errlen, "'bootloader' %s is not supported by "
+			   "xenkvm: with \"pygrub\" it reads the guest's GRUB menu itself", b);
+	if (dc->type != DOMAIN_PV)
+		return bad(cfg, "bootloader", err, errlen, "'bootloader' is for pv guests");
+	if (!dc->nr_disks || dc->disks[0].cdrom || !dc->disks[0].target[0])
+		return bad(cfg, "bootloader", err, errlen, "'bootloader' reads the guest's first "
+			   "disk, and there is none");
+	for (unsigned i = 0; i < dc->nr_bootloader_args; i++) {
+		const char *a = dc->bootloader_args[i];
+
+		if (!strncmp(a, "--entry=", 8) && strlen(a + 8) < sizeof(spec->boot_entry))
+			strcpy(spec->boot_entry, a + 8);
+		else if (strcmp(a, "-q") && strcmp(a, "--quiet"))
+			return bad(cfg, "bootloader_args", err, errlen, "bootloader_args '%s' is not "
+				   "supported (--entry=N or --entry=TITLE is)", a);
+	}
+	spec->bootloader = true;
+	if (dc->kernel)
+		snprintf(spec->warnings + strlen(spec->warnings),
+			 sizeof(spec->warnings) - strlen(spec->warnings),
+			 "%s: warning: 'kernel' is not used: 'bootloader' picks the kernel\n",
+			 cfg->name);
+	return copy(cfg, "extra", spec->boot_extra, sizeof(spec->boot_extra), dc->cmdline, err,
+		    errlen);
+}
+
 static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 		   struct dom_spec *spec, char *err, size_t errlen)
 {
@@ -87,9 +122,8 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 		if (c && copy(cfg, "cpus", spec->cpus[i], sizeof(spec->cpus[i]), c, err, errlen))
 			return -1;
 	}
-	if (!dc->kernel && dc->type != DOMAIN_HVM)
-		return bad(cfg, "bootloader", err, errlen,
-			   "'bootloader' is not supported by xenkvm yet: give 'kernel'");
+	if (boot_loader(cfg, dc, spec, err, errlen))
+		return -1;
 	return copy(cfg, "name", spec->name, sizeof(spec->name), dc->name, err, errlen) ||
 	       copy(cfg, "kernel", spec->kernel, sizeof(spec->kernel), dc->kernel, err, errlen) ||
 	       copy(cfg, "ramdisk", spec->ramdisk, sizeof(spec->ramdisk), dc->ramdisk, err,

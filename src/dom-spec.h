@@ -22,6 +22,15 @@ struct dom_spec {
 	char kernel[256];
 	char ramdisk[256];
 	char cmdline[1024];
+	/*
+	 * bootloader = "pygrub": kernel, ramdisk and cmdline come from the
+	 * guest's GRUB menu on its first disk each time it starts (entry
+	 * boot_entry, "" for the default), cmdline being the entry's arguments
+	 * and then boot_extra (the config's extra/root).
+	 */
+	bool bootloader;
+	char boot_entry[128];
+	char boot_extra[1024];
 	char cpus[DOM_MAX_VCPUS][96];	/* each vCPU's host CPUs (cpumap.h); "": any */
 	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	unsigned nr_disks;		/* validated disk= entries */

@@ -41,6 +41,7 @@ static void forget(struct dom0 *z, struct domain *d)
 	dom0_idc_domain_gone(z, d);
 	dom0_xs_domain_gone(z, d);
 	dom0_link_unmap(d);
+	dom0_bootload_gone(z, d);
 	domains_remove(&z->doms, d);
 }
 
@@ -279,6 +280,13 @@ static void restart_domain(struct dom0 *z, struct domain *old, bool rename)
 	d = domains_add(&z->doms, spec.name);
 	if (d)
 		memcpy(d->uuid, uuid, sizeof(d->uuid));
+	/* A reboot reads the boot menu again: it may name a new kernel now. */
+	if (d && spec.bootloader && dom0_bootload(z, d, &spec, err, sizeof(err))) {
+		dom0_log(z, "restart of %s: %s", spec.name, err);
+		dom0_bootload_gone(z, d);
+		domains_remove(&z->doms, d);
+		return;
+	}
 	if (!d || start_domain(z, d, &spec, false) < 0) {
 		dom0_log(z, "restart of %s failed: %s", spec.name, strerror(errno));
 		if (d)
@@ -325,7 +333,7 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 		ctl_reply_error(rep, "EINVAL", "%s: %s", cfg_name, err);
 		return -1;
 	}
-	if (access(spec.kernel, R_OK)) {
+	if (!spec.bootloader && access(spec.kernel, R_OK)) {
 		ctl_reply_error(rep, "ENOENT", "%s: kernel %s: %s", cfg_name, spec.kernel,
 				strerror(errno));
 		return -1;
@@ -347,6 +355,12 @@ int dom0_create(struct dom0 *z, const char *cfg_name, const char *cfg_text,
 	}
 	if (spec.uuid_given)
 		memcpy(d->uuid, spec.uuid, sizeof(d->uuid));
+	if (spec.bootloader && dom0_bootload(z, d, &spec, err, sizeof(err))) {
+		ctl_reply_error(rep, "EINVAL", "%s: %s", cfg_name, err);
+		dom0_bootload_gone(z, d);
+		domains_remove(&z->doms, d);
+		return -1;
+	}
 	if (start_domain(z, d, &spec, paused) < 0) {
 		ctl_reply_error(rep, "EIO", "cannot start the VMM: %s", strerror(errno));
 		domains_remove(&z->doms, d);

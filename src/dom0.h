@@ -86,6 +86,14 @@ int dom0_send_reply(int fd, const struct ctl_msg *rep);
 /* A VMM process ended: record why and apply the domain's on_* action. */
 void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus);
 
+/*
+ * bootloader = "pygrub" (dom0-boot.c): s's kernel, ramdisk and cmdline from
+ * the guest's own boot menu; 0, or -1 with err. _gone removes the copies.
+ */
+int dom0_bootload(struct dom0 *z, const struct domain *d, struct dom_spec *s, char *err,
+		  size_t errlen);
+void dom0_bootload_gone(struct dom0 *z, const struct domain *d);
+
 /* VMM links (dom0-linkd.c). */
 void dom0_link_readable(struct dom0 *z, struct domain *d);
 void dom0_link_close(struct domain *d);

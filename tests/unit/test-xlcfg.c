@@ -208,7 +208,17 @@ Test(xlcfg, dom_spec_defaults_types_and_actions)
 	cr_assert_str_eq(err, "g.cfg:2: 'vcpus' must be between 1 and 32, not 99");
 	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nbootloader='pygrub'\n", NULL, 0,
 					  &s, err, sizeof(err)), -1);
-	cr_assert_str_eq(err, "g.cfg:2: 'bootloader' is not supported by xenkvm yet: give 'kernel'");
+	cr_assert_str_eq(err, "g.cfg:2: 'bootloader' reads the guest's first disk, and there is none");
+	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nbootloader='/usr/bin/pygrub'\n"
+					  "disk=['/i,,xvda']\nbootloader_args=['--entry=2', '-q']\n"
+					  "extra='quiet'\n", NULL, 0, &s, err, sizeof(err)), 0, "%s", err);
+	cr_assert(s.bootloader);
+	cr_assert_str_eq(s.boot_entry, "2");
+	cr_assert_str_eq(s.boot_extra, "quiet");
+	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nbootloader='pvgrub'\n"
+					  "disk=['/i,,xvda']\n", NULL, 0, &s, err, sizeof(err)), -1);
+	cr_assert_str_eq(err, "g.cfg:2: 'bootloader' pvgrub is not supported by xenkvm: with "
+			 "\"pygrub\" it reads the guest's GRUB menu itself");
 	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\nfrobnicate=1\n", NULL, 0,
 					  &s, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(s.warnings, "g.cfg:3: warning: unknown setting 'frobnicate'; ignored\n");
