@@ -1,4 +1,4 @@
-/* xl list, domid, domname, uptime: read-only views of the registry. */
+/* xl list, vm-list, domid, domname, uptime: read-only views of the registry. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,4 +174,23 @@ int xl_cmd_uptime(int argc, char **argv)
 	if (!short_mode)
 		printf("Name                                ID Uptime\n");
 	return each_record(argc, argv, optind, "uptime", uptime_one, &short_mode);
+}
+
+/* xl vm-list: the guests (not Domain-0) by uuid, id and name. */
+static int vm_one(char **f, void *arg)
+{
+	(void)arg;
+	if (strcmp(f[F_DOMID], "0"))
+		printf("%-36s %5s    %s\n", f[F_UUID], f[F_DOMID], f[F_NAME]);
+	return 0;
+}
+
+int xl_cmd_vm_list(int argc, char **argv)
+{
+	if (argc != 1) {
+		fprintf(stderr, "usage: xl vm-list\n");
+		return 2;
+	}
+	printf("UUID                                  ID    name\n");
+	return each_record(argc, argv, 1, "vm-list", vm_one, NULL);
 }

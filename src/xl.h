@@ -46,6 +46,7 @@ int xl_cmd_mem_max(int argc, char **argv);
 int xl_cmd_vcpu_set(int argc, char **argv);
 int xl_cmd_vcpu_pin(int argc, char **argv);
 int xl_cmd_top(int argc, char **argv);
+int xl_cmd_vm_list(int argc, char **argv);
 
 /* xl's memory sizes: a number, MiB unless suffixed b, k, m, g or t; KiB or -1. */
 int64_t xl_parse_mem_kb(const char *s);

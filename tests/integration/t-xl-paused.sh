@@ -32,6 +32,14 @@ for n in 1 2; do
 	[ "$("$XL" domid p$n)" = $n ] || fail "xl domid p$n"
 	[ "$("$XL" domname $n)" = p$n ] || fail "xl domname $n"
 done
+# xl vm-list: the guests by uuid, as xenstore has them; not Domain-0.
+"$XL" vm-list > "$dir/vml" || fail "xl vm-list"
+[ "$(tail -n +2 "$dir/vml" | awk '{ print $3 }' | tr '\n' ' ')" = "p1 p2 " ] ||
+	fail "xl vm-list: $(cat "$dir/vml")"
+for n in 1 2; do
+	grep -q "^$(xenstore-read /local/domain/$n/vm | sed 's,^/vm/,,')  *$n  *p$n\$" "$dir/vml" ||
+		fail "xl vm-list's uuid for p$n: $(cat "$dir/vml")"
+done
 # The views that take several domains show each of them, paused.
 [ "$("$XL" vcpu-list p1 p2 | grep -c ' --p ')" = 4 ] ||
 	fail "xl vcpu-list p1 p2: $("$XL" vcpu-list p1 p2)"
