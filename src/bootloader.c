@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -130,6 +131,33 @@ static void menu_line(struct menu *m, char *line, char *rest_of_title)
 		copy_to(cur->ramdisk, sizeof(cur->ramdisk), strip_device(w[1]));
 }
 
+/* An extlinux.conf / syslinux.cfg line: keywords in any case, entries by LABEL. */
+static void extlinux_line(struct menu *m, char *line)
+{
+	char *w[MAX_WORDS];
+	unsigned n = split(line, w, MAX_WORDS);
+	struct boot_entry *cur = m->n ? &m->e[m->n - 1] : NULL;
+
+	if (!n || w[0][0] == '#')
+		return;
+	if (!strcasecmp(w[0], "default") && n > 1)
+		copy_to(m->def, sizeof(m->def), w[1]);
+	else if (!strcasecmp(w[0], "label") && n > 1)
+		start_entry(m, w[1]);
+	else if (!strcasecmp(w[0], "menu") && n > 1 && !strcasecmp(w[1], "default") && cur)
+		copy_to(m->def, sizeof(m->def), cur->title);
+	else if (cur && n > 1 && (!strcasecmp(w[0], "kernel") || !strcasecmp(w[0], "linux")))
+		copy_to(cur->kernel, sizeof(cur->kernel), w[1]);
+	else if (cur && n > 1 && !strcasecmp(w[0], "initrd"))
+		copy_to(cur->ramdisk, sizeof(cur->ramdisk), w[1]);
+	else if (cur && !strcasecmp(w[0], "append")) {
+		join_args(cur->args, sizeof(cur->args), w + 1, n - 1);
+		for (unsigned i = 1; i < n; i++)
+			if (!strncmp(w[i], "initrd=", 7) && !cur->ramdisk[0])
+				copy_to(cur->ramdisk, sizeof(cur->ramdisk), w[i] + 7);
+	}
+}
+
 static int choose(const struct menu *m, const char *want, char *err, size_t errlen)
 {
 	char *end;
@@ -154,8 +182,8 @@ static int choose(const struct menu *m, const char *want, char *err, size_t errl
 	return (int)i;
 }
 
-int boot_menu_pick(const char *menu, const char *want, struct boot_entry *e, char *err,
-		   size_t errlen)
+int boot_menu_pick(const char *menu, enum boot_menu kind, const char *want,
+		   struct boot_entry *e, char *err, size_t errlen)
 {
 	struct menu *m = calloc(1, sizeof(*m));
 	char *text = strdup(menu), *save = NULL;
@@ -169,6 +197,10 @@ int boot_menu_pick(const char *menu, const char *want, struct boot_entry *e, cha
 		char *t = line + strspn(line, " \t");
 		char title[128];
 
+		if (kind == MENU_EXTLINUX) {
+			extlinux_line(m, line);
+			continue;
+		}
 		/* A legacy title is the rest of its line, blanks and all. */
 		snprintf(title, sizeof(title), "%s", !strncmp(t, "title", 5) ?
 			 t + 5 + strspn(t + 5, " \t") : "");
@@ -305,13 +337,19 @@ static int copy_out(const char *image, uint64_t offset, const char *path, const 
 	return 0;
 }
 
-static const char *const menus[] = {
-	"/boot/grub/grub.cfg", "/grub/grub.cfg", "/boot/grub2/grub.cfg", "/grub2/grub.cfg",
-	"/boot/grub/menu.lst", "/grub/menu.lst",
+static const struct {
+	const char *path;
+	enum boot_menu kind;
+} menus[] = {
+	{ "/boot/grub/grub.cfg", MENU_GRUB }, { "/grub/grub.cfg", MENU_GRUB },
+	{ "/boot/grub2/grub.cfg", MENU_GRUB }, { "/grub2/grub.cfg", MENU_GRUB },
+	{ "/boot/grub/menu.lst", MENU_GRUB }, { "/grub/menu.lst", MENU_GRUB },
+	{ "/boot/extlinux/extlinux.conf", MENU_EXTLINUX }, { "/extlinux/extlinux.conf", MENU_EXTLINUX },
+	{ "/boot/syslinux/syslinux.cfg", MENU_EXTLINUX }, { "/syslinux/syslinux.cfg", MENU_EXTLINUX },
 };
 
-/* The first menu on the disk; its text (malloc'd) and the offset it was at. */
-static char *find_menu(const char *image, const char *dir, uint64_t *at)
+/* The first menu on the disk; its text (malloc'd), the offset it was at, which one. */
+static char *find_menu(const char *image, const char *dir, uint64_t *at, size_t *which)
 {
 	uint64_t off[128];
 	int fd = open(image, O_RDONLY | O_CLOEXEC);
@@ -325,13 +363,14 @@ static char *find_menu(const char *image, const char *dir, uint64_t *at)
 		for (size_t m = 0; m < sizeof(menus) / sizeof(menus[0]); m++) {
 			char *text;
 
-			snprintf(request, sizeof(request), "cat %s", menus[m]);
+			snprintf(request, sizeof(request), "cat %s", menus[m].path);
 			if (debugfs(image, off[p], request, out))
 				continue;
 			text = slurp(out);
 			if (text) {
 				unlink(out);
 				*at = off[p];
+				*which = m;
 				return text;
 			}
 		}
@@ -340,11 +379,33 @@ static char *find_menu(const char *image, const char *dir, uint64_t *at)
 	return NULL;
 }
 
+/* extlinux names files relative to its menu's directory unless they start with /. */
+static int from_menu_dir(const char *menu_path, struct boot_entry *e, char *err, size_t errlen)
+{
+	size_t dirlen = (size_t)(strrchr(menu_path, '/') - menu_path);
+	char *paths[] = { e->kernel, e->ramdisk };
+
+	for (unsigned i = 0; i < 2; i++) {
+		char full[sizeof(e->kernel)];
+
+		if (!paths[i][0] || paths[i][0] == '/')
+			continue;
+		if ((size_t)snprintf(full, sizeof(full), "%.*s/%s", (int)dirlen, menu_path,
+				     paths[i]) >= sizeof(full)) {
+			snprintf(err, errlen, "boot menu path '%s' is too long", paths[i]);
+			return -1;
+		}
+		strcpy(paths[i], full);
+	}
+	return 0;
+}
+
 int boot_from_disk(const char *image, const char *want, const char *dir, struct boot_entry *e,
 		   char *err, size_t errlen)
 {
 	char kernel[sizeof(e->kernel)], ramdisk[sizeof(e->ramdisk)];
 	uint64_t at = 0;
+	size_t which = 0;
 	char *menu;
 	int rc;
 
@@ -356,15 +417,15 @@ int boot_from_disk(const char *image, const char *want, const char *dir, struct 
 		snprintf(err, errlen, "%s: %s", image, strerror(errno));
 		return -1;
 	}
-	menu = find_menu(image, dir, &at);
+	menu = find_menu(image, dir, &at, &which);
 	if (!menu) {
-		snprintf(err, errlen, "no GRUB menu (grub.cfg, menu.lst) on an ext2/3/4 file system "
-			 "of %s (is debugfs, from e2fsprogs, installed?)", image);
+		snprintf(err, errlen, "no boot menu (grub.cfg, menu.lst, extlinux.conf) on an "
+			 "ext2/3/4 file system of %s (is debugfs, from e2fsprogs, installed?)", image);
 		return -1;
 	}
-	rc = boot_menu_pick(menu, want, e, err, errlen);
+	rc = boot_menu_pick(menu, menus[which].kind, want, e, err, errlen);
 	free(menu);
-	if (rc)
+	if (rc || from_menu_dir(menus[which].path, e, err, errlen))
 		return -1;
 	snprintf(kernel, sizeof(kernel), "%s/kernel", dir);
 	snprintf(ramdisk, sizeof(ramdisk), "%s/ramdisk", dir);

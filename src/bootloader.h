@@ -1,6 +1,6 @@
 /*
  * bootloader = "pygrub": the kernel, ramdisk and arguments a PV guest's own
- * GRUB menu names, read off its disk image (ext2/3/4, the whole disk or an
+ * boot menu (GRUB's or extlinux's) names, read off its disk image (ext2/3/4, the whole disk or an
  * MBR or GPT partition) with e2fsprogs' debugfs, as Xen's toolstack runs
  * pygrub before building the domain.
  */
@@ -16,12 +16,17 @@ struct boot_entry {
 	char args[1024];
 };
 
+enum boot_menu {
+	MENU_GRUB,		/* GRUB 2 grub.cfg or GRUB legacy menu.lst */
+	MENU_EXTLINUX,		/* extlinux.conf / syslinux.cfg */
+};
+
 /*
- * Pick an entry of a GRUB 2 grub.cfg or GRUB legacy menu.lst: want is a
- * number or a title (NULL: the menu's default). 0, or -1 with err.
+ * Pick an entry of a menu: want is a number or a title (label) (NULL: the
+ * menu's default). 0, or -1 with err.
  */
-int boot_menu_pick(const char *menu, const char *want, struct boot_entry *e, char *err,
-		   size_t errlen);
+int boot_menu_pick(const char *menu, enum boot_menu kind, const char *want,
+		   struct boot_entry *e, char *err, size_t errlen);
 
 /*
  * Find the menu on the disk image, pick the entry (as above) and copy its

@@ -1,7 +1,8 @@
 #!/bin/sh
 # bootloader = "pygrub" on any host, with build/fake-vmm as the VMM: xenkvmd
 # reads the guest's GRUB menu off its first disk (an ext4 partition of an
-# MBR disk here, made with mke2fs -d), copies the entry's kernel and
+# MBR disk here, made with mke2fs -d; then an extlinux.conf on a disk
+# that is one file system), copies the entry's kernel and
 # ramdisk out, and starts the VMM with them and the entry's arguments
 # followed by the config's extra; --entry picks another entry; a reboot
 # reads the menu again; what it cannot boot is refused with the reason.
@@ -95,6 +96,21 @@ id=$("$XL" domid h)
 "$XL" dmesg | grep -q "domain $id: bootloader picked \"Kernel A\"" || fail "--entry not taken"
 "$XL" destroy h
 
+# extlinux.conf on a disk that is one file system (no partition table),
+# naming its kernel relative to its own directory.
+mkdir -p "$dir/xroot/boot/extlinux"
+echo "kernel X" > "$dir/xroot/boot/extlinux/vmlinuz-x"
+printf 'DEFAULT x\nLABEL x\n  KERNEL vmlinuz-x\n  APPEND root=/dev/xvda ro\n' \
+	> "$dir/xroot/boot/extlinux/extlinux.conf"
+mke2fs -q -t ext4 -d "$dir/xroot" "$dir/x.img" 8M || fail "mke2fs x.img"
+sed "s,$dir/disk.img,$dir/x.img," "$dir/h.cfg" | sed 's/^name = .*/name = "ext"/' |
+	grep -v '^bootloader_args' > "$dir/ext.cfg"
+"$XL" create "$dir/ext.cfg" || fail "xl create ext.cfg"
+id=$("$XL" domid ext)
+[ "$(cat "$dir/boot/$id/kernel")" = "kernel X" ] || fail "extlinux's kernel: $(cat "$dir/boot/$id/kernel")"
+vmm_args $id | grep -qF -- "--cmdline root=/dev/xvda ro console=hvc0" || fail "extlinux: $(vmm_args $id)"
+"$XL" destroy ext
+
 refused "another bootloader" "'bootloader' /usr/lib/xen/bin/pvgrub is not supported" \
 	sh -c "sed 's,pygrub,/usr/lib/xen/bin/pvgrub,' '$dir/h.cfg' > '$dir/x.cfg' && '$XL' create '$dir/x.cfg'"
 cfg e "bootloader_args = [ '--entry=9' ]"
@@ -102,7 +118,7 @@ refused "an entry the menu lacks" "the guest's boot menu has no entry '9' (2 ent
 	"$XL" create "$dir/e.cfg"
 truncate -s 8M "$dir/blank.img"
 sed "s,$dir/disk.img,$dir/blank.img," "$dir/h.cfg" | sed 's/^name = .*/name = "blank"/' > "$dir/b.cfg"
-refused "a disk without a menu" "no GRUB menu" "$XL" create "$dir/b.cfg"
+refused "a disk without a menu" "no boot menu" "$XL" create "$dir/b.cfg"
 grep -v '^disk' "$dir/h.cfg" | sed 's/^name = .*/name = "nodisk"/' > "$dir/n.cfg"
 refused "no disk" "'bootloader' reads the guest's first disk, and there is none" \
 	"$XL" create "$dir/n.cfg"

@@ -45,7 +45,7 @@ Test(bootloader, grub2_default_entry)
 {
 	struct boot_entry e;
 
-	cr_assert_eq(boot_menu_pick(debian_cfg, NULL, &e, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(boot_menu_pick(debian_cfg, MENU_GRUB, NULL, &e, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(e.title, "Debian GNU/Linux");
 	cr_assert_str_eq(e.kernel, "/boot/vmlinuz-6.1.0-57-cloud-amd64");
 	cr_assert_str_eq(e.ramdisk, "/boot/initrd.img-6.1.0-57-cloud-amd64");
@@ -56,26 +56,26 @@ Test(bootloader, grub2_entries_by_number_and_title)
 {
 	struct boot_entry e;
 
-	cr_assert_eq(boot_menu_pick(debian_cfg, "1", &e, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(boot_menu_pick(debian_cfg, MENU_GRUB, "1", &e, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(e.kernel, "/boot/vmlinuz-6.1.0-57-cloud-amd64", "device prefix gone");
 	cr_assert_str_eq(e.args, "root=UUID=1234 ro single");
-	cr_assert_eq(boot_menu_pick(debian_cfg, "Debian GNU/Linux", &e, err, sizeof(err)), 0);
+	cr_assert_eq(boot_menu_pick(debian_cfg, MENU_GRUB, "Debian GNU/Linux", &e, err, sizeof(err)), 0);
 	cr_assert_str_eq(e.args, "root=UUID=1234 ro console=hvc0");
-	cr_assert_eq(boot_menu_pick(debian_cfg, "2", &e, err, sizeof(err)), -1);
+	cr_assert_eq(boot_menu_pick(debian_cfg, MENU_GRUB, "2", &e, err, sizeof(err)), -1);
 	cr_assert_str_eq(err, "the guest's boot menu has no entry '2' (2 entries)");
-	cr_assert_eq(boot_menu_pick(debian_cfg, "Windows", &e, err, sizeof(err)), -1);
+	cr_assert_eq(boot_menu_pick(debian_cfg, MENU_GRUB, "Windows", &e, err, sizeof(err)), -1);
 }
 
 Test(bootloader, legacy_menu_lst)
 {
 	struct boot_entry e;
 
-	cr_assert_eq(boot_menu_pick(legacy_lst, NULL, &e, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(boot_menu_pick(legacy_lst, MENU_GRUB, NULL, &e, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(e.title, "New kernel");
 	cr_assert_str_eq(e.kernel, "/boot/vmlinuz-new");
 	cr_assert_str_eq(e.ramdisk, "");
 	cr_assert_str_eq(e.args, "root=/dev/xvda1 ro quiet");
-	cr_assert_eq(boot_menu_pick(legacy_lst, "Old kernel", &e, err, sizeof(err)), 0);
+	cr_assert_eq(boot_menu_pick(legacy_lst, MENU_GRUB, "Old kernel", &e, err, sizeof(err)), 0);
 	cr_assert_str_eq(e.ramdisk, "/boot/initrd-old");
 }
 
@@ -83,12 +83,37 @@ Test(bootloader, menus_without_a_kernel)
 {
 	struct boot_entry e;
 
-	cr_assert_eq(boot_menu_pick("set timeout=5\n", NULL, &e, err, sizeof(err)), -1);
+	cr_assert_eq(boot_menu_pick("set timeout=5\n", MENU_GRUB, NULL, &e, err, sizeof(err)), -1);
 	cr_assert_str_eq(err, "the guest's boot menu has no entries");
-	cr_assert_eq(boot_menu_pick("menuentry 'x' {\n  echo hi\n}\n", NULL, &e, err,
+	cr_assert_eq(boot_menu_pick("menuentry 'x' {\n  echo hi\n}\n", MENU_GRUB, NULL, &e, err,
 				    sizeof(err)), -1);
 	cr_assert_str_eq(err, "boot menu entry 'x' names no kernel");
-	cr_assert_eq(boot_menu_pick("set default=saved\nmenuentry a {\nlinux /k\n}\n", NULL, &e,
+	cr_assert_eq(boot_menu_pick("set default=saved\nmenuentry a {\nlinux /k\n}\n", MENU_GRUB, NULL, &e,
 				    err, sizeof(err)), 0, "saved: the first");
 	cr_assert_str_eq(e.kernel, "/k");
+}
+
+Test(bootloader, extlinux_conf)
+{
+	static const char conf[] =
+		"# extlinux-update\n"
+		"DEFAULT debian\n"
+		"PROMPT 0\n"
+		"LABEL old\n"
+		"  KERNEL vmlinuz-old\n"
+		"  APPEND root=/dev/xvda1 initrd=initrd-old ro\n"
+		"label debian\n"
+		"  linux /boot/vmlinuz-new\n"
+		"  initrd /boot/initrd-new\n"
+		"  append root=/dev/xvda1 ro quiet\n";
+	struct boot_entry e;
+
+	cr_assert_eq(boot_menu_pick(conf, MENU_EXTLINUX, NULL, &e, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(e.title, "debian");
+	cr_assert_str_eq(e.kernel, "/boot/vmlinuz-new");
+	cr_assert_str_eq(e.ramdisk, "/boot/initrd-new");
+	cr_assert_str_eq(e.args, "root=/dev/xvda1 ro quiet");
+	cr_assert_eq(boot_menu_pick(conf, MENU_EXTLINUX, "old", &e, err, sizeof(err)), 0, "%s", err);
+	cr_assert_str_eq(e.kernel, "vmlinuz-old", "relative: boot_from_disk resolves it");
+	cr_assert_str_eq(e.ramdisk, "initrd-old", "from APPEND's initrd=");
 }
