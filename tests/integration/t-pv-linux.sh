@@ -1,8 +1,7 @@
 #!/bin/sh
 # Debian's own cloud kernel as a PV DomU under xenkvmd: it reaches /init on
 # hvc0, sees Xen and its xenstore nodes (uuid, domid, memory target), reads what is
-# typed at `xl console`, balloons down and up with `xl mem-set`, takes a
-# vCPU offline and back with `xl vcpu-set`, and `xl shutdown` powers it off through
+# typed at `xl console`, and `xl shutdown` powers it off through
 # control/shutdown (the guest's poweroff). It has two vCPUs, both online.
 . tests/integration/xl-test-env.sh
 fail() { echo "FAIL: $*"; tail -n 40 "$dir/console/1.log"; "$XL" dmesg | tail -n 20; exit 1; }
@@ -44,19 +43,6 @@ for i in $(seq 1 60); do
 	sleep 1
 done
 grep -q '^ping-from-xl' "$log" || fail "console input did not reach the guest"
-# The guest's balloon driver follows xl mem-set: it gives 64 MiB back (xl
-# list shows what it holds, as its VMM counts it) and takes it again.
-"$XL" mem-set deb 192 || fail "xl mem-set deb 192"
-list_shows deb 3 192 120
-"$XL" mem-set deb 256 || fail "xl mem-set deb 256"
-list_shows deb 3 256 120
-# xl vcpu-set: the guest takes vCPU 1 offline (VCPUOP_down on itself) and
-# back (VCPUOP_up), following cpu/1/availability; xl list shows the vCPUs
-# its VMM has up.
-"$XL" vcpu-set deb 1 || fail "xl vcpu-set deb 1"
-list_shows deb 4 1 60
-"$XL" vcpu-set deb 2 || fail "xl vcpu-set deb 2"
-list_shows deb 4 2 60
 timeout 120 "$XL" shutdown -w deb || fail "xl shutdown -w did not end within 120 s"
 grep -q 'xenkvm-init: powering off' "$log" || fail "the guest did not run its poweroff"
 grep -Eq 'reboot: (Power down|System halted)' "$log" || fail "the kernel did not stop"
