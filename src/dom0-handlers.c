@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#include "src/cpumap.h"
 #include "src/dom-spec.h"
 #include "src/dom0.h"
 #include "src/dom0-config.h"
@@ -258,6 +259,57 @@ static void do_sysrq(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *
 	ctl_reply_ok(rep);
 }
 
+/* How many CPUs a sysfs CPU list file names ("0-3,8"), or 0. */
+static unsigned cpus_listed(const char *path)
+{
+	char buf[512], err[64];
+	struct cpumap m;
+	unsigned n = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	if (cpumap_parse(buf, CPUMAP_MAX_CPUS, &m, err, sizeof(err)))
+		return 0;
+	for (unsigned c = 0; c < CPUMAP_MAX_CPUS; c++)
+		n += cpumap_test(&m, c);
+	return n;
+}
+
+/* The host's CPU topology and speed, in xl info's fields for Xen's. */
+static void add_cpu_info(struct ctl_msg *rep)
+{
+	unsigned threads = cpus_listed("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list");
+	unsigned package = cpus_listed("/sys/devices/system/cpu/cpu0/topology/core_siblings_list");
+	long nodes = 0;
+	double mhz = 0;
+	char line[256];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	while (f && !mhz && fgets(line, sizeof(line), f))
+		if (sscanf(line, "cpu MHz : %lf", &mhz) != 1)
+			mhz = 0;
+	if (f)
+		fclose(f);
+	while (nodes < 1024) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/sys/devices/system/node/node%ld", nodes);
+		if (access(path, F_OK))
+			break;
+		nodes++;
+	}
+	ctl_msg_addf(rep, "max_cpu_id\t%ld", sysconf(_SC_NPROCESSORS_CONF) - 1);
+	ctl_msg_addf(rep, "nr_nodes\t%ld", nodes ? nodes : 1);
+	ctl_msg_addf(rep, "cores_per_socket\t%u", threads ? package / threads : 1);
+	ctl_msg_addf(rep, "threads_per_core\t%u", threads ? threads : 1);
+	ctl_msg_addf(rep, "cpu_mhz\t%.3f", mhz);
+}
+
 static void do_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
 	struct utsname u;
@@ -275,6 +327,7 @@ static void do_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *r
 	ctl_msg_addf(rep, "version\t%s", u.version);
 	ctl_msg_addf(rep, "machine\t%s", u.machine);
 	ctl_msg_addf(rep, "nr_cpus\t%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	add_cpu_info(rep);
 	ctl_msg_addf(rep, "total_memory\t%llu",
 		     (unsigned long long)si.totalram * si.mem_unit >> 20);
 	ctl_msg_addf(rep, "free_memory\t%llu",
@@ -283,7 +336,8 @@ static void do_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *r
 	ctl_msg_addf(rep, "xen_major\t4");
 	ctl_msg_addf(rep, "xen_minor\t17");
 	ctl_msg_addf(rep, "xen_extra\t.0-xenkvm");
-	ctl_msg_addf(rep, "xen_caps\thvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64");
+	ctl_msg_addf(rep, "xen_version\t4.17.0-xenkvm");
+	ctl_msg_addf(rep, "xen_caps\txen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64");
 	ctl_msg_addf(rep, "xen_scheduler\tkvm");
 	ctl_msg_addf(rep, "xen_pagesize\t4096");
 	ctl_msg_addf(rep, "xen_commandline\t");

@@ -79,6 +79,12 @@ read_is /local/domain/1/memory/static-max 131072
 [ "$("$XL" dmesg)" = "$(tail -n 1 "$dir/xenkvmd.log")" ] || fail "after -c: $("$XL" dmesg)"
 grep -q "memory target 49152 KiB" "$dir/xenkvmd.log" || fail "xl dmesg -c emptied the log file"
 refused "xl dmesg -x" "usage: xl dmesg" "$XL" dmesg -x
+# xl info: the host as Xen's fields show it; 64-bit PV guests among the caps.
+"$XL" info > "$dir/info" || fail "xl info"
+grep -qx "nr_cpus *: $(nproc)" "$dir/info" || fail "xl info nr_cpus: $(cat "$dir/info")"
+grep -qx "xen_version *: 4.17.0-xenkvm" "$dir/info" || fail "xl info xen_version"
+grep -q "^xen_caps *: xen-3.0-x86_64 " "$dir/info" || fail "xl info xen_caps"
+grep -q "^threads_per_core *: [1-9]" "$dir/info" || fail "xl info threads_per_core"
 # xl top: what the VMM says the guest holds, its maximum and vCPUs online.
 "$XL" top -b -i 2 -d 0.2 > "$dir/top" || fail "xl top -b -i 2"
 [ "$(grep -c '^ *NAME  STATE' "$dir/top")" = 2 ] || fail "xl top -i 2 printed: $(cat "$dir/top")"
