@@ -58,21 +58,31 @@ static int print_long(const char *domid, bool *first)
 }
 
 struct list_out {
-	bool longfmt;
+	bool longfmt;	/* -l: libxl's JSON */
+	bool verbose;	/* -v: uuids and shutdown reasons too */
 	bool first;	/* nothing printed yet */
 };
 
 static int list_one(char **f, void *arg)
 {
 	struct list_out *o = arg;
+	int reason = atoi(f[F_REASON]);
 
 	if (o->longfmt)
 		return print_long(f[F_DOMID], &o->first);
 	if (o->first)
-		printf("Name                                        ID   Mem VCPUs\tState\tTime(s)\n");
+		printf("Name                                        ID   Mem VCPUs\tState\tTime(s)%s\n",
+		       o->verbose ? "   UUID                            Reason-Code\tSecurity Label"
+				  : "");
 	o->first = false;
-	printf("%-40s %5s %5s %5s     %s  %8.1f\n", f[F_NAME], f[F_DOMID], f[F_MEM], f[F_VCPUS],
+	printf("%-40s %5s %5s %5s     %s  %8.1f", f[F_NAME], f[F_DOMID], f[F_MEM], f[F_VCPUS],
 	       f[F_STATE], atof(f[F_CPU]));
+	/* No security modules here: every domain's label is "-". */
+	if (o->verbose && reason >= 0)
+		printf(" %s %8x %16s", f[F_UUID], (unsigned)reason, "-");
+	else if (o->verbose)
+		printf(" %s %8s %16s", f[F_UUID], "-", "-");
+	printf("\n");
 	return 0;
 }
 
@@ -82,10 +92,12 @@ int xl_cmd_list(int argc, char **argv)
 	int c, rc;
 
 	while ((c = getopt(argc, argv, "lv")) != -1) {
-		if (c == 'l' || c == 'v') {
+		if (c == 'l') {
 			o.longfmt = true;
+		} else if (c == 'v') {
+			o.verbose = true;
 		} else {
-			fprintf(stderr, "usage: xl list [-l] [Domain...]\n");
+			fprintf(stderr, "usage: xl list [-l] [-v] [Domain...]\n");
 			return 2;
 		}
 	}

@@ -11,7 +11,7 @@ struct verb {
 
 static const struct verb verbs[] = {
 	{ "create", xl_cmd_create, "[-c] [-p] [-f] <ConfigFile> [key=value...]  Create a domain" },
-	{ "list", xl_cmd_list, "[-l] [Domain...]  List information about all/some domains" },
+	{ "list", xl_cmd_list, "[-l] [-v] [Domain...]  List information about all/some domains" },
 	{ "vm-list", xl_cmd_vm_list, "  List guest domains, excluding dom0, stubdoms, etc." },
 	{ "destroy", xl_cmd_destroy, "<Domain>  Terminate a domain immediately" },
 	{ "shutdown", xl_cmd_shutdown, "[-a] [-w] <Domain>  Issue a shutdown signal to a domain" },

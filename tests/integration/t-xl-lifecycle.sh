@@ -81,6 +81,9 @@ xenstore-read "$oldvm/name" 2>/dev/null && fail "$oldvm survives"
 domain keeper 11111111-0000-0000-0000-000000000001 'on_crash = "preserve"' "fake.exit=3"
 await "(keeper) crashed (VMM exited with status 3: fake-vmm: leaving with status 3); action preserve"
 "$XL" list keeper | grep -q "  *---sc- " || fail "keeper not listed as crashed"
+# xl list -v: its uuid and Xen's shutdown reason, crash (3).
+"$XL" list -v keeper | grep -q " 11111111-0000-0000-0000-000000000001  *3  *-\$" ||
+	fail "xl list -v keeper: $("$XL" list -v keeper)"
 # A watchdog's end follows on_watchdog; a guest that suspended itself is kept.
 domain barker 11111111-0000-0000-0000-000000000008 'on_watchdog = "preserve"' "fake.exit=4"
 await "(barker) shutdown (VMM exited with status 4); action preserve"

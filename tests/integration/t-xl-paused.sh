@@ -40,6 +40,10 @@ for n in 1 2; do
 	grep -q "^$(xenstore-read /local/domain/$n/vm | sed 's,^/vm/,,')  *$n  *p$n\$" "$dir/vml" ||
 		fail "xl vm-list's uuid for p$n: $(cat "$dir/vml")"
 done
+# xl list -v: each domain's uuid (as xenstore has it) and no shutdown reason yet.
+uuid1=$(xenstore-read /local/domain/1/vm | sed 's,^/vm/,,')
+"$XL" list -v p1 | grep -q "^p1  *1 .* $uuid1  *-  *-\$" || fail "xl list -v: $("$XL" list -v p1)"
+"$XL" list -v | head -n 1 | grep -q 'UUID  *Reason-Code' || fail "xl list -v header"
 # The views that take several domains show each of them, paused.
 [ "$("$XL" vcpu-list p1 p2 | grep -c ' --p ')" = 4 ] ||
 	fail "xl vcpu-list p1 p2: $("$XL" vcpu-list p1 p2)"
