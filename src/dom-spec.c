@@ -34,10 +34,39 @@ static int copy(const struct xlcfg *cfg, const char *key, char *dst, size_t size
 	return 0;
 }
 
-/* The registry knows the first four actions; the others need core dumps or soft reset. */
-static int action(const struct xlcfg *cfg, const char *key, enum cfg_action a,
-		  enum dom_action *out, char *err, size_t errlen)
+/* "file:line: warning: ..." for key, after the others xl create shows. */
+static void warn(const struct xlcfg *cfg, const char *key, struct dom_spec *spec,
+		 const char *fmt, ...)
 {
+	const struct xlcfg_value *v = key ? xlcfg_get(cfg, key) : NULL;
+	size_t used = strlen(spec->warnings);
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (v)
+		snprintf(spec->warnings + used, sizeof(spec->warnings) - used,
+			 "%s:%d: warning: %s\n", v->src, v->line, msg);
+	else
+		snprintf(spec->warnings + used, sizeof(spec->warnings) - used,
+			 "%s: warning: %s\n", cfg->name, msg);
+}
+
+/*
+ * The registry knows the first four actions. The coredump ones do what
+ * follows the dump, saying there is none; soft-reset is refused.
+ */
+static int action(const struct xlcfg *cfg, const char *key, enum cfg_action a,
+		  enum dom_action *out, struct dom_spec *spec, char *err, size_t errlen)
+{
+	if (a == CFG_ACT_COREDUMP_DESTROY || a == CFG_ACT_COREDUMP_RESTART) {
+		*out = a == CFG_ACT_COREDUMP_DESTROY ? DOM_ACT_DESTROY : DOM_ACT_RESTART;
+		warn(cfg, key, spec, "%s='%s': xenkvm dumps no core yet; the domain is %s",
+		     key, cfg_action_name(a), *out == DOM_ACT_DESTROY ? "destroyed" : "restarted");
+		return 0;
+	}
 	if (dom_action_parse(cfg_action_name(a), out))
 		return bad(cfg, key, err, errlen, "%s='%s' is not supported by xenkvm yet",
 			   key, cfg_action_name(a));
@@ -85,10 +114,7 @@ static int boot_loader(const struct xlcfg *cfg, const struct domain_config *dc,
 	}
 	spec->bootloader = true;
 	if (dc->kernel)
-		snprintf(spec->warnings + strlen(spec->warnings),
-			 sizeof(spec->warnings) - strlen(spec->warnings),
-			 "%s: warning: 'kernel' is not used: 'bootloader' picks the kernel\n",
-			 cfg->name);
+		warn(cfg, "kernel", spec, "'kernel' is not used: 'bootloader' picks the kernel");
 	return copy(cfg, "extra", spec->boot_extra, sizeof(spec->boot_extra), dc->cmdline, err,
 		    errlen);
 }
@@ -130,10 +156,11 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 		    errlen) ||
 	       copy(cfg, "cmdline", spec->cmdline, sizeof(spec->cmdline), dc->cmdline, err,
 		    errlen) ||
-	       action(cfg, "on_poweroff", dc->on_poweroff, &spec->on_poweroff, err, errlen) ||
-	       action(cfg, "on_reboot", dc->on_reboot, &spec->on_reboot, err, errlen) ||
-	       action(cfg, "on_crash", dc->on_crash, &spec->on_crash, err, errlen) ||
-	       action(cfg, "on_watchdog", dc->on_watchdog, &spec->on_watchdog, err, errlen) ?
+	       action(cfg, "on_poweroff", dc->on_poweroff, &spec->on_poweroff, spec, err, errlen) ||
+	       action(cfg, "on_reboot", dc->on_reboot, &spec->on_reboot, spec, err, errlen) ||
+	       action(cfg, "on_crash", dc->on_crash, &spec->on_crash, spec, err, errlen) ||
+	       action(cfg, "on_watchdog", dc->on_watchdog, &spec->on_watchdog, spec, err,
+		      errlen) ?
 		       -1 : 0;
 }
 
