@@ -265,6 +265,15 @@ static void restart_domain(struct dom0 *z, struct domain *old, bool rename)
 
 	/* The new domain is the same machine: its uuid goes on, as with xl. */
 	memcpy(uuid, old->uuid, sizeof(uuid));
+	/*
+	 * So do xl mem-set and mem-max, as libxl keeps them in the domain's
+	 * configuration: a PV domain starts with its target and may grow to
+	 * its maximum (Xen builds HVM and PVH ones with all of it anyway).
+	 */
+	if (!strcmp(spec.type, "pv") && old->target_kb >= 4096 && old->max_kb >= old->target_kb) {
+		spec.memory_mb = (unsigned)(old->target_kb >> 10);
+		spec.maxmem_mb = (unsigned)(old->max_kb >> 10);
+	}
 	if (rename) {
 		/* The old one stays for inspection, under a new name and uuid. */
 		char newname[DOM_NAME_MAX];

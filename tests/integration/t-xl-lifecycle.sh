@@ -50,6 +50,19 @@ read_is /vm/$U1/name rebooter
 xenstore-read /local/domain/1/name 2>/dev/null && fail "domain 1's nodes survive its reboot"
 "$XL" destroy rebooter || fail "xl destroy rebooter"
 
+# xl mem-set before a reboot outlives it, as libxl keeps the target: the
+# new domain starts with it and may still grow to the old maximum.
+domain shrinker 11111111-0000-0000-0000-00000000000a 'on_reboot = "restart"' \
+	"fake.exit=2 fake.after_ms=1500 fake.once=$dir/shrunk"
+"$XL" mem-set shrinker 24 || fail "xl mem-set shrinker 24"
+await "domain shrinker restarted as domain"
+id=$("$XL" domid shrinker) || fail "shrinker is gone"
+read_is /local/domain/$id/memory/target 24576
+read_is /local/domain/$id/memory/static-max 32768
+ps -eo args | grep -F "$dir/console/$id.log" | grep -qF -- "--memory 24 --maxmem 32" ||
+	fail "the restarted VMM's memory: $(ps -eo args | grep -F "$dir/console/$id.log")"
+"$XL" destroy shrinker || fail "xl destroy shrinker"
+
 # Rebooted at once after its hello, maybe before xenkvmd read the hello:
 # still a domain that ran, so restarted.
 domain quick 11111111-0000-0000-0000-000000000004 'on_reboot = "restart"' \
