@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "devices/net-flow.h"
 #include "devices/vif-queue.h"
@@ -80,6 +81,14 @@ static struct vif_net queue_io(struct vif_queue *q)
 	return (struct vif_net){ mux_send, q->index == 0 ? owner_recv : inbox_recv, q };
 }
 
+static uint64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 /* --- the thread ----------------------------------------------------------------------- */
 
 static void log_tx_error(struct vif_queue *q)
@@ -102,7 +111,10 @@ static bool serve(struct vif_queue *q, bool *starved)
 	struct vif_net net = queue_io(q);
 	uint64_t sent = q->rings.tx_packets;
 	char err[160];
-	int tx = vif_tx_service(&q->rings, &q->grants, &net, err, sizeof(err));
+	int tx;
+
+	q->rings.credit.now_us = monotonic_us();
+	tx = vif_tx_service(&q->rings, &q->grants, &net, err, sizeof(err));
 	int rx;
 
 	if (q->index && q->ep->answers_on_send && q->rings.tx_packets != sent)
@@ -131,6 +143,12 @@ static bool wait_once(struct vif_queue *q, struct net_poll *p, bool want_rx)
 		return false;
 	if (owner)
 		q->ep->ops->poll_prepare(q->ep, p, want_rx);
+	/* Packets waiting for rate= credit: back when the next interval starts. */
+	if (q->rings.tx_throttled) {
+		uint64_t now = monotonic_us(), at = q->rings.credit.next_us;
+
+		net_poll_limit(p, at > now ? (int)((at - now + 999) / 1000) : 0);
+	}
 	if (poll(p->fds, p->n, p->timeout_ms) < 0) {
 		if (errno != EINTR)
 			return false;

@@ -11,6 +11,36 @@ void vif_rings_init(struct vif_rings *r, void *tx_page, void *rx_page)
 				 .rx_size = netif_ring_size(sizeof(union netif_rx_entry)) };
 }
 
+#define MAX_BURST (128u << 10)
+
+void vif_credit_set(struct vif_credit *c, uint64_t bytes_per_s, uint64_t interval_us)
+{
+	*c = (struct vif_credit){ 0 };
+	if (!bytes_per_s || !interval_us)
+		return;
+	c->interval_us = interval_us;
+	c->bytes = bytes_per_s * interval_us / 1000000 ? bytes_per_s * interval_us / 1000000 : 1;
+	c->remaining = c->bytes;
+}
+
+/* Whether a packet of size bytes may go now; takes its credit if so. */
+static bool tx_credit(struct vif_rings *r, uint32_t size)
+{
+	struct vif_credit *c = &r->credit;
+	uint64_t burst = c->bytes > MAX_BURST ? c->bytes : MAX_BURST;
+
+	if (!c->bytes)
+		return true;
+	if (size > c->remaining && c->now_us >= c->next_us) {
+		c->remaining = c->remaining + c->bytes < burst ? c->remaining + c->bytes : burst;
+		c->next_us = c->now_us + c->interval_us;
+	}
+	if (size > c->remaining)
+		return false;
+	c->remaining -= size;
+	return true;
+}
+
 static int broken(struct vif_rings *r, char *err, size_t errlen, const char *which,
 		   uint32_t prod, uint32_t cons, unsigned size)
 {
@@ -236,9 +266,17 @@ int vif_tx_service(struct vif_rings *r, const struct dev_grants *g, const struct
 
 		if (prod - r->tx_cons > r->tx_size)
 			return broken(r, err, errlen, "tx", prod, r->tx_cons, r->tx_size);
-		while (r->tx_cons != prod)
-			tx_packet(r, prod, g, n);
+		r->tx_throttled = false;
+		while (r->tx_cons != prod && !r->tx_throttled) {
+			/* The first slot's size is the whole packet's. */
+			if (tx_credit(r, tx_slot(r, r->tx_cons).size))
+				tx_packet(r, prod, g, n);
+			else
+				r->tx_throttled = true;
+		}
 		notify |= push(&r->tx->rsp_prod, &r->tx->rsp_event, r->tx_rsp);
+		if (r->tx_throttled)
+			return notify;	/* the caller comes back at credit.next_us */
 		__atomic_store_n(&r->tx->req_event, r->tx_cons + 1, __ATOMIC_RELEASE);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&r->tx->req_prod, __ATOMIC_ACQUIRE) == r->tx_cons)

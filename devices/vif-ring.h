@@ -44,6 +44,20 @@ struct vif_net {
 	void *arg;
 };
 
+/*
+ * The vif's rate= limit on what the guest sends, as netback's credit: so
+ * many bytes per interval, a packet waiting on the ring until the next
+ * interval when it does not fit. Unused credit builds up to 128 KiB (or
+ * one interval's, if more), so a GSO train fits in the end. bytes 0: no
+ * limit.
+ */
+struct vif_credit {
+	uint64_t bytes, interval_us;
+	uint64_t remaining;
+	uint64_t next_us;	/* when the next interval starts */
+	uint64_t now_us;	/* CLOCK_MONOTONIC, set by the caller before each service */
+};
+
 struct vif_rings {
 	struct netif_tx_sring *tx;
 	struct netif_rx_sring *rx;
@@ -53,6 +67,8 @@ struct vif_rings {
 	bool broken;
 	uint64_t tx_packets, tx_gso_packets, tx_errors, rx_packets, rx_dropped;
 	uint64_t tx_bytes, rx_bytes;	/* what xentop shows; read with vif_stats_read */
+	struct vif_credit credit;
+	bool tx_throttled;	/* packets wait for credit.next_us */
 	/* Why the first bad packet the frontend sent was dropped ("" if none). */
 	char tx_first_error[160];
 	/* A frame from the network waiting for enough posted buffers. */
@@ -63,6 +79,8 @@ struct vif_rings {
 };
 
 void vif_rings_init(struct vif_rings *r, void *tx_page, void *rx_page);
+/* rate= as bytes per second, replenished every interval_us (0: no limit). */
+void vif_credit_set(struct vif_credit *c, uint64_t bytes_per_s, uint64_t interval_us);
 /* 1 when the frontend should be notified, 0 when not, -1 when broken (err). */
 int vif_tx_service(struct vif_rings *r, const struct dev_grants *g, const struct vif_net *n,
 		   char *err, size_t errlen);

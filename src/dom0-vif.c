@@ -85,6 +85,12 @@ static int write_device_nodes(struct dom0 *z, struct vif *v)
 		rc |= xb_printf(z, v->xb.be, "script", "%s", v->spec.script);
 	if (v->spec.ip[0])
 		rc |= xb_printf(z, v->xb.be, "ip", "%s", v->spec.ip);
+	/* rate=: bytes an interval and the interval in us, as libxl writes it. */
+	if (v->spec.rate_bytes_per_s)
+		rc |= xb_printf(z, v->xb.be, "rate", "%llu,%llu",
+				(unsigned long long)(v->spec.rate_bytes_per_s *
+						     v->spec.rate_interval_us / 1000000),
+				(unsigned long long)v->spec.rate_interval_us);
 	rc |= xb_printf(z, v->xb.fe, "backend", "%s", v->xb.be);
 	rc |= xb_printf(z, v->xb.fe, "backend-id", "0");
 	rc |= xb_printf(z, v->xb.fe, "state", "%d", XenbusStateInitialising);
@@ -311,6 +317,8 @@ static void set_offloads(struct dom0 *z, struct vif *v)
 static void prepare_queue(struct vif *v, struct vif_q *q)
 {
 	vif_rings_init(&q->q.rings, q->rings[0], q->rings[1]);
+	/* rate=, as netback gives it: each queue the whole of it. */
+	vif_credit_set(&q->q.rings.credit, v->spec.rate_bytes_per_s, v->spec.rate_interval_us);
 	q->q.grants = (struct dev_grants){ grant_get, grant_put, v->dom };
 	q->q.ep = v->ep;
 	q->q.queues = v->queue_list;

@@ -160,7 +160,9 @@ xenstore-read /local/domain/1/device/vbd/51728/state 2>/dev/null && fail "xvdb f
 xenstore-read /local/domain/0/backend/vbd/1/51728/state 2>/dev/null && fail "xvdb backend left"
 refused "detaching a disk that is not there" "domain 1 has no disk xvdq" \
 	"$XL" block-detach p1 xvdq
-"$XL" network-attach p1 network=user mac=00:16:3e:00:01:01 || fail "network-attach"
+"$XL" network-attach p1 network=user mac=00:16:3e:00:01:01 rate=10Mb/s || fail "network-attach"
+# rate= as libxl writes it for netback: bytes an interval, the interval in us.
+read_is /local/domain/0/backend/vif/1/1/rate "62500,50000"
 "$XL" network-list p1 | grep -q '^1  *0  *00:16:3e:00:01:01 ' || fail "vif 1 not listed"
 # xl top counts each domain's devices as block-list and network-list show
 # them; p1 is paused (xentop's p) and nothing moved through them.

@@ -153,6 +153,44 @@ Test(vif_ring, three_slot_frame_in_order)
 	cr_assert_eq(st.tx_bytes, 1000, "a frame, not its slots");
 }
 
+Test(vif_ring, rate_limit_holds_packets_until_the_next_interval)
+{
+	/* rate=20KB/s@50ms: 1000 bytes an interval. */
+	vif_credit_set(&r.credit, 20000, 50000);
+	cr_assert_eq(r.credit.bytes, 1000);
+	for (uint16_t i = 0; i < 4; i++)
+		tx(i, 0, 0, i, 600);
+	r.credit.now_us = 1000000;
+	serve_tx();
+	cr_assert_eq(nsent, 3, "the start's credit and one interval's: 2000 bytes (sent %u)",
+		     nsent);
+	cr_assert(r.tx_throttled);
+	cr_assert_eq(r.credit.next_us, 1050000);
+	cr_assert_eq(txp.s.rsp_prod, 3, "the one waiting is not answered yet");
+	r.credit.now_us = 1020000;
+	serve_tx();
+	cr_assert_eq(nsent, 3, "not before the interval ends");
+	r.credit.now_us = 1050000;
+	serve_tx();
+	cr_assert_eq(nsent, 4);
+	cr_assert_not(r.tx_throttled);
+	cr_assert_eq(txr(3).status, NETIF_RSP_OKAY);
+}
+
+Test(vif_ring, rate_limit_credit_builds_up_for_a_big_packet)
+{
+	unsigned intervals = 0;
+
+	vif_credit_set(&r.credit, 1000, 50000);	/* 50 bytes an interval */
+	tx(3, 0, 0, 1, 1500);
+	for (r.credit.now_us = 1; nsent == 0 && intervals < 100; r.credit.now_us += 50000) {
+		serve_tx();
+		intervals++;
+	}
+	cr_assert_eq(nsent, 1);
+	cr_assert_eq(intervals, 29, "1500 bytes of credit, 50 at a time (took %u)", intervals);
+}
+
 Test(vif_ring, bad_frames_get_errors_for_every_slot)
 {
 	tx(99, 0, 0, 1, 60);				/* not granted */
