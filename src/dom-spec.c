@@ -6,20 +6,28 @@
 #include "src/xlcfg-domain.h"
 #include "src/xlcfg.h"
 
+/* "file:line" of key's setting, or the file's name when it has none. */
+static void where(const struct xlcfg *cfg, const char *key, char *out, size_t size)
+{
+	const struct xlcfg_value *v = key ? xlcfg_get(cfg, key) : NULL;
+
+	if (v)
+		snprintf(out, size, "%s:%d", v->src, v->line);
+	else
+		snprintf(out, size, "%s", cfg->name);
+}
+
 static int bad(const struct xlcfg *cfg, const char *key, char *err, size_t errlen,
 	       const char *fmt, ...)
 {
-	const struct xlcfg_value *v = key ? xlcfg_get(cfg, key) : NULL;
-	char msg[256];
+	char msg[256], at[300];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (v)
-		snprintf(err, errlen, "%s:%d: %s", v->src, v->line, msg);
-	else
-		snprintf(err, errlen, "%s: %s", cfg->name, msg);
+	where(cfg, key, at, sizeof(at));
+	snprintf(err, errlen, "%s: %s", at, msg);
 	return -1;
 }
 
@@ -38,20 +46,16 @@ static int copy(const struct xlcfg *cfg, const char *key, char *dst, size_t size
 static void warn(const struct xlcfg *cfg, const char *key, struct dom_spec *spec,
 		 const char *fmt, ...)
 {
-	const struct xlcfg_value *v = key ? xlcfg_get(cfg, key) : NULL;
 	size_t used = strlen(spec->warnings);
-	char msg[256];
+	char msg[256], at[300];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (v)
-		snprintf(spec->warnings + used, sizeof(spec->warnings) - used,
-			 "%s:%d: warning: %s\n", v->src, v->line, msg);
-	else
-		snprintf(spec->warnings + used, sizeof(spec->warnings) - used,
-			 "%s: warning: %s\n", cfg->name, msg);
+	where(cfg, key, at, sizeof(at));
+	snprintf(spec->warnings + used, sizeof(spec->warnings) - used, "%s: warning: %s\n", at,
+		 msg);
 }
 
 /*
