@@ -136,6 +136,12 @@ static int open_image(const struct disk_spec *ds, struct vbd_disk *disk, char *e
 		snprintf(err, errlen, "disk %s: an empty drive is not supported", ds->vdev);
 		return -1;
 	}
+	/* A hotplug script (block-iscsi, block-drbd...) would make the device: none runs here. */
+	if (ds->script[0]) {
+		snprintf(err, errlen, "disk %s: script=%s is not supported; give an image file or "
+			 "a block device as the target", ds->vdev, ds->script);
+		return -1;
+	}
 	if (ds->target[0] != '/') {
 		snprintf(err, errlen, "disk %s: target '%s' must be an absolute path",
 			 ds->vdev, ds->target);
@@ -161,7 +167,8 @@ static int open_image(const struct disk_spec *ds, struct vbd_disk *disk, char *e
 	}
 	*disk = (struct vbd_disk){ .fd = fd, .direct_fd = -1, .sectors = bytes / BLKIF_SECTOR_SIZE,
 				   .readonly = ds->readonly,
-				   .discard = S_ISREG(st.st_mode) && !ds->readonly,
+				   /* no-discard turns it off, as with Xen's blkback */
+				   .discard = S_ISREG(st.st_mode) && !ds->readonly && ds->discard,
 				   .max_indirect = VBD_MAX_INDIRECT };
 	return 0;
 }

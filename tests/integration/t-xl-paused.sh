@@ -148,6 +148,7 @@ jq -e --arg img "$dir/a.img" '.[1] | .domid == 1 and .config.c_info.name == "p1"
 # Attach and detach while paused.
 "$XL" block-attach p1 "$dir/b.img,raw,xvdb,rw" || fail "block-attach xvdb"
 read_is /local/domain/0/backend/vbd/1/51728/mode w
+read_is /local/domain/0/backend/vbd/1/51728/discard-enable 1
 "$XL" list -l p1 | jq -e '.[0].config.disks | length == 2 and .[1].vdev == "xvdb" and
 	.[1].readwrite == 1' > /dev/null || fail "xvdb not in xl list -l: $("$XL" list -l p1)"
 "$XL" block-list p1 | grep -q '^51728 ' || fail "xvdb not in block-list"
@@ -155,6 +156,12 @@ refused "a second xvda" "domain 1 already has a disk at xvda" \
 	"$XL" block-attach p1 "$dir/b.img,raw,xvda,rw"
 refused "a missing image" "cannot open $dir/none.img" \
 	"$XL" block-attach p1 "$dir/none.img,raw,xvdc,rw"
+refused "a hotplug script" "disk xvdc: script=block-iscsi is not supported" \
+	"$XL" block-attach p1 "script=block-iscsi,vdev=xvdc,target=iqn.2001-05.com.example:disk"
+# no-discard: the backend offers no discard (as blkback with discard-enable 0).
+"$XL" block-attach p1 "vdev=xvdc,no-discard,target=$dir/b.img" || fail "block-attach no-discard"
+read_is /local/domain/0/backend/vbd/1/51744/discard-enable 0
+"$XL" block-detach p1 xvdc || fail "block-detach xvdc"
 "$XL" block-detach p1 xvdb || fail "block-detach xvdb"
 xenstore-read /local/domain/1/device/vbd/51728/state 2>/dev/null && fail "xvdb frontend left"
 xenstore-read /local/domain/0/backend/vbd/1/51728/state 2>/dev/null && fail "xvdb backend left"
