@@ -28,6 +28,22 @@ static int set_up(const char *ifname)
 	return rc;
 }
 
+int tap_set_mtu(const char *ifname, unsigned mtu, char *err, size_t errlen)
+{
+	struct ifreq ifr = { 0 };
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = -1;
+
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", ifname);
+	ifr.ifr_mtu = (int)mtu;
+	if (s >= 0)
+		rc = ioctl(s, SIOCSIFMTU, &ifr);
+	if (rc)
+		snprintf(err, errlen, "%s: cannot set MTU %u: %s", ifname, mtu, strerror(errno));
+	if (s >= 0)
+		close(s);
+	return rc;
+}
+
 /* Callers tell "no permission" (fall back to user-mode networking) from other failures. */
 static int close_keeping_errno(int fd)
 {

@@ -12,6 +12,8 @@
  * or written carries a struct virtio_net_hdr in front.
  */
 int tap_create(const char *ifname, char *err, size_t errlen);
+/* The TAP's MTU (vif mtu=), as Xen's hotplug scripts set the vif's; 0 or -1 (err). */
+int tap_set_mtu(const char *ifname, unsigned mtu, char *err, size_t errlen);
 /* What the host may hand us unfinished: TUN_F_CSUM, TUN_F_TSO4, ... */
 int tap_set_offload(int fd, unsigned flags);
 /* Adds ifname to bridge; 0 or -1 with a message. */

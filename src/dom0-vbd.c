@@ -136,6 +136,11 @@ static int open_image(const struct disk_spec *ds, struct vbd_disk *disk, char *e
 		snprintf(err, errlen, "disk %s: an empty drive is not supported", ds->vdev);
 		return -1;
 	}
+	if (ds->backend[0] && strcmp(ds->backend, "0") && strcmp(ds->backend, "Domain-0")) {
+		snprintf(err, errlen, "disk %s: backend=%s: driver domains are not supported; "
+			 "xenkvmd (Domain-0) serves every disk", ds->vdev, ds->backend);
+		return -1;
+	}
 	/* A hotplug script (block-iscsi, block-drbd...) would make the device: none runs here. */
 	if (ds->script[0]) {
 		snprintf(err, errlen, "disk %s: script=%s is not supported; give an image file or "

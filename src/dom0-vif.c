@@ -85,6 +85,13 @@ static int write_device_nodes(struct dom0 *z, struct vif *v)
 		rc |= xb_printf(z, v->xb.be, "script", "%s", v->spec.script);
 	if (v->spec.ip[0])
 		rc |= xb_printf(z, v->xb.be, "ip", "%s", v->spec.ip);
+	/* netfront takes its MTU from here; scripts read vlan= and gatewaydev= here. */
+	if (v->spec.mtu)
+		rc |= xb_printf(z, v->xb.be, "mtu", "%u", v->spec.mtu);
+	if (v->spec.vlan[0])
+		rc |= xb_printf(z, v->xb.be, "vlan", "%s", v->spec.vlan);
+	if (v->spec.gatewaydev[0])
+		rc |= xb_printf(z, v->xb.be, "gatewaydev", "%s", v->spec.gatewaydev);
 	/* rate=: bytes an interval and the interval in us, as libxl writes it. */
 	if (v->spec.rate_bytes_per_s)
 		rc |= xb_printf(z, v->xb.be, "rate", "%llu,%llu",
@@ -453,9 +460,14 @@ static void log_from_queue(void *arg, const char *msg)
 static int plug_in_user(struct vif *v, char *err, size_t errlen)
 {
 	struct slirp_net_cfg c = { v->spec.user_guest, v->hostname, v->spec.hostfwds,
-				   v->spec.nr_hostfwds, log_from_queue, v };
+				   v->spec.nr_hostfwds, log_from_queue, v, v->spec.mtu };
 	char what[600];
 
+	if (v->spec.mtu > 65521) {
+		snprintf(err, errlen, "mtu=%u is more than user-mode networking takes (65521)",
+			 v->spec.mtu);
+		return -1;
+	}
 	v->user_net = true;
 	snprintf(v->ifname, sizeof(v->ifname), "user");
 	v->ep = slirp_endpoint(&c, err, errlen);
@@ -487,6 +499,10 @@ static int plug_in(struct vif *v, char *err, size_t errlen)
 	}
 	if (fd < 0)
 		return -1;
+	if (v->spec.mtu && tap_set_mtu(v->ifname, v->spec.mtu, err, errlen)) {
+		close(fd);
+		return -1;
+	}
 	v->ep = tap_endpoint(fd);
 	if (!v->ep) {
 		close(fd);
@@ -511,6 +527,11 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 		devid++;
 	if (find(z, d->domid, devid)) {
 		snprintf(err, errlen, "domain %u already has vif %u", d->domid, devid);
+		return -1;
+	}
+	if (vs->backend[0] && strcmp(vs->backend, "0") && strcmp(vs->backend, "Domain-0")) {
+		snprintf(err, errlen, "vif backend=%s: driver domains are not supported; xenkvmd "
+			 "(Domain-0) serves every vif", vs->backend);
 		return -1;
 	}
 	v = calloc(1, sizeof(*v));

@@ -363,6 +363,8 @@ static SlirpConfig config(const struct slirp_net_cfg *c)
 		.vhostname = c->hostname,
 		.in6_enabled = true,
 		.vprefix_len = 64,
+		.if_mtu = c->mtu,
+		.if_mru = c->mtu,
 	};
 
 	inet_pton(AF_INET6, "fec0::", &cfg.vprefix_addr6);

@@ -15,6 +15,7 @@ struct slirp_net_cfg {
 	/* Reports of a misbehaving guest, from the queue thread. */
 	void (*log)(void *arg, const char *msg);
 	void *log_arg;
+	unsigned mtu;			/* vif mtu=; 0: slirp's own (1500) */
 };
 
 /* A new user-mode network with its host forwards listening; NULL with a

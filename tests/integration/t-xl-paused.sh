@@ -170,6 +170,15 @@ refused "detaching a disk that is not there" "domain 1 has no disk xvdq" \
 "$XL" network-attach p1 network=user mac=00:16:3e:00:01:01 rate=10Mb/s || fail "network-attach"
 # rate= as libxl writes it for netback: bytes an interval, the interval in us.
 read_is /local/domain/0/backend/vif/1/1/rate "62500,50000"
+"$XL" network-attach p1 network=user mac=00:16:3e:00:01:02 mtu=9000 vlan=10 ||
+	fail "network-attach mtu=9000"
+read_is /local/domain/0/backend/vif/1/2/mtu 9000
+read_is /local/domain/0/backend/vif/1/2/vlan 10
+"$XL" network-detach p1 00:16:3e:00:01:02 || fail "network-detach mtu=9000"
+refused "a vif in a driver domain" "vif backend=7: driver domains are not supported" \
+	"$XL" network-attach p1 network=user backend=7
+refused "a disk in a driver domain" "disk xvdc: backend=7: driver domains are not supported" \
+	"$XL" block-attach p1 "vdev=xvdc,backend=7,target=$dir/b.img"
 "$XL" network-list p1 | grep -q '^1  *0  *00:16:3e:00:01:01 ' || fail "vif 1 not listed"
 # xl top counts each domain's devices as block-list and network-list show
 # them; p1 is paused (xentop's p) and nothing moved through them.
