@@ -85,7 +85,7 @@ static int write_device_nodes(struct dom0 *z, struct vif *v)
 		rc |= xb_printf(z, v->xb.be, "script", "%s", v->spec.script);
 	if (v->spec.ip[0])
 		rc |= xb_printf(z, v->xb.be, "ip", "%s", v->spec.ip);
-	/* netfront takes its MTU from here; scripts read vlan= and gatewaydev= here. */
+	/* As libxl writes them; hotplug scripts read vlan= and gatewaydev= here. */
 	if (v->spec.mtu)
 		rc |= xb_printf(z, v->xb.be, "mtu", "%u", v->spec.mtu);
 	if (v->spec.vlan[0])
