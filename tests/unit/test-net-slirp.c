@@ -32,7 +32,7 @@ static void log_msg(void *arg, const char *msg)
 
 static struct net_endpoint *open_ep(uint32_t guest, const struct vif_hostfwd *f, unsigned n)
 {
-	struct slirp_net_cfg c = { guest, "g1", f, n, log_msg, NULL };
+	struct slirp_net_cfg c = { guest, "g1", f, n, log_msg, NULL, 0 };
 	char err[256];
 	struct net_endpoint *e = slirp_endpoint(&c, err, sizeof(err));
 
@@ -283,7 +283,7 @@ Test(net_slirp, forward_on_a_taken_port_is_refused)
 	socklen_t alen = sizeof(a);
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct vif_hostfwd f = { .host_addr = IP4(127, 0, 0, 1), .guest_port = 22 };
-	struct slirp_net_cfg c = { VIF_USER_GUEST, NULL, &f, 1, log_msg, NULL };
+	struct slirp_net_cfg c = { VIF_USER_GUEST, NULL, &f, 1, log_msg, NULL, 0 };
 	char err[256], want[256];
 
 	cr_assert(bind(s, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(s, 1) == 0);
@@ -327,7 +327,7 @@ Test(net_slirp, describe)
 		{ .host_addr = IP4(127, 0, 0, 1), .host_port = 2222, .guest_port = 22 },
 		{ .udp = true, .host_port = 53, .guest_addr = IP4(10, 0, 2, 20), .guest_port = 5353 },
 	};
-	struct slirp_net_cfg c = { VIF_USER_GUEST, NULL, f, 2, log_msg, NULL };
+	struct slirp_net_cfg c = { VIF_USER_GUEST, NULL, f, 2, log_msg, NULL, 0 };
 	char out[512];
 
 	slirp_describe(&c, out, sizeof(out));

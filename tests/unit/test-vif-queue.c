@@ -222,7 +222,7 @@ static bool q0_got_one(void)
  * back on queue 0 (ARP has no flow), whichever thread fed slirp. */
 static void arp_through_slirp(int sender)
 {
-	struct slirp_net_cfg c = { 0x0a00020f, "g", NULL, 0, log_quiet, NULL };
+	struct slirp_net_cfg c = { 0x0a00020f, "g", NULL, 0, log_quiet, NULL, 0 };
 	char err[200];
 	struct net_endpoint *ep = slirp_endpoint(&c, err, sizeof(err));
 	size_t len;
