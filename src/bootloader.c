@@ -344,8 +344,10 @@ static const struct {
 	{ "/boot/grub/grub.cfg", MENU_GRUB }, { "/grub/grub.cfg", MENU_GRUB },
 	{ "/boot/grub2/grub.cfg", MENU_GRUB }, { "/grub2/grub.cfg", MENU_GRUB },
 	{ "/boot/grub/menu.lst", MENU_GRUB }, { "/grub/menu.lst", MENU_GRUB },
-	{ "/boot/extlinux/extlinux.conf", MENU_EXTLINUX }, { "/extlinux/extlinux.conf", MENU_EXTLINUX },
-	{ "/boot/syslinux/syslinux.cfg", MENU_EXTLINUX }, { "/syslinux/syslinux.cfg", MENU_EXTLINUX },
+	{ "/boot/extlinux/extlinux.conf", MENU_EXTLINUX },
+	{ "/extlinux/extlinux.conf", MENU_EXTLINUX },
+	{ "/boot/syslinux/syslinux.cfg", MENU_EXTLINUX },
+	{ "/syslinux/syslinux.cfg", MENU_EXTLINUX },
 };
 
 /* The first menu on the disk; its text (malloc'd), the offset it was at, which one. */
@@ -420,7 +422,8 @@ int boot_from_disk(const char *image, const char *want, const char *dir, struct 
 	menu = find_menu(image, dir, &at, &which);
 	if (!menu) {
 		snprintf(err, errlen, "no boot menu (grub.cfg, menu.lst, extlinux.conf) on an "
-			 "ext2/3/4 file system of %s (is debugfs, from e2fsprogs, installed?)", image);
+			 "ext2/3/4 file system of %s (is debugfs, from e2fsprogs, installed?)",
+			 image);
 		return -1;
 	}
 	rc = boot_menu_pick(menu, menus[which].kind, want, e, err, errlen);

@@ -113,8 +113,9 @@ static int boot_loader(const struct xlcfg *cfg, const struct domain_config *dc,
 		if (!strncmp(a, "--entry=", 8) && strlen(a + 8) < sizeof(spec->boot_entry))
 			strcpy(spec->boot_entry, a + 8);
 		else if (strcmp(a, "-q") && strcmp(a, "--quiet"))
-			return bad(cfg, "bootloader_args", err, errlen, "bootloader_args '%s' is not "
-				   "supported (--entry=N or --entry=TITLE is)", a);
+			return bad(cfg, "bootloader_args", err, errlen,
+				   "bootloader_args '%s' is not supported (--entry=N or "
+				   "--entry=TITLE is)", a);
 	}
 	spec->bootloader = true;
 	if (dc->kernel)

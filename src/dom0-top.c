@@ -32,11 +32,12 @@ static void add_record(struct dom0 *z, struct ctl_msg *rep, const struct domain 
 	struct vbd_stats b = { 0 };
 	struct vif_stats n = { 0 };
 	unsigned vbds = dom0_vbd_stats(z, d, &b), vifs = dom0_vif_stats(z, d, &n);
+	double cpu = d->vmm_pid > 0 ? dom0_cpu_seconds(d->vmm_pid) : 0.0;
 	char flags[7];
 
 	xentop_flags(d, flags);
 	ctl_msg_addf(rep, "%s\t%s\t%.1f\t%llu\t%llu\t%u\t%u\t%llu\t%llu\t%u\t%llu\t%llu\t%llu\t"
-		     "%llu\t%llu", d->name, flags, d->vmm_pid > 0 ? dom0_cpu_seconds(d->vmm_pid) : 0.0,
+		     "%llu\t%llu", d->name, flags, cpu,
 		     (unsigned long long)dom_current_kb(d), (unsigned long long)d->max_kb,
 		     dom_vcpus_online(d), vifs, (unsigned long long)n.tx_bytes >> 10,
 		     (unsigned long long)n.rx_bytes >> 10, vbds, (unsigned long long)b.oo_req,

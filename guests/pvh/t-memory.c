@@ -38,7 +38,8 @@ static void test_balloon(void *shared_info)
 	long before = held();
 
 	page[0] = 0x5a;
-	check_rc("memory.decrease_reservation", one_frame(XENMEM_decrease_reservation, PFN(page)), 1);
+	check_rc("memory.decrease_reservation",
+		 one_frame(XENMEM_decrease_reservation, PFN(page)), 1);
 	check_rc("memory.decrease_counted", held(), before - 1);
 	check_rc("memory.decrease_twice", one_frame(XENMEM_decrease_reservation, PFN(page)), 0);
 	check_rc("memory.decrease_shared_info",
