@@ -269,7 +269,7 @@ int vif_tx_service(struct vif_rings *r, const struct dev_grants *g, const struct
 		r->tx_throttled = false;
 		while (r->tx_cons != prod && !r->tx_throttled) {
 			/* The first slot's size is the whole packet's. */
-			if (tx_credit(r, tx_slot(r, r->tx_cons).size))
+			if (!r->credit.bytes || tx_credit(r, tx_slot(r, r->tx_cons).size))
 				tx_packet(r, prod, g, n);
 			else
 				r->tx_throttled = true;
