@@ -250,6 +250,52 @@ Test(net_slirp, udp_to_the_host_and_back)
 	e->ops->destroy(e);
 }
 
+/* A datagram of 4000 bytes from the host: whole in one frame with mtu=9000, as fragments else. */
+static size_t biggest_frame_back(unsigned mtu)
+{
+	static uint8_t buf[65536], big[4000];
+	struct slirp_net_cfg c = { VIF_USER_GUEST, "g1", NULL, 0, log_msg, NULL, mtu };
+	char err[256];
+	struct net_endpoint *e = slirp_endpoint(&c, err, sizeof(err));
+	struct sockaddr_in from;
+	socklen_t flen = sizeof(from);
+	uint16_t port;
+	int s = udp_socket(&port);
+	uint8_t frame[200], got[64];
+	size_t len, most = 0;
+	ssize_t n = -1;
+
+	cr_assert_not_null(e, "%s", err);
+	dhcp_offer(e, buf, &len);
+	len = udp_frame(frame, host_mac, VIF_USER_GUEST, GUEST_PORT, VIF_USER_HOST, port,
+			"ping", 4);
+	cr_assert_eq(e->ops->send(e, frame, len, &plain), 0);
+	for (int i = 0; i < 200 && n < 0; i++) {
+		pump(e, 10);
+		n = recvfrom(s, got, sizeof(got), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	}
+	cr_assert_eq(n, 4);
+	cr_assert_eq(sendto(s, big, sizeof(big), 0, (struct sockaddr *)&from, flen), 4000);
+	for (int i = 0; i < 50; i++) {
+		struct vif_rx_meta m;
+		ssize_t l;
+
+		while ((l = e->ops->recv(e, buf, sizeof(buf), &m)) >= 0)
+			if ((size_t)l > most)
+				most = (size_t)l;
+		pump(e, 10);
+	}
+	close(s);
+	e->ops->destroy(e);
+	return most;
+}
+
+Test(net_slirp, mtu_sets_the_largest_frame_to_the_guest)
+{
+	cr_assert_eq(biggest_frame_back(9000), 14 + 20 + 8 + 4000u, "one frame with mtu=9000");
+	cr_assert_eq(biggest_frame_back(0), 14 + 1500u, "fragments of the default 1500");
+}
+
 Test(net_slirp, host_forward_reaches_the_guest)
 {
 	static uint8_t buf[65536];
