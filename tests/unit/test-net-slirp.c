@@ -216,6 +216,24 @@ Test(net_slirp, dhcp_gives_the_address_gateway_and_dns)
 	e->ops->destroy(e);
 }
 
+/* The guest sends "ping" from GUEST_PORT to the host's socket s; *from is its sender. */
+static void ping_host(struct net_endpoint *e, int s, uint16_t port, struct sockaddr_in *from,
+		      socklen_t *flen)
+{
+	uint8_t frame[200], got[64];
+	size_t len = udp_frame(frame, host_mac, VIF_USER_GUEST, GUEST_PORT, VIF_USER_HOST, port,
+			       "ping", 4);
+	ssize_t n = -1;
+
+	cr_assert_eq(e->ops->send(e, frame, len, &plain), 0);
+	for (int i = 0; i < 200 && n < 0; i++) {
+		pump(e, 10);
+		n = recvfrom(s, got, sizeof(got), MSG_DONTWAIT, (struct sockaddr *)from, flen);
+	}
+	cr_assert_eq(n, 4, "the guest's datagram did not reach 127.0.0.1:%u", port);
+	cr_assert(!memcmp(got, "ping", 4));
+}
+
 Test(net_slirp, udp_to_the_host_and_back)
 {
 	static uint8_t buf[65536];
@@ -224,21 +242,11 @@ Test(net_slirp, udp_to_the_host_and_back)
 	socklen_t flen = sizeof(from);
 	uint16_t port;
 	int s = udp_socket(&port);
-	uint8_t frame[200], got[64];
 	size_t len;
 	const uint8_t *p;
-	ssize_t n = -1;
 
 	dhcp_offer(e, buf, &len);
-	len = udp_frame(frame, host_mac, VIF_USER_GUEST, GUEST_PORT, VIF_USER_HOST, port,
-			"ping", 4);
-	cr_assert_eq(e->ops->send(e, frame, len, &plain), 0);
-	for (int i = 0; i < 200 && n < 0; i++) {
-		pump(e, 10);
-		n = recvfrom(s, got, sizeof(got), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
-	}
-	cr_assert_eq(n, 4, "the guest's datagram did not reach 127.0.0.1:%u", port);
-	cr_assert(!memcmp(got, "ping", 4));
+	ping_host(e, s, port, &from, &flen);
 	cr_assert_eq(sendto(s, "pong!", 5, 0, (struct sockaddr *)&from, flen), 5);
 	p = wait_udp(e, buf, GUEST_PORT, &len);
 	cr_assert_not_null(p, "no answer for the guest");
@@ -261,20 +269,11 @@ static size_t biggest_frame_back(unsigned mtu)
 	socklen_t flen = sizeof(from);
 	uint16_t port;
 	int s = udp_socket(&port);
-	uint8_t frame[200], got[64];
 	size_t len, most = 0;
-	ssize_t n = -1;
 
 	cr_assert_not_null(e, "%s", err);
 	dhcp_offer(e, buf, &len);
-	len = udp_frame(frame, host_mac, VIF_USER_GUEST, GUEST_PORT, VIF_USER_HOST, port,
-			"ping", 4);
-	cr_assert_eq(e->ops->send(e, frame, len, &plain), 0);
-	for (int i = 0; i < 200 && n < 0; i++) {
-		pump(e, 10);
-		n = recvfrom(s, got, sizeof(got), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
-	}
-	cr_assert_eq(n, 4);
+	ping_host(e, s, port, &from, &flen);
 	cr_assert_eq(sendto(s, big, sizeof(big), 0, (struct sockaddr *)&from, flen), 4000);
 	for (int i = 0; i < 50; i++) {
 		struct vif_rx_meta m;
