@@ -39,11 +39,10 @@ static int send_cap(struct domain *d, uint64_t kb)
 
 static int write_kb(struct dom0 *z, const struct domain *d, const char *node, uint64_t kb)
 {
-	char path[96], value[32];
+	char base[64];
 
-	snprintf(path, sizeof(path), "/local/domain/%u/memory/%s", d->domid, node);
-	snprintf(value, sizeof(value), "%llu", (unsigned long long)kb);
-	return dom0_xs_write(z, path, value);
+	snprintf(base, sizeof(base), "/local/domain/%u/memory", d->domid);
+	return dom0_xs_put(z, base, node, "%llu", (unsigned long long)kb);
 }
 
 /* The domain named in field 1 with its VMM up, and the size in field 2. */
@@ -74,7 +73,7 @@ static void tell_vmm_and_store(struct dom0 *z, struct domain *d, struct ctl_msg 
 				strerror(errno));
 		return;
 	}
-	if (write_kb(z, d, node, kb) < 0) {
+	if (write_kb(z, d, node, kb)) {
 		ctl_reply_error(rep, "EIO", "domain %u: cannot write memory/%s", d->domid, node);
 		return;
 	}

@@ -78,11 +78,7 @@ static void rm_node(struct dom0 *z, const char *path)
 	xs_tree_rm(&v, &dom0_who, path, &sink);
 }
 
-/* Write "base/rel" = value; returns nonzero on failure. */
-static int put(struct dom0 *z, const char *base, const char *rel, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int put(struct dom0 *z, const char *base, const char *rel, const char *fmt, ...)
+int dom0_xs_put(struct dom0 *z, const char *base, const char *rel, const char *fmt, ...)
 {
 	char path[256], value[256];
 	va_list ap;
@@ -106,10 +102,10 @@ static int write_names(struct dom0 *z, const struct domain *d)
 	snprintf(vm, sizeof(vm), "/vm/%s", uuid);
 	rc |= dom0_xs_write(z, vm, "");
 	rc |= set_perms(z, vm, ro, 2);
-	rc |= put(z, vm, "uuid", "%s", uuid);
-	rc |= put(z, vm, "name", "%s", d->name);
-	rc |= put(z, dom, "name", "%s", d->name);
-	rc |= put(z, dom, "vm", "%s", vm);
+	rc |= dom0_xs_put(z, vm, "uuid", "%s", uuid);
+	rc |= dom0_xs_put(z, vm, "name", "%s", d->name);
+	rc |= dom0_xs_put(z, dom, "name", "%s", d->name);
+	rc |= dom0_xs_put(z, dom, "vm", "%s", vm);
 	return rc;
 }
 
@@ -133,7 +129,7 @@ int dom0_xs_vcpus_available(struct dom0 *z, const struct domain *d)
 	snprintf(dom, sizeof(dom), "/local/domain/%u", d->domid);
 	for (unsigned i = 0; i < d->maxvcpus; i++) {
 		snprintf(path, sizeof(path), "cpu/%u/availability", i);
-		rc |= put(z, dom, path, i < d->vcpus ? "online" : "offline");
+		rc |= dom0_xs_put(z, dom, path, i < d->vcpus ? "online" : "offline");
 	}
 	return rc ? -1 : 0;
 }
@@ -154,9 +150,9 @@ int dom0_xs_domain_created(struct dom0 *z, const struct domain *d)
 	rc |= dom0_xs_write(z, dom, "");
 	rc |= set_perms(z, dom, ro, 2);
 	rc |= write_names(z, d);
-	rc |= put(z, dom, "domid", "%u", d->domid);
-	rc |= put(z, dom, "memory/static-max", "%llu", (unsigned long long)d->max_kb);
-	rc |= put(z, dom, "memory/target", "%llu", (unsigned long long)d->target_kb);
+	rc |= dom0_xs_put(z, dom, "domid", "%u", d->domid);
+	rc |= dom0_xs_put(z, dom, "memory/static-max", "%llu", (unsigned long long)d->max_kb);
+	rc |= dom0_xs_put(z, dom, "memory/target", "%llu", (unsigned long long)d->target_kb);
 	rc |= dom0_xs_vcpus_available(z, d);
 	for (size_t i = 0; i < sizeof(guest_dirs) / sizeof(guest_dirs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dom, guest_dirs[i]);

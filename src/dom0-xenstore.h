@@ -10,6 +10,9 @@ int dom0_xs_start(struct dom0 *z);
 int dom0_xs_vcpus_available(struct dom0 *z, const struct domain *d);
 /* Write the toolstack's nodes for a new domain and fire @introduceDomain. */
 int dom0_xs_domain_created(struct dom0 *z, const struct domain *d);
+/* Write "base/rel" = the formatted value as Dom0; 0 or an errno value. */
+int dom0_xs_put(struct dom0 *z, const char *base, const char *rel, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Write one node as Dom0; 0 or an errno value. */
 int dom0_xs_write(struct dom0 *z, const char *path, const char *value);
 /* Read a node as Dom0 into buf (nul-terminated); 0, or -1 if absent or too long. */
