@@ -14,6 +14,7 @@
 #include "src/dom0.h"
 #include "src/dom0-config.h"
 #include "src/dom0-xenstore.h"
+#include "src/proc-stat.h"
 
 void ctl_reply_error(struct ctl_msg *rep, const char *err, const char *fmt, ...)
 {
@@ -58,24 +59,11 @@ struct domain *dom0_want_domain(struct dom0 *z, const struct ctl_msg *req,
 
 double dom0_cpu_seconds(pid_t pid)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long ut = 0, st = 0;
-	FILE *f;
-	size_t n;
+	struct proc_stat st;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	/* Fields after the parenthesised command name; utime and stime are 14, 15. */
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-			 &ut, &st) != 2)
-		return 0;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+	return proc_stat_read(path, &st) ? st.cpu_seconds : 0;
 }
 
 /*

@@ -13,6 +13,7 @@
 #include "src/dom-spec.h"
 #include "src/dom0.h"
 #include "src/dom0-xenstore.h"
+#include "src/proc-stat.h"
 
 static unsigned host_cpus(void)
 {
@@ -153,48 +154,30 @@ static void do_vcpu_pin(struct dom0 *z, const struct ctl_msg *req, struct ctl_ms
 	ctl_reply_ok(rep);
 }
 
-/* Where a vCPU thread last ran, its state and CPU seconds, from /proc; false if gone. */
-static bool thread_stat(pid_t pid, pid_t tid, char *state, int *cpu, double *secs)
+/* Where a vCPU thread last ran, its state and CPU seconds; false if gone. */
+static bool thread_stat(pid_t pid, pid_t tid, struct proc_stat *st)
 {
-	char path[64], buf[1024], *p;
-	unsigned long long ut = 0, st = 0;
-	size_t n;
-	FILE *f;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	/* Fields after the name: state (3), utime and stime (14, 15), processor (39). */
-	if (!p || sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu "
-			 "%*d %*d %*d %*d %*d %*d %*u %*u %*d %*u %*u %*u %*u %*u %*u %*u %*u "
-			 "%*u %*u %*u %*u %*u %*d %d", state, &ut, &st, cpu) != 4)
-		return false;
-	*secs = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-	return true;
+	return proc_stat_read(path, st);
 }
 
 /* One record per vCPU: domid, name, vCPU, CPU, state, seconds, hard affinity. */
 static void vcpu_records(struct ctl_msg *rep, const struct domain *d)
 {
-	char aff[256], cpu[16], secs[32], state = 0;
-	double t = 0;
-	int where = -1;
+	char aff[256], cpu[16], secs[32];
+	struct proc_stat st = { 0 };
 
 	for (unsigned i = 0; i < d->maxvcpus; i++) {
 		bool up = d->vcpus_up ? (i < 64 && (d->vcpus_up >> i & 1)) : i < d->vcpus;
-		bool seen = d->vcpu_tid[i] && thread_stat(d->vmm_pid, d->vcpu_tid[i], &state,
-							    &where, &t);
+		bool seen = d->vcpu_tid[i] && thread_stat(d->vmm_pid, d->vcpu_tid[i], &st);
 		const char *flags = !up || d->state != DOM_RUNNING ? "--p"
-				    : seen && state == 'R' ? "r--" : "-b-";
+				    : seen && st.state == 'R' ? "r--" : "-b-";
 
 		cpumap_format(&d->affinity[i], host_cpus(), aff, sizeof(aff));
-		snprintf(cpu, sizeof(cpu), seen && up ? "%d" : "-", where);
-		snprintf(secs, sizeof(secs), seen ? "%.1f" : "-", t);
+		snprintf(cpu, sizeof(cpu), seen && up ? "%d" : "-", st.processor);
+		snprintf(secs, sizeof(secs), seen ? "%.1f" : "-", st.cpu_seconds);
 		ctl_msg_addf(rep, "%u\t%s\t%u\t%s\t%s\t%s\t%s", d->domid, d->name, i, cpu, flags,
 			     secs, aff);
 	}
