@@ -107,16 +107,12 @@ static long memory_map(struct xk_vcpu *v, uint64_t arg)
 static long reservation(struct xk_vcpu *v, uint64_t arg, bool current)
 {
 	uint16_t domid;
-	long pages;
 
 	if (xk_copy_from_guest(v, &domid, arg, sizeof(domid)))
 		return -XEN_EFAULT;
 	if (!is_self(v->dom, domid))
 		return -XEN_ESRCH;
-	pthread_mutex_lock(&v->dom->lock);
-	pages = (long)(current ? v->dom->tot_pages : v->dom->max_pages);
-	pthread_mutex_unlock(&v->dom->lock);
-	return pages;
+	return (long)(current ? xk_current_pages(v->dom) : xk_max_pages(v->dom));
 }
 
 /* PV only: where the read-only M2P is mapped in every guest address space. */

@@ -335,6 +335,16 @@ uint64_t xk_current_pages(struct xk_domain *d)
 	return n;
 }
 
+uint64_t xk_max_pages(struct xk_domain *d)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&d->lock);
+	n = d->max_pages;
+	pthread_mutex_unlock(&d->lock);
+	return n;
+}
+
 void xk_set_max_pages(struct xk_domain *d, uint64_t pages)
 {
 	pthread_mutex_lock(&d->lock);

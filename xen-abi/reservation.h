@@ -21,6 +21,7 @@ long xk_mem_populate(struct xk_vcpu *v, uint64_t arg, uint64_t start, bool incre
 /* Frames the domain holds now (current_reservation; what xl list shows). */
 uint64_t xk_current_pages(struct xk_domain *d);
 /* The toolstack's cap (xl mem-set / mem-max): populating stops there. */
+uint64_t xk_max_pages(struct xk_domain *d);
 void xk_set_max_pages(struct xk_domain *d, uint64_t pages);
 /* Is gpfn RAM the domain holds (not given back, no Xen page over it)? */
 bool xk_frame_held(struct xk_domain *d, uint64_t gpfn);

@@ -123,6 +123,8 @@ Test(reservation, hvm_populate_brings_frames_back_up_to_the_cap)
 	cr_assert_eq(current(), RAM_FRAMES - 2);
 	cr_assert_eq(*(uint8_t *)fake_gva(fd, 64 * 4096), 0x55, "absent frames are not rezeroed");
 	xk_set_max_pages(&fd->d, RAM_FRAMES);
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_memory_op, XENMEM_maximum_reservation, 0x3000,
+				    0), RAM_FRAMES, "the cap the guest reads");
 	cr_assert_eq(op(XENMEM_populate_physmap, outside, 1, 0), 0);
 	cr_assert_str_eq(fd->p.last_log, "populate_physmap at frame 0x410: outside the RAM the "
 			 "domain was built with, which is all xenkvm can give it");
