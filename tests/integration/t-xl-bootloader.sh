@@ -42,10 +42,6 @@ printf '\200\000\000\000\203\000\000\000\000\010\000\000\000\200\000\000' |
 	dd of="$dir/disk.img" bs=1 seek=446 conv=notrunc status=none
 printf '\125\252' | dd of="$dir/disk.img" bs=1 seek=510 conv=notrunc status=none
 
-# vmm_args DOMID: the command line its fake VMM was started with
-vmm_args() {
-	ps -eo args | grep -F fake-vmm | grep -F "$dir/console/$1.log" | grep -v grep
-}
 cfg() {
 	cat > "$dir/$1.cfg" <<CFG
 name = "$1"

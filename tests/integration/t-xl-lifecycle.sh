@@ -59,8 +59,8 @@ await "domain shrinker restarted as domain"
 id=$("$XL" domid shrinker) || fail "shrinker is gone"
 read_is /local/domain/$id/memory/target 24576
 read_is /local/domain/$id/memory/static-max 32768
-ps -eo args | grep -F "$dir/console/$id.log" | grep -qF -- "--memory 24 --maxmem 32" ||
-	fail "the restarted VMM's memory: $(ps -eo args | grep -F "$dir/console/$id.log")"
+vmm_args $id | grep -qF -- "--memory 24 --maxmem 32" ||
+	fail "the restarted VMM's memory: $(vmm_args $id)"
 "$XL" destroy shrinker || fail "xl destroy shrinker"
 
 # Rebooted at once after its hello, maybe before xenkvmd read the hello:

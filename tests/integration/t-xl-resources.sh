@@ -38,8 +38,7 @@ read_is /local/domain/1/memory/target 65536
 read_is /local/domain/1/memory/static-max 98304
 "$XL" list -l m | jq -e '.[0].config.b_info.max_memkb == 98304' > /dev/null ||
 	fail "xl list -l does not show maxmem"
-ps -eo args | grep -F -- "--maxmem 96" | grep -qF "$dir/console/1.log" ||
-	fail "the VMM was not given --maxmem 96"
+vmm_args 1 | grep -qF -- "--maxmem 96" || fail "the VMM was not given --maxmem 96: $(vmm_args 1)"
 
 # The VMM said the guest holds 12288 frames (48 MiB): xl list shows that.
 list_shows m 3 48 10

@@ -2,7 +2,7 @@
 # (exit 77) where /dev/kvm is absent (unless XL_TEST_ANY_HOST is set), a private RUNDIR ($dir) for the
 # xenkvmd that xl starts, and that xenkvmd stopped and the directory
 # removed when the script exits; then the helpers refused, list_shows,
-# debian_guest and await_init (below).
+# vmm_args, debian_guest and await_init (below).
 BUILD=$(cd "${BUILD:-build}" && pwd)
 XL="$BUILD/xl"
 # XL_TEST_ANY_HOST=1: the script runs where /dev/kvm is absent too.
@@ -40,6 +40,10 @@ list_shows() {
 			"$("$XL" list "$1" | awk -v c="$2" 'NR == 2 { print $c }'), not $3, after $4 s"
 		sleep 1
 	done
+}
+# vmm_args DOMID: the command line domain DOMID's VMM runs with (found by its console log)
+vmm_args() {
+	ps -eo args | grep -F -- "$dir/console/$1.log" | grep -v grep
 }
 # debian_guest: $cache holds Debian's kernel and busybox (fetched once), or
 # the test is skipped; then $dir/initrd.gz is the test initramfs
