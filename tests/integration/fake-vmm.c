@@ -15,6 +15,8 @@
  *   fake.pages=N       after the hello, report that the guest holds N frames
  *                      (LINK_MEMORY, as a balloon makes the VMM do)
  *   fake.vcpus=MASK    ... and that the vCPUs in the hex MASK are up (LINK_VCPUS)
+ *   fake.lie=1         ... and name xenkvmd's own pid as vCPU 0's thread: a VMM
+ *                      that misbehaves, which xenkvmd must not believe
  * While up, the cap xenkvmd gives (LINK_MAX_PAGES) goes to the console log
  * as "max pages: N", and each vCPU is an idle thread named vcpuN whose tid
  * xenkvmd hears (LINK_VCPU_THREAD), as the VMM's are.
@@ -43,6 +45,7 @@ struct fake {
 	int exit_status;	/* -1: stay up */
 	long after_ms, hello_ms;
 	unsigned long long pages, vcpus_up;
+	bool lie;
 	const char *once;
 	const char *console_log, *console_input;
 	bool echo;
@@ -102,6 +105,7 @@ static int parse(int argc, char **argv, struct fake *f)
 	f->echo = word_value(f->cmdline, "fake.echo", buf, sizeof(buf)) != NULL;
 	if (word_value(f->cmdline, "fake.pages", buf, sizeof(buf)))
 		f->pages = strtoull(buf, NULL, 10);
+	f->lie = word_value(f->cmdline, "fake.lie", buf, sizeof(buf)) != NULL;
 	if (word_value(f->cmdline, "fake.vcpus", buf, sizeof(buf)))
 		f->vcpus_up = strtoull(buf, NULL, 16);
 	return f->memory_mb && f->domid && f->link_fd >= 0 ? 0 : -1;
@@ -223,6 +227,11 @@ static void stay_up(const struct fake *f)
 	start_vcpus(f);
 	if (f->vcpus_up) {
 		m = (struct dom0_link_msg){ .type = LINK_VCPUS, .arg = f->vcpus_up };
+		send(f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
+	}
+	if (f->lie) {
+		m = (struct dom0_link_msg){ .type = LINK_VCPU_THREAD, .port = 0,
+					    .arg = (uint64_t)getppid() };
 		send(f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
 	}
 	for (;;) {

@@ -71,6 +71,31 @@ refused "Domain-0" "not permitted on Domain-0" "$XL" mem-set 0 32
 read_is /local/domain/1/memory/target 49152
 read_is /local/domain/1/memory/static-max 131072
 "$XL" dmesg | grep -q "domain 1: memory target 49152 KiB" || fail "mem-set not logged"
+# A VMM's claims are checked: frames past its RAM, vCPUs it does not have,
+# and a thread that is not its own (xenkvmd's) are not taken.
+cat > "$dir/liar.cfg" <<CFG
+name = "liar"
+type = "pv"
+kernel = "$dir/kernel"
+memory = 16
+vcpus = 2
+cpus = "0"
+extra = "fake.pages=99999999 fake.vcpus=ffff fake.lie=1"
+CFG
+kpid=$(sed -n 's/.*xenkvmd started (pid \([0-9]*\)).*/\1/p' "$dir/xenkvmd.log" | tail -n 1)
+kcpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/$kpid/status)
+"$XL" create "$dir/liar.cfg" || fail "xl create liar.cfg"
+list_shows liar 3 16 10
+list_shows liar 4 2 5
+i=0
+until "$XL" dmesg | grep -q "VMM named thread .* for vCPU 0; not one of its own"; do
+	i=$((i + 1))
+	[ $i -lt 25 ] || fail "xenkvmd took the VMM's word for another process's thread"
+	sleep 0.2
+done
+[ "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/$kpid/status)" = "$kcpus" ] ||
+	fail "xenkvmd pinned itself: $(grep Cpus_allowed_list /proc/$kpid/status), was $kcpus"
+"$XL" destroy liar || fail "xl destroy liar"
 # xl dmesg -c: shown once more, then only what comes after.
 "$XL" dmesg -c | grep -q "domain 1: memory target 49152 KiB" || fail "xl dmesg -c showed nothing"
 "$XL" dmesg | grep -q "memory target" && fail "xl dmesg -c did not clear: $("$XL" dmesg)"
