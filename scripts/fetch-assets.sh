@@ -10,6 +10,8 @@ cd "$CACHE/debs"
 
 kpkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
 	sed -n 's/^ *Depends: \(linux-image-[0-9].*-cloud-amd64\)$/\1/p' | head -n 1)
+# No package lists (the SVM rig, or no apt-get update yet): the kernel fetched before.
+[ -n "$kpkg" ] || [ ! -s "$CACHE/kernel-version" ] || kpkg="linux-image-$(cat "$CACHE/kernel-version")"
 if [ -z "$kpkg" ]; then
 	echo "fetch-assets: cannot resolve linux-image-cloud-amd64; run apt-get update" >&2
 	exit 1
