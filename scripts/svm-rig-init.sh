@@ -22,5 +22,5 @@ sh -c "$($bb cat /rig/command)" < /dev/null
 rc=$?
 port=$($bb ls -d /sys/class/virtio-ports/* 2>/dev/null | $bb head -n 1)
 [ -n "$port" ] && $bb tar -cf "/dev/$($bb basename "$port")" -C "$RIG_OUT" .
-echo "xenkvm-rig: exit $rc"
+echo; echo "xenkvm-rig: exit $rc"
 $bb poweroff -f

@@ -99,7 +99,7 @@ set -e
 if [ -n "$out" ] && [ -s "$work/out.tar" ]; then
 	mkdir -p "$out" && tar -xf "$work/out.tar" -C "$out"
 fi
-rc=$(sed -n 's/^xenkvm-rig: exit \([0-9]*\).*/\1/p' "$work/console" | tail -n 1)
+rc=$(sed -n 's/.*xenkvm-rig: exit \([0-9]*\).*/\1/p' "$work/console" | tail -n 1)
 if [ -z "$rc" ]; then
 	[ "$qrc" -eq 124 ] && { echo "svm-rig: ran past ${limit} s" >&2; exit 124; }
 	echo "svm-rig: the rig stopped without COMMAND's status (qemu rc $qrc)" >&2

@@ -16,6 +16,12 @@ bool kvm_has_cap(struct vmm *vm, long cap)
 	return ioctl(vm->vm_fd >= 0 ? vm->vm_fd : vm->kvm_fd, KVM_CHECK_EXTENSION, cap) > 0;
 }
 
+/* PVM (kvm_pvm): guest ring 0 is emulated and syscall does not leave ring 3. */
+bool kvm_host_is_pvm(void)
+{
+	return access("/sys/module/kvm_pvm", F_OK) == 0;
+}
+
 int kvm_open_vm(struct vmm *vm)
 {
 	vm->vm_fd = -1;

@@ -25,11 +25,6 @@ static const struct cap caps[] = {
 	{ KVM_CAP_XEN_HVM, "XEN_HVM" },
 };
 
-static bool host_is_pvm(void)
-{
-	return access("/sys/module/kvm_pvm", F_OK) == 0;
-}
-
 int vmm_probe(void)
 {
 	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -46,7 +41,7 @@ int vmm_probe(void)
 	xen = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_XEN_HVM);
 	door1 = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) > 0 &&
 		ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_X86_USER_SPACE_MSR) > 0;
-	printf("host: %s\n", host_is_pvm() ?
+	printf("host: %s\n", kvm_host_is_pvm() ?
 	       "PVM (kvm_pvm): guest ring 3 runs natively, guest ring 0 is emulated" :
 	       "hardware virtualization (VMX/SVM) or another KVM flavour");
 	printf("in-kernel Xen support: %s\n", xen > 0 ?
@@ -58,7 +53,8 @@ int vmm_probe(void)
 	       "Xen pv-shim 4.17.5+): %s\n",
 	       xen > 0 && (xen & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL) ? "yes" :
 	       "no: those instructions never reach userspace without KVM_CAP_XEN_HVM");
-	printf("guest 64-bit PV: no (the PV runtime is not built yet)\n");
+	printf("guest 64-bit PV: yes (the PV runtime in ring 0%s)\n", kvm_host_is_pvm() ?
+	       ", emulated here" : "");
 	close(kvm);
 	return 0;
 }

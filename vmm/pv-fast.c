@@ -277,9 +277,9 @@ void pvrt_fast_path(struct vmm_vcpu *vc, uint64_t frame_va)
 						   .data = x.c->in_kernel ? x.c->gs_base_kernel
 									  : x.c->gs_base_user };
 		msr.e[1] = (struct kvm_msr_entry){ .index = MSR_LSTAR,
-						   .data = pvrt_lstar_for(x.c->in_kernel) };
+						   .data = pvrt_global(vc->vm)->lstar[x.c->in_kernel] };
 		msr.e[2] = (struct kvm_msr_entry){ .index = MSR_CSTAR,
-						   .data = pvrt_lstar_for(x.c->in_kernel) };
+						   .data = pvrt_global(vc->vm)->cstar[x.c->in_kernel] };
 		ioctl(vc->fd, KVM_SET_MSRS, &msr);
 	}
 	r->rax = 1;

@@ -123,7 +123,7 @@ static void set_gate(uint8_t *idt, unsigned vec, uint64_t handler)
 	memcpy(g + 8, (uint8_t *)&handler + 4, 4);
 }
 
-static void build_idt(struct vmm *vm, const struct pvrt_header *h)
+static void build_idt(struct vmm *vm, const struct pvrt_header *h, bool pvm)
 {
 	uint8_t *idt = rt_host(vm, PVRT_IDT_OFF);
 
@@ -132,7 +132,10 @@ static void build_idt(struct vmm *vm, const struct pvrt_header *h)
 	set_gate(idt, 128, h->exc128);
 	set_gate(idt, PVRT_VEC_EVENT, h->event);
 	set_gate(idt, PVRT_VEC_SYSCALL, h->syscall_gate);
-	idt[PVRT_VEC_SYSCALL * 16 + 5] = 0xee;	/* DPL 3: the trampoline runs in ring 3 */
+	/* DPL 3: the trampoline runs in ring 3. Elsewhere syscall has its own
+	 * entries, and the guest's int $0xf4 gets Xen's #GP. */
+	if (pvm)
+		idt[PVRT_VEC_SYSCALL * 16 + 5] = 0xee;
 }
 
 static uint64_t vcpu_va(unsigned id, uint64_t off)
@@ -217,7 +220,8 @@ int pvrt_setup(struct vmm *vm)
 	for (uint64_t i = 0; i < PVRT_M2P_SIZE / 8; i++)
 		m2p[i] = i < vm->boot_size >> 12 ? i : ~0ull;
 	build_page_tables(vm);
-	build_idt(vm, h);
+	build_idt(vm, h, kvm_host_is_pvm());
+	pvrt_syscall_targets(h, kvm_host_is_pvm(), g->lstar, g->cstar);
 	for (unsigned i = 0; i < vm->opt.vcpus; i++)
 		build_vcpu(vm, i);
 	if (gmem_add(&vm->dom.mem, PVRT_XPAGES_GPA, (uint64_t)XK_XPAGE_COUNT * 4096,
@@ -240,14 +244,16 @@ static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, bool code64)
 	};
 }
 
+/* The vCPU starts in guest kernel mode: LSTAR and CSTAR for that mode. */
 static int set_msrs(struct vmm_vcpu *vc)
 {
+	const struct pvrt_global *g = pvrt_global(vc->vm);
 	struct { struct kvm_msrs m; struct kvm_msr_entry e[5]; } msrs = {
 		.m = { .nmsrs = 5 },
 		.e = {
 			{ .index = MSR_STAR, .data = (uint64_t)PVRT_CS0 << 32 },
-			{ .index = MSR_LSTAR, .data = PVRT_SYSCALL_VA },
-			{ .index = MSR_CSTAR, .data = PVRT_SYSCALL_VA },
+			{ .index = MSR_LSTAR, .data = g->lstar[1] },
+			{ .index = MSR_CSTAR, .data = g->cstar[1] },
 			/* syscall enters with IF, TF, DF, AC and NT clear */
 			{ .index = MSR_SFMASK, .data = 0x47700 },
 			{ .index = MSR_KERNEL_GS_BASE, .data = 0 },

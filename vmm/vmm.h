@@ -107,6 +107,7 @@ int kvm_open_vm(struct vmm *vm);
 int kvm_sync_memslots(struct vmm *vm);
 int kvm_create_vcpu(struct vmm *vm, unsigned id);
 bool kvm_has_cap(struct vmm *vm, long cap);
+bool kvm_host_is_pvm(void);
 
 /* memory.c */
 int vmm_alloc_memory(struct vmm *vm);

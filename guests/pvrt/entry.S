@@ -57,6 +57,8 @@ pvrt_header:
 	.quad pvrt_exc_128
 	.quad pvrt_exc_0xf3
 	.quad pvrt_exc_0xf4
+	.quad pvrt_syscall_native
+	.quad pvrt_syscall32_native
 
 /* First entry of a vCPU: the VMM sets %rsp to the stack top, %gs to ours. */
 	.globl pvrt_start
@@ -137,6 +139,34 @@ pvrt_common:
 	cld
 	call pvrt_trap
 	jmp pvrt_exit
+
+/*
+ * Where syscall really enters ring 0 (VMX, SVM; not PVM): CPL 0 at LSTAR or
+ * CSTAR with the guest's %rsp and %gs, interrupts masked by SFMASK. Build the
+ * frame the trampoline's int $0xf4 would have, with the selectors Xen's own
+ * entry records (the 64-bit one for LSTAR, the compat one for CSTAR).
+ */
+.macro SYSCALL_ENTRY name, cs
+	.globl \name
+\name:
+	swapgs
+	movq %rsp, %gs:PVRT_STATE_SCRATCH
+	movq %gs:PVRT_STATE_STACK_TOP, %rsp
+	pushq $XEN_FLAT_KERNEL_SS
+	pushq %gs:PVRT_STATE_SCRATCH
+	pushq %r11
+	pushq $\cs
+	pushq %rcx
+	pushq $0
+	pushq $PVRT_VEC_SYSCALL
+	SAVE_REGS
+	movq %rsp, %rdi
+	cld
+	call pvrt_trap
+	jmp pvrt_exit
+.endm
+SYSCALL_ENTRY pvrt_syscall_native, XEN_FLAT_KERNEL_CS
+SYSCALL_ENTRY pvrt_syscall32_native, XEN_FLAT_USER_CS32
 
 	.globl pvrt_exit
 pvrt_exit:

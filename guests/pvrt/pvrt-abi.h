@@ -175,6 +175,7 @@ struct pvrt_header {
 	uint64_t exc128;
 	uint64_t event;
 	uint64_t syscall_gate;
+	uint64_t syscall_native, syscall32_native;
 };
 
 /* Global state the VMM fills before the first vCPU runs. */
@@ -187,6 +188,8 @@ struct pvrt_global {
 	uint32_t trace_traps;		/* report each bounced trap (PVRT_OP_TRACE) */
 	uint64_t tsc_khz;
 	uint32_t mmu_lock;		/* runtime: page-table work, one vCPU at a time */
+	/* LSTAR and CSTAR while the guest is in user mode [0] or kernel mode [1] */
+	uint64_t lstar[2], cstar[2];
 };
 #define PVRT_GLOBAL_OFF (PVRT_IDT_OFF + 0x1000)
 
@@ -236,13 +239,20 @@ static inline bool pvrt_runtime_hypercall(uint64_t nr)
 }
 
 /*
- * LSTAR (and CSTAR) follow the guest's mode: a user syscall always changes
- * page tables, which needs ring 0, so in user mode they send it straight to
- * the runtime's trampoline; in kernel mode, to the doorbell.
+ * Where LSTAR and CSTAR point, by the guest's mode (the VMM fills
+ * pvrt_global's lstar[] and cstar[] with these). On PVM, where syscall keeps
+ * CPL 3: a user syscall always changes page tables, which needs ring 0, so
+ * in user mode they send it straight to the runtime's trampoline; in kernel
+ * mode, to the doorbell. Where syscall really enters ring 0 (VMX, SVM): the
+ * runtime's own entries, in both modes.
  */
-static inline uint64_t pvrt_lstar_for(bool kernel)
+static inline void pvrt_syscall_targets(const struct pvrt_header *h, bool pvm,
+					uint64_t lstar[2], uint64_t cstar[2])
 {
-	return kernel ? PVRT_SYSCALL_VA : PVRT_TRAMPOLINE_VA;
+	lstar[0] = pvm ? PVRT_TRAMPOLINE_VA : h->syscall_native;
+	lstar[1] = pvm ? PVRT_SYSCALL_VA : h->syscall_native;
+	cstar[0] = pvm ? PVRT_TRAMPOLINE_VA : h->syscall32_native;
+	cstar[1] = pvm ? PVRT_SYSCALL_VA : h->syscall32_native;
 }
 
 /* Into the guest kernel's callback at eip, its bounce frame at sp. */

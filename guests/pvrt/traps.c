@@ -15,8 +15,8 @@ void rt_set_mode(struct pvrt_vcpu *c, bool kernel)
 	write_cr3(kernel ? c->cr3_kernel : c->cr3_user);
 	/* The guest's active %gs base waits in KERNEL_GS_BASE while we run. */
 	wrmsr(MSR_KERNEL_GS_BASE, kernel ? c->gs_base_kernel : c->gs_base_user);
-	wrmsr(MSR_LSTAR, pvrt_lstar_for(kernel));
-	wrmsr(MSR_CSTAR, pvrt_lstar_for(kernel));
+	wrmsr(MSR_LSTAR, rt_global()->lstar[kernel]);
+	wrmsr(MSR_CSTAR, rt_global()->cstar[kernel]);
 }
 
 static bool has_error_code(uint64_t vec)
