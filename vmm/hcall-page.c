@@ -27,6 +27,32 @@ void vmm_write_hypercall_page(uint8_t *page)
 	}
 }
 
+/*
+ * A 64-bit PV guest's hypercall page, as Xen's builder fills the page that
+ * XEN_ELFNOTE_HYPERCALL_PAGE names: each stub keeps %rcx and %r11 (which
+ * syscall clobbers) around "mov $nr,%eax; syscall"; the iret stub leaves
+ * %rcx, %r11 and %rax on the stack for HYPERVISOR_iret and does not return.
+ */
+void vmm_write_pv_hypercall_page(uint8_t *page)
+{
+	static const uint8_t call[] = { 0x51, 0x41, 0x53, 0xb8, 0, 0, 0, 0, 0x0f, 0x05,
+					0x41, 0x5b, 0x59, 0xc3 };
+	static const uint8_t iret[] = { 0x51, 0x41, 0x53, 0x50, 0xb8, XEN_HC_iret, 0, 0, 0,
+					0x0f, 0x05 };
+
+	memset(page, 0xcc, XEN_PAGE_SIZE);
+	for (uint32_t nr = 0; nr < XEN_PAGE_SIZE / STUB_SIZE; nr++) {
+		uint8_t *s = page + nr * STUB_SIZE;
+
+		if (nr == XEN_HC_iret) {
+			memcpy(s, iret, sizeof(iret));
+			continue;
+		}
+		memcpy(s, call, sizeof(call));
+		memcpy(s + 4, &nr, 4);
+	}
+}
+
 int vmm_setup_msr_exits(struct vmm *vm)
 {
 	static uint8_t deny = 0;

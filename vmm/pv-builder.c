@@ -140,6 +140,23 @@ static void fill_start_info(struct layout *l, struct xen_start_info *si, uint64_
 		snprintf(si->cmd_line, sizeof(si->cmd_line), "%s", vm->opt.cmdline);
 }
 
+/* XEN_ELFNOTE_HYPERCALL_PAGE: a page of the loaded image that gets Xen's stubs. */
+static int fill_hypercall_page(struct vmm *vm, const struct pv_image *img)
+{
+	uint64_t pa = img->hypercall_page - img->virt_base;
+
+	if (!img->hypercall_page)
+		return 0;
+	if (img->hypercall_page < img->virt_base || pa & (PAGE - 1) || pa < img->paddr_start ||
+	    pa + PAGE > img->paddr_end) {
+		fprintf(stderr, "xenkvm-vmm: the kernel's hypercall page %#llx is not a page "
+			"of its image\n", (unsigned long long)img->hypercall_page);
+		return -1;
+	}
+	vmm_write_pv_hypercall_page(vm->ram + pa);
+	return 0;
+}
+
 int pv_build(struct vmm *vm)
 {
 	struct layout l = { .vm = vm };
@@ -161,6 +178,10 @@ int pv_build(struct vmm *vm)
 		return -1;
 	}
 	memcpy(vm->ram + img.paddr_start, img.bytes, img.paddr_end - img.paddr_start);
+	if (fill_hypercall_page(vm, &img)) {
+		pv_image_free(&img);
+		return -1;
+	}
 	l.virt_base = img.virt_base;
 	entry = img.entry;
 	l.next = img.paddr_end;

@@ -128,6 +128,7 @@ bool vmm_handle_wrmsr(struct vmm_vcpu *vc);
 bool vmm_handle_rdmsr(struct vmm_vcpu *vc);
 void vmm_handle_hcall_port(struct vmm_vcpu *vc);
 void vmm_write_hypercall_page(uint8_t *page);
+void vmm_write_pv_hypercall_page(uint8_t *page);
 
 /* vcpu.c */
 int vmm_start_vcpu(struct vmm_vcpu *vc);
