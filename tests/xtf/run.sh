@@ -28,6 +28,9 @@ EXPECTED=${XTF_EXPECTED:-tests/xtf/expected.txt}
 	exit 1
 }
 mkdir -p "$LOGDIR" || exit 1
+# Debian's awk is a link through /etc/alternatives, which a bare root (the
+# SVM rig's) may lack: take mawk or gawk by name then.
+AWK=$(command -v awk || command -v mawk || command -v gawk) || { echo "no awk"; exit 1; }
 RESULTS=$LOGDIR/results.txt
 : > "$RESULTS"
 
@@ -58,22 +61,38 @@ one_line() {
 	tr -d '\r' | tr '\n\t' '  ' | sed 's/  */ /g; s/^ //; s/ $//' | cut -c1-200
 }
 
-# why CLASS LOGBASE: a first guess at the reason, from the console and VMM log
+# why CLASS LOGBASE: a first guess at the reason, from the console and VMM
+# log. The console may carry each line twice, interleaved (XTF writes to
+# every console it has), hence the awk that keeps first sightings only.
 why() {
+	# Console lines end in CR LF as on a serial line.
+	tr -d '\r' 2>/dev/null < "$2.console" > "$2.txt"
 	case $1 in
 	SUCCESS) echo "" ;;
 	SKIP|ERROR|FAILURE)
 		# XTF prints its reason just before the result line.
-		grep -v '^$' "$2.console" | sed -n '/Test result:/q; p' | tail -n 2 | one_line ;;
+		grep -v '^$' "$2.txt" | "$AWK" '!seen[$0]++' | sed -n '/Test result:/q; p' | tail -n 2 | one_line ;;
 	REFUSED)
 		# Without the config's path, which says nothing here.
 		grep -v '^Parsing config\|: warning: ' "$2.create" | tail -n 1 |
 			sed "s#^xl create: ##; s#^$2.cfg: ##" | one_line ;;
 	*)
-		c=$(grep -v '^$' "$2.console" 2>/dev/null | tail -n 1 | one_line)
-		v=$(grep -v '^$' "$2.vmm" 2>/dev/null | tail -n 1 | one_line)
-		echo "console: ${c:-(empty)}; vmm: ${v:-(empty)}" ;;
+		# XTF's own panic message if it got that far, else its last line.
+		if grep -q 'PANIC:' "$2.txt"; then
+			c=$(sed -n '/PANIC:/,$p' "$2.txt" | grep -v '^\**$' |
+				sed 's/^\(PANIC: \)*//' | "$AWK" '!seen[$0]++' | head -n 3 |
+				one_line)
+			c="PANIC: $c"
+		else
+			c=$(grep -v '^$' "$2.txt" | tail -n 1 | one_line)
+		fi
+		# The VMM's account of the end, without its last line ("domain
+		# shutdown: reason=crash"), which says the same as the class.
+		v=$(grep -v '^$\|domain shutdown: reason=' "$2.vmm" | tail -n 2 |
+			sed 's/^xenkvm-vmm: *//' | one_line)
+		echo "console: ${c:-(empty)}; vmm: ${v:-(nothing)}" ;;
 	esac
+	rm -f "$2.txt"
 }
 
 # run_one CFG: run it, log it, and add "instance CLASS reason" to $RESULTS
@@ -151,8 +170,8 @@ printf '%-10s' env; for c in $CLASSES; do printf ' %8s' "$c"; done; echo
 count='{ split($1, w, "-"); e = by_env ? w[2] : "all"; n[e, $2]++; seen[e] = 1 }
 END { k = split(cls, c, " "); for (e in seen) { printf "%-10s", e
 	for (i = 1; i <= k; i++) printf " %8d", n[e, c[i]]; printf "\n" } }'
-awk -v cls="$CLASSES" -v by_env=1 "$count" "$RESULTS" | sort
-awk -v cls="$CLASSES" -v by_env=0 "$count" "$RESULTS"
+"$AWK" -v cls="$CLASSES" -v by_env=1 "$count" "$RESULTS" | sort
+"$AWK" -v cls="$CLASSES" -v by_env=0 "$count" "$RESULTS"
 echo
 echo "not SUCCESS:"
 grep -v '^[^ ]* SUCCESS' "$RESULTS" | sed 's/^/  /'
@@ -163,7 +182,7 @@ grep -v '^[^ ]* SUCCESS' "$RESULTS" | sed 's/^/  /'
 # An instance missing from the expectations is expected to succeed.
 echo
 [ -f "$EXPECTED" ] || { echo "no $EXPECTED: nothing to compare with"; exit 1; }
-awk -v ran="$RESULTS" '
+"$AWK" -v ran="$RESULTS" -v all=$(($# == 0)) '
 function rank(c) {
 	return c == "SUCCESS" ? 0 : c == "SKIP" ? 1 : c == "ERROR" ? 2 : c == "FAILURE" ? 3 : \
 	       c == "CRASH" || c == "TIMEOUT" ? 4 : 5
@@ -174,8 +193,13 @@ FILENAME != ran { if ($0 !~ /^#/ && NF >= 2) want[$1] = $2; next }
 	if (rank($2) > rank(w)) { printf "REGRESSION %s: %s, expected %s\n", $1, $2, w; bad++ }
 	else if (rank($2) < rank(w)) printf "better     %s: %s, expected %s\n", $1, $2, w
 	else if ($2 != w) printf "changed    %s: %s, expected %s\n", $1, $2, w
+	done[$1] = 1
 }
-END { exit bad ? 1 : 0 }' "$EXPECTED" "$RESULTS"
+END {
+	# An expectation for an instance XTF no longer builds is stale.
+	if (all) for (i in want) if (!(i in done)) printf "stale      %s: not built\n", i
+	exit bad ? 1 : 0
+}' "$EXPECTED" "$RESULTS"
 rc=$?
 [ $rc = 0 ] && echo "xtf: no regressions against $EXPECTED ($found instances)" ||
 	echo "xtf: regressions against $EXPECTED (see above; logs in $LOGDIR)"
