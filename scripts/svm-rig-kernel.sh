@@ -4,6 +4,9 @@
 # CONFIG_KVM_XEN) and its kvm modules, unpacked, and busybox-static.
 # Prints the directory that holds vmlinuz, the modules and busybox.
 set -eu
+# kvm_amd, and what the network tests use (tap, veth, a bridge), in load order
+RIG_MODULES="virt/lib/irqbypass arch/x86/kvm/kvm arch/x86/kvm/kvm-amd drivers/net/tun
+	drivers/net/veth net/llc/llc net/802/stp net/bridge/bridge"
 CACHE=${XENKVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xenkvm}
 rig="$CACHE/rig"
 mkdir -p "$rig/debs"
@@ -17,16 +20,17 @@ kpkg=$(apt-cache depends linux-image-6.12-cloud-amd64 2>/dev/null |
 	exit 1
 }
 fetch_debs "$kpkg" busybox-static
-if [ "$(cat "$rig/kernel-package" 2>/dev/null)" != "$kpkg" ] || [ ! -f "$rig/kvm-amd.ko" ]; then
+if [ "$(cat "$rig/kernel-package" 2>/dev/null)" != "$kpkg" ] || [ ! -f "$rig/bridge.ko" ]; then
 	x=$(mktemp -d "$rig/x.XXXXXX")
 	dpkg -x "$(ls "${kpkg}"_*.deb | head -n 1)" "$x"
 	dpkg -x "$(ls busybox-static_*.deb | head -n 1)" "$x"
 	cp "$x"/boot/vmlinuz-* "$rig/vmlinuz"
 	cp "$x/bin/busybox" "$rig/busybox"
-	for m in virt/lib/irqbypass arch/x86/kvm/kvm arch/x86/kvm/kvm-amd; do
+	for m in $RIG_MODULES; do
 		xz -dc "$x/lib/modules/"*/kernel/$m.ko.xz > "$rig/$(basename $m).ko"
 	done
 	rm -rf "$x"
+	printf '%s\n' $RIG_MODULES | sed 's|.*/||' > "$rig/modules"
 	echo "$kpkg" > "$rig/kernel-package"
 fi
 echo "$rig"

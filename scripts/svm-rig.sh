@@ -1,5 +1,5 @@
 #!/bin/sh
-# svm-rig.sh [-m MiB] [-t SECONDS] [-o DIR] [-c PATH]... COMMAND
+# svm-rig.sh [-m MiB] [-t SECONDS] [-o DIR] [-k] [-c PATH]... COMMAND
 #
 # Runs COMMAND (a shell command line) on a KVM host made for it: QEMU
 # emulates an AMD CPU with SVM (TCG, no host KVM needed), Debian's 6.12
@@ -10,20 +10,23 @@
 #
 # The rig's root is an initramfs made of this host's own programs (the
 # packages in RIG_PACKAGES, with the libraries they load), the repository
-# (without .git) and each -c PATH. Nothing written inside comes back except
+# (without .git) with its build tree ($BUILD, objects left out), each -c PATH, and with -k the guest pieces fetched into
+# xenkvm's cache (the rig has no network: fetch them before). Nothing written inside comes back except
 # what COMMAND leaves in $RIG_OUT, which lands in -o DIR. The exit status is
 # COMMAND's; 124 when the rig ran past -t; 125 when the rig itself failed.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${XENKVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xenkvm}
+build=$(cd "$here" && realpath -m "${BUILD:-build}")
 mem=3072 limit=1800 out="" carry=""
-while getopts m:t:o:c: opt; do
+while getopts m:t:o:kc: opt; do
 	case $opt in
 	m) mem=$OPTARG ;;
 	t) limit=$OPTARG ;;
 	o) out=$OPTARG ;;
 	c) carry="$carry $(realpath "$OPTARG")" ;;
-	*) echo "usage: $0 [-m MiB] [-t SECONDS] [-o DIR] [-c PATH]... COMMAND" >&2; exit 125 ;;
+	k) [ ! -d "$CACHE" ] || carry="$carry $(find "$CACHE" -mindepth 1 -maxdepth 1 ! -name rig)" ;;
+	*) echo "usage: $0 [-m MiB] [-t SECONDS] [-o DIR] [-k] [-c PATH]... COMMAND" >&2; exit 125 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -39,30 +42,48 @@ work=$(mktemp -d)
 
 # --- the root: host programs by package, their libraries, the repository ---
 RIG_PACKAGES=${RIG_PACKAGES:-"dash bash coreutils procps grep sed mawk findutils
-	gzip cpio tar xz-utils diffutils util-linux jq xenstore-utils e2fsprogs
-	iproute2 kmod"}
+	gzip cpio tar xz-utils diffutils util-linux mount jq xenstore-utils e2fsprogs
+	iproute2 dpkg hostname debianutils libc-bin"}
 list="$work/files"
 : > "$list"
 # add PATH: the path itself, in its directory with every link resolved (dirs
-# leading to it come later), and if it is a symbolic link, what it points to
+# leading to it come later), and if it is a symbolic link, each link on the
+# way to what it points to (/usr/bin/awk -> /etc/alternatives/awk -> mawk)
 add() {
 	p="$(realpath "$(dirname "$1")")/$(basename "$1")"
 	echo "$p" >> "$list"
-	[ -L "$p" ] && add "$(realpath "$p")"
-	return 0
+	[ -L "$p" ] || return 0
+	t=$(readlink "$p")
+	case $t in
+	/*) add "$t" ;;
+	*) add "$(dirname "$p")/$t" ;;
+	esac
 }
 for pkg in $RIG_PACKAGES; do
 	dpkg -L "$pkg" 2>/dev/null | grep -E '^/(usr/)?s?bin/[^/]+$' | while read -r f; do
 		if [ -f "$f" ]; then add "$f"; fi
 	done
 done
-# shared libraries of every executable so far and of the repository's programs
-for f in $(cat "$list") $(find "$here/build" -maxdepth 1 -type f -perm -u+x 2>/dev/null); do
+# names that Debian's alternatives give those programs (awk -> mawk)
+for l in /usr/bin/* /usr/sbin/*; do
+	[ -L "$l" ] || continue
+	case $(readlink "$l") in
+	/etc/alternatives/*) if grep -qx "$(realpath "$l")" "$list"; then add "$l"; fi ;;
+	esac
+done
+# configuration the programs read
+for f in /etc/mke2fs.conf /etc/passwd /etc/group /etc/nsswitch.conf /etc/protocols \
+	/etc/services; do
+	if [ -f "$f" ]; then add "$f"; fi
+done
+# shared libraries of every executable so far, the repository's programs and
+# what is carried (the cache's PV-GRUB tools)
+for f in $(cat "$list") $(find "$build" $carry -type f -perm -u+x 2>/dev/null); do
 	ldd "$f" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'
 done | sort -u | while read -r lib; do add "$lib"; done
 # the repository: files git knows, and the build tree (objects left out)
 (cd "$here" && git ls-files --cached --others --exclude-standard) | sed "s|^|$here/|" >> "$list"
-find "$here/build" -path "$here/build/obj" -prune -o -type f -print >> "$list" 2>/dev/null || true
+find "$build" -path "$build/obj" -prune -o -type f -print >> "$list" 2>/dev/null || true
 for c in $carry; do find "$c" \( -type f -o -type l \) -print >> "$list"; done
 # every directory above each entry, parents first (the kernel's unpacker makes none)
 awk '{ n = split($0, p, "/"); d = ""; for (i = 2; i < n; i++) { d = d "/" p[i]; print d } }' \
@@ -75,9 +96,14 @@ sed 's|^/||' "$work/all" | (cd / && cpio -o -H newc --quiet) > "$work/host.cpio"
 
 # --- the staging archive: init, busybox, kvm modules, links ---
 st="$work/stage"
-mkdir -p "$st/rig" "$st/proc" "$st/sys" "$st/dev" "$st/tmp" "$st/run" "$st/var/tmp"
+mkdir -p "$st/rig/modules" "$st/proc" "$st/sys" "$st/dev" "$st/tmp" "$st/run" "$st/var/tmp"
 ln -s usr/bin "$st/bin"; ln -s usr/lib "$st/lib"; ln -s usr/lib64 "$st/lib64"; ln -s usr/sbin "$st/sbin"
-cp "$rig/busybox" "$rig/irqbypass.ko" "$rig/kvm.ko" "$rig/kvm-amd.ko" "$st/rig/"
+cp "$rig/busybox" "$st/rig/"
+# in load order
+n=0
+for m in $(cat "$rig/modules"); do
+	n=$((n + 1)) && cp "$rig/$m.ko" "$st/rig/modules/$n-$m.ko"
+done
 cp "$here/scripts/svm-rig-init.sh" "$st/init"
 printf '%s\n' "$1" > "$st/rig/command"
 printf '%s\n' "$here" > "$st/rig/dir"

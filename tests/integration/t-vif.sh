@@ -76,11 +76,11 @@ exec 9> "$dir/hold"
 # The guest says it listens just before its nc runs: retry a refused connect.
 sent=
 for i in $(seq 1 30); do
-	timeout 120 "$bb" nc 10.9.0.2 5000 < "$dir/file" 2>/dev/null && { sent=1; break; }
+	timeout 300 "$bb" nc 10.9.0.2 5000 < "$dir/file" 2>/dev/null && { sent=1; break; }
 	sleep 1
 done
 [ -n "$sent" ] || fail "sending the file to guest a"
-wait_log "$a" 'xenkvm-init: network test done' 120
+wait_log "$a" 'xenkvm-init: network test done' 400
 for i in $(seq 1 30); do kill -0 $listener 2>/dev/null || break; sleep 1; done
 exec 9>&-
 grep -q "xenkvm-init: received md5 $want" "$dir/console/$a.log" ||
