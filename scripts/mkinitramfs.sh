@@ -212,7 +212,19 @@ fi
 # process: an exec'd program right after the signal has been seen to start
 # with a wrong %fs base on PVM hosts (under investigation).
 trap 'echo "xenkvm-init: powering off"; echo o > /proc/sysrq-trigger' USR2 TERM
+# A vCPU that xl vcpu-set gives back is only made present by Linux (the
+# xenbus cpu/N/availability watch); bringing it online is user space's part,
+# udev's on a full system, this loop's here.
+online_new_cpus() {
+	while :; do
+		for o in /sys/devices/system/cpu/cpu[0-9]*/online; do
+			[ "$(cat "$o" 2>/dev/null)" = 0 ] && echo 1 > "$o" 2>/dev/null
+		done
+		sleep 1
+	done
+}
 if grep -q 'xenkvm.test=shutdown' /proc/cmdline; then
+	online_new_cpus &
 	echo "xenkvm-init: waiting for shutdown"
 	idle
 fi

@@ -111,9 +111,12 @@ printf '%s\n' "$here" > "$st/rig/dir"
 cat "$work/host.cpio" "$work/stage.cpio" > "$work/initrd"
 
 # --- run it ---
+# One TCG thread for all vCPUs: with one per vCPU, code that rewrites itself
+# while another vCPU runs it (Linux's int3-based text patching, in the rig's
+# kernel and in guests) has oopsed the rig's kernel and killed guests.
 echo "svm-rig: initramfs $(($(stat -c %s "$work/initrd") / 1048576)) MiB; booting" >&2
 set +e
-{ timeout "$limit" qemu-system-x86_64 -accel tcg,thread=multi -cpu EPYC,+svm \
+{ timeout "$limit" qemu-system-x86_64 -accel tcg,thread=single -cpu EPYC,+svm \
 	-smp "${RIG_CPUS:-2}" -m "$mem" -nographic -no-reboot \
 	-kernel "$rig/vmlinuz" -initrd "$work/initrd" \
 	-append "console=ttyS0 quiet panic=-1 rdinit=/init" \

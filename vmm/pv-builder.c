@@ -43,6 +43,7 @@ static uint64_t va(const struct layout *l, uint64_t pa)
 	return l->virt_base + pa;
 }
 
+/* The module at the next free guest-physical address: *start is that address. */
 static int load_module(struct layout *l, const char *path, uint64_t *start, uint64_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -67,7 +68,7 @@ static int load_module(struct layout *l, const char *path, uint64_t *start, uint
 		return -1;
 	}
 	fclose(f);
-	*start = va(l, at);
+	*start = at;
 	*len = (uint64_t)st.st_size;
 	return 0;
 }
@@ -165,6 +166,8 @@ int pv_build(struct vmm *vm)
 	struct pvrt_vcpu *c0;
 	uint64_t p2m, si_pa, store, console, pt_first, nr_pt, span, stack, mod = 0, mod_len = 0;
 	uint64_t entry;
+	bool mod_unmapped;
+	uint32_t si_flags = 0;
 	char err[256];
 
 	if (pv_image_load(vm->opt.kernel, &img, err, sizeof(err))) {
@@ -185,9 +188,18 @@ int pv_build(struct vmm *vm)
 	l.virt_base = img.virt_base;
 	entry = img.entry;
 	l.next = img.paddr_end;
+	/*
+	 * XEN_ELFNOTE_MOD_START_PFN: the kernel takes its module by frame number,
+	 * so Xen's builder leaves it out of the initial mapping, past it (Linux
+	 * never unmaps it there: mapped, it stays writable and executable).
+	 */
+	mod_unmapped = img.mod_start_pfn;
 	pv_image_free(&img);
-	if (vm->opt.nr_modules && load_module(&l, vm->opt.modules[0], &mod, &mod_len))
-		return -1;
+	if (vm->opt.nr_modules && !mod_unmapped) {
+		if (load_module(&l, vm->opt.modules[0], &mod, &mod_len))
+			return -1;
+		mod = va(&l, mod);
+	}
 	p2m = take(&l, vm->boot_size / PAGE * 8);
 	for (uint64_t i = 0; i < vm->boot_size / PAGE; i++)
 		((uint64_t *)(vm->ram + p2m))[i] = i;
@@ -206,6 +218,13 @@ int pv_build(struct vmm *vm)
 		fprintf(stderr, "xenkvm-vmm: the boot layout does not fit in the domain's memory\n");
 		return -1;
 	}
+	if (vm->opt.nr_modules && mod_unmapped) {
+		l.next = span;
+		if (load_module(&l, vm->opt.modules[0], &mod, &mod_len))
+			return -1;
+		mod /= PAGE;
+		si_flags = SIF_MOD_START_PFN;
+	}
 	map_range(&l, pt_first, nr_pt, span);
 	si = (struct xen_start_info *)(vm->ram + si_pa);
 	fill_start_info(&l, si, p2m, store, console);
@@ -213,6 +232,7 @@ int pv_build(struct vmm *vm)
 	si->nr_pt_frames = nr_pt;
 	si->mod_start = mod;
 	si->mod_len = mod_len;
+	si->flags |= si_flags;
 	vm->dom.hvm.param[HVM_PARAM_CONSOLE_PFN] = console / PAGE;
 	vm->dom.hvm.param[HVM_PARAM_STORE_PFN] = store / PAGE;
 	/*

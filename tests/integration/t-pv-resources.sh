@@ -6,7 +6,8 @@
 # mem-set until xl list shows the new target (as its VMM counts frames),
 # and gives memory back again. xl vcpu-set takes vCPU 1 offline (the guest
 # does VCPUOP_down on itself) and back (VCPUOP_up), as cpu/1/availability
-# says; xl list shows the vCPUs its VMM has up.
+# says (the kernel makes the CPU present again; /init onlines it, as udev
+# would); xl list shows the vCPUs its VMM has up.
 . tests/integration/xl-test-env.sh
 fail() { echo "FAIL: $*"; tail -n 40 "$dir/console/1.log"; "$XL" dmesg | tail -n 20; exit 1; }
 debian_guest

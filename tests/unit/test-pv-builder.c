@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include "vmm/pv.h"
 #include "xen-abi/abi-pv.h"
@@ -113,4 +114,52 @@ Test(pv_hypercall_page, the_iret_stub_leaves_rcx_r11_rax_pushed_and_does_not_ret
 	cr_assert_arr_eq(page + XEN_HC_iret * 32, iret, sizeof(iret));
 	for (unsigned i = sizeof(iret); i < 32; i++)
 		cr_assert_eq(page[XEN_HC_iret * 32 + i], 0xcc, "byte %u after the syscall", i);
+}
+
+/* Guest-physical address that va maps to in the boot page tables, or ~0 if none. */
+static uint64_t boot_walk(const struct xen_start_info *si, uint64_t va)
+{
+	uint64_t t = si->pt_base - 0xffffffff80000000ull;
+
+	for (int shift = 39; shift >= 12; shift -= 9) {
+		uint64_t e = ((uint64_t *)(vm.ram + t))[(va >> shift) & 511];
+
+		if (!(e & 1))
+			return ~0ull;
+		t = e & 0x000ffffffffff000ull;
+	}
+	return t;
+}
+
+/*
+ * Debian's kernel says XEN_ELFNOTE_MOD_START_PFN: its initrd goes past the
+ * initial mapping, by frame number, as Xen's builder puts it. Mapped there,
+ * Linux never unmapped it and warned of hundreds of W+X pages.
+ */
+Test(pv_builder, a_module_taken_by_frame_number_is_left_unmapped)
+{
+	char path[] = "/tmp/xenkvm-module.XXXXXX";
+	static uint8_t bytes[100000];
+	struct xen_start_info *si;
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	memset(bytes, 0xab, sizeof(bytes));
+	cr_assert_eq(write(fd, bytes, sizeof(bytes)), (ssize_t)sizeof(bytes));
+	close(fd);
+	build_vm(128, 128);
+	vm.opt.modules[0] = path;
+	vm.opt.nr_modules = 1;
+	cr_assert_eq(pv_build(&vm), 0);
+	unlink(path);
+	si = start_info();
+	cr_assert(si->flags & SIF_MOD_START_PFN);
+	cr_assert_eq(si->mod_len, sizeof(bytes));
+	cr_assert_arr_eq(vm.ram + si->mod_start * 4096, bytes, sizeof(bytes));
+	cr_assert_eq(boot_walk(si, 0xffffffff80000000ull + si->mod_start * 4096), ~0ull,
+		     "the module is not in the initial mapping");
+	cr_assert_eq(boot_walk(si, si->pt_base), si->pt_base - 0xffffffff80000000ull,
+		     "the walk itself works");
+	cr_assert_leq(si->mod_start * 4096 + si->mod_len, 128u << 20);
+	free_vm();
 }
