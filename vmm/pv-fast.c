@@ -118,10 +118,11 @@ static void deliver_events(struct fast *x)
 
 static bool user_syscall(struct fast *x)
 {
-	uint64_t cb = x->f->cs == XEN_FLAT_USER_CS32 ? x->c->syscall32_cb : x->c->syscall_cb;
+	bool compat = x->f->cs == XEN_FLAT_USER_CS32;
+	uint64_t cb = compat ? x->c->syscall32_cb : x->c->syscall_cb;
 
 	/* No callback: the runtime raises #UD at the syscall instruction. */
-	if (!cb || !bounce(x, cb, x->c->syscall_masks, false, 0))
+	if (!cb || !bounce(x, cb, compat ? x->c->syscall32_masks : x->c->syscall_masks, false, 0))
 		return false;
 	x->f->rflags &= ~RFLAGS_DF;
 	return true;

@@ -66,8 +66,9 @@
 #define CALLBACKTYPE_event     0
 #define CALLBACKTYPE_failsafe  1
 #define CALLBACKTYPE_syscall   2
-#define CALLBACKTYPE_sysenter  3
+#define CALLBACKTYPE_sysenter_deprecated 3	/* 32-bit guests only */
 #define CALLBACKTYPE_nmi       4
+#define CALLBACKTYPE_sysenter  5
 #define CALLBACKTYPE_syscall32 7
 #define CALLBACKF_mask_events  1
 #define CALLBACKOP_register    0

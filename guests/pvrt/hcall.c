@@ -103,11 +103,25 @@ static long set_callback(struct pvrt_vcpu *c, unsigned type, uint64_t addr, unsi
 	case CALLBACKTYPE_event: c->event_cb = addr; return 0;
 	case CALLBACKTYPE_failsafe: c->failsafe_cb = addr; c->failsafe_masks = masks; return 0;
 	case CALLBACKTYPE_syscall: c->syscall_cb = addr; c->syscall_masks = masks; return 0;
-	case CALLBACKTYPE_syscall32: c->syscall32_cb = addr; return 0;
+	case CALLBACKTYPE_syscall32: c->syscall32_cb = addr; c->syscall32_masks = masks; return 0;
 	case CALLBACKTYPE_sysenter: c->sysenter_cb = addr; c->sysenter_masks = masks; return 0;
 	case CALLBACKTYPE_nmi: c->nmi_cb = addr; return 0;
 	}
-	return -XEN_EINVAL;
+	/* Xen's answer for a type a 64-bit guest does not have (3 is 32-bit only). */
+	return -XEN_ENOSYS;
+}
+
+/* Xen lets a guest unregister only its NMI callback; the rest stay. */
+static long unset_callback(struct pvrt_vcpu *c, unsigned type)
+{
+	switch (type) {
+	case CALLBACKTYPE_event: case CALLBACKTYPE_failsafe: case CALLBACKTYPE_syscall:
+	case CALLBACKTYPE_syscall32: case CALLBACKTYPE_sysenter:
+		return -XEN_EINVAL;
+	case CALLBACKTYPE_nmi:
+		return set_callback(c, type, 0, 0);
+	}
+	return -XEN_ENOSYS;
 }
 
 static long callback_op(struct pvrt_vcpu *c, uint64_t cmd, uint64_t arg)
@@ -119,7 +133,7 @@ static long callback_op(struct pvrt_vcpu *c, uint64_t cmd, uint64_t arg)
 	if (cmd == CALLBACKOP_register)
 		return set_callback(c, r.type, r.address, r.flags);
 	if (cmd == CALLBACKOP_unregister)
-		return r.type == CALLBACKTYPE_nmi ? set_callback(c, r.type, 0, 0) : -XEN_EINVAL;
+		return unset_callback(c, r.type);
 	return -XEN_ENOSYS;
 }
 

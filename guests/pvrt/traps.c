@@ -150,7 +150,8 @@ void pvrt_trap(struct pvrt_frame *f)
 
 static void user_syscall(struct pvrt_vcpu *c, struct pvrt_frame *f)
 {
-	uint64_t cb = f->cs == XEN_FLAT_USER_CS32 ? c->syscall32_cb : c->syscall_cb;
+	bool compat = f->cs == XEN_FLAT_USER_CS32;
+	uint64_t cb = compat ? c->syscall32_cb : c->syscall_cb;
 
 	if (!cb) {
 		/* No callback: the guest gets #UD at the syscall instruction. */
@@ -159,7 +160,7 @@ static void user_syscall(struct pvrt_vcpu *c, struct pvrt_frame *f)
 		guest_exception(c, f);
 		return;
 	}
-	rt_bounce(c, f, cb, c->syscall_masks, false, 0);
+	rt_bounce(c, f, cb, compat ? c->syscall32_masks : c->syscall_masks, false, 0);
 	f->rflags &= ~RFLAGS_DF;
 }
 

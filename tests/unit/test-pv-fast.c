@@ -239,6 +239,25 @@ Test(pv_fast, a_user_syscall_bounces_to_the_kernel_on_its_stack)
 	cr_assert_eq(stack_word(sp + 48), XEN_FLAT_RING3_SS64);
 }
 
+/* A 32-bit process's syscall goes to the syscall32 callback, with its own mask flag. */
+Test(pv_fast, a_compat_syscall_takes_the_syscall32_callback_and_its_mask)
+{
+	struct kvm_regs *r = &run->s.regs.regs;
+	struct pvrt_fast_frame *m = trap(PVRT_VEC_SYSCALL, PVRT_TRAMPOLINE_VA, 0xffffd000ull);
+
+	m->cs = XEN_FLAT_USER_CS32;
+	c->in_kernel = 0;
+	c->syscall_masks = 0;
+	c->syscall32_cb = SYSCALL_CB + 0x40;
+	c->syscall32_masks = 1;
+	r->rcx = 0x8049000;
+	r->r11 = 0x246;
+	fast_path();
+	cr_assert_eq(r->rax, 1);
+	cr_assert_eq(m->rip, SYSCALL_CB + 0x40);
+	cr_assert_eq(vinfo()[1], 1, "CALLBACKF_mask_events of syscall32, not of syscall");
+}
+
 Test(pv_fast, a_user_page_fault_bounces_with_its_error_code_and_cr2)
 {
 	struct kvm_regs *r = &run->s.regs.regs;
