@@ -116,7 +116,10 @@ cat "$work/host.cpio" "$work/stage.cpio" > "$work/initrd"
 # kernel and in guests) has oopsed the rig's kernel and killed guests.
 echo "svm-rig: initramfs $(($(stat -c %s "$work/initrd") / 1048576)) MiB; booting" >&2
 set +e
-{ timeout "$limit" qemu-system-x86_64 -accel tcg,thread=single -cpu EPYC,+svm \
+# EPYC with SVM, less what TCG cannot emulate (QEMU warns of each otherwise).
+cpu=EPYC,+svm,-rdseed,-sha-ni,-fxsr-opt,-misalignsse,-3dnowprefetch,-osvw,-topoext
+cpu=$cpu,-nrip-save,-xsavec
+{ timeout "$limit" qemu-system-x86_64 -accel tcg,thread=single -cpu "$cpu" \
 	-smp "${RIG_CPUS:-2}" -m "$mem" -nographic -no-reboot \
 	-kernel "$rig/vmlinuz" -initrd "$work/initrd" \
 	-append "console=ttyS0 quiet panic=-1 rdinit=/init" \

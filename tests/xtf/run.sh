@@ -18,6 +18,19 @@
 #   XTF_HVM_AS_IS  1: run the hvm* configs as XTF wrote them (type "hvm"),
 #                  not as PVH guests (see fix_cfg)
 cd "$(dirname "$0")/../.." || exit 1
+# No /dev/kvm here: the same run inside the SVM rig (scripts/svm-rig.sh), its
+# logs brought back, unless XENKVM_NO_RIG=1 (then xl-test-env.sh skips).
+if [ ! -e /dev/kvm ] && [ -z "$XENKVM_RIG" ] && [ -z "$XENKVM_NO_RIG" ] &&
+   command -v qemu-system-x86_64 > /dev/null; then
+	out=${XTF_LOGDIR:-${BUILD:-build}/xtf-results}
+	rm -rf "$out" && mkdir -p "$out" || exit 1
+	echo "no /dev/kvm here: XTF runs in the SVM rig (QEMU TCG, nested SVM)"
+	sh scripts/svm-rig.sh -m 4096 -t 3000 -o "$out" \
+		"BUILD=${BUILD:-build} XTF_LOGDIR=\$RIG_OUT XTF_TIMEOUT=${XTF_TIMEOUT:-60} sh tests/xtf/run.sh $*; echo \$? > \$RIG_OUT/rc" |
+		grep -a -v -e '^qemu-system-x86_64: warning' -e 'SeaBIOS' -e '^Booting from ROM' -e '^\[ *[0-9.]*\] '
+	rc=$(cat "$out/rc" 2>/dev/null) || { echo "FAIL: the rig did not finish the XTF run"; exit 1; }
+	exit "$rc"
+fi
 . tests/integration/xl-test-env.sh
 XTF_DIR=${XTF_DIR:-$BUILD/xtf}
 TIMEOUT=${XTF_TIMEOUT:-60}
