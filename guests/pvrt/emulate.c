@@ -8,6 +8,8 @@
 #include "guests/pvrt/rt.h"
 
 #define CR0_TS 8ull
+#define CR4_FSGSBASE (1ull << 16)
+#define CR4_OSXSAVE  (1ull << 18)
 #define GUEST_CR0 0x8005003bull		/* PG AM WP NE ET TS MP PE, TS per the guest */
 
 /* General register n (ModRM/REX numbering) in the saved frame. */
@@ -33,8 +35,12 @@ uint64_t *rt_frame_gpr(struct pvrt_frame *f, unsigned n)
 	return &f->r15;
 }
 
+/* A non-canonical base is the guest's #GP, as on hardware and Xen. */
 static bool write_msr(struct pvrt_vcpu *c, uint32_t msr, uint64_t v)
 {
+	if ((msr == MSR_FS_BASE || msr == MSR_GS_BASE || msr == MSR_KERNEL_GS_BASE) &&
+	    !rt_canonical(v))
+		return false;
 	switch (msr) {
 	case MSR_FS_BASE:
 		c->fs_base = v;
@@ -120,7 +126,9 @@ static bool write_cr(struct pvrt_vcpu *c, unsigned cr, uint64_t v)
 	case 3:
 		return rt_new_baseptr(c, (v & PTE_ADDR) >> 12) == 0;
 	case 4:
-		c->cr4_shadow = v;
+		/* As Xen, a bit of a feature the guest's CPUID does not offer is
+		 * dropped: FSGSBASE and OSXSAVE (the PV policy in vmm/pv-port.c). */
+		c->cr4_shadow = v & ~(CR4_FSGSBASE | CR4_OSXSAVE);
 		return true;
 	}
 	return false;
@@ -188,6 +196,17 @@ static unsigned twobyte(struct pvrt_vcpu *c, struct pvrt_frame *f, const uint8_t
 		return 3;
 	case 0x22:			/* mov reg, %crN */
 		if ((p[2] >> 6) != 3 || !write_cr(c, reg, *rt_frame_gpr(f, rm)))
+			return 0;
+		return 3;
+	/* Debug registers, as set_debugreg/get_debugreg: a value those refuse is #GP. */
+	case 0x21:			/* mov %drN, reg */
+		if ((p[2] >> 6) != 3 || reg > 7)
+			return 0;
+		*rt_frame_gpr(f, rm) = (uint64_t)rt_get_debugreg(c, reg);
+		return 3;
+	case 0x23:			/* mov reg, %drN (4 and 5 alias 6 and 7) */
+		if ((p[2] >> 6) != 3 || reg > 7 ||
+		    rt_set_debugreg(c, reg == 4 || reg == 5 ? reg + 2 : reg, *rt_frame_gpr(f, rm)))
 			return 0;
 		return 3;
 	}

@@ -49,6 +49,8 @@ static long load_user_gs(struct pvrt_vcpu *c, uint16_t sel)
 
 static long set_segment_base(struct pvrt_vcpu *c, uint64_t which, uint64_t base)
 {
+	if (which != SEGBASE_GS_USER_SEL && !rt_canonical(base))
+		return -XEN_EINVAL;
 	switch (which) {
 	case SEGBASE_FS:
 		c->fs_base = base;
@@ -184,7 +186,7 @@ static long fpu_taskswitch(uint64_t set)
 }
 
 /* Debug registers are kept for the guest to read back; none is armed here. */
-static long set_debugreg(struct pvrt_vcpu *c, uint64_t reg, uint64_t value)
+long rt_set_debugreg(struct pvrt_vcpu *c, uint64_t reg, uint64_t value)
 {
 	if (reg > 7 || reg == 4 || reg == 5)
 		return -XEN_EINVAL;
@@ -192,11 +194,16 @@ static long set_debugreg(struct pvrt_vcpu *c, uint64_t reg, uint64_t value)
 		return -XEN_EPERM;
 	if (reg >= 6 && (value >> 32))
 		return -XEN_EINVAL;
+	/* DR6 and DR7 read back with their reserved bits as the CPU has them. */
+	if (reg == 6)
+		value = (value | 0xffff0ff0) & ~0x1000ull;
+	else if (reg == 7)
+		value = (value | 0x400) & ~0xd800ull;
 	c->debugreg[reg] = value;
 	return 0;
 }
 
-static long get_debugreg(struct pvrt_vcpu *c, uint64_t reg)
+long rt_get_debugreg(struct pvrt_vcpu *c, uint64_t reg)
 {
 	if (reg > 7)
 		return -XEN_EINVAL;
@@ -247,8 +254,8 @@ long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr, const 
 		return locked_mmu_op(c, nr, a);
 	case XEN_HC_set_gdt: return rt_set_gdt(c, a[0], a[1]);
 	case XEN_HC_update_descriptor: return rt_update_descriptor(a[0], a[1]);
-	case XEN_HC_set_debugreg: return set_debugreg(c, a[0], a[1]);
-	case XEN_HC_get_debugreg: return get_debugreg(c, a[0]);
+	case XEN_HC_set_debugreg: return rt_set_debugreg(c, a[0], a[1]);
+	case XEN_HC_get_debugreg: return rt_get_debugreg(c, a[0]);
 	}
 	rt_crash("a runtime hypercall without a handler", f);
 }

@@ -115,6 +115,8 @@
 #define RFLAGS_VM   (1ull << 17)
 #define RFLAGS_AC   (1ull << 18)
 
+#define PFEC_USER   (1ull << 2)	/* page-fault error code: from user mode */
+
 /* Saved guest registers, lowest address first (entry.S builds this). */
 struct pvrt_frame {
 	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;

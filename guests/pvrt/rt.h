@@ -126,6 +126,14 @@ long rt_write_table_entry(uint64_t maddr, uint64_t val);
 uint64_t *rt_frame_gpr(struct pvrt_frame *f, unsigned n);
 bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f);
 
+/* A segment base the CPU takes (loading another faults in ring 0). */
+static inline bool rt_canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+long rt_set_debugreg(struct pvrt_vcpu *c, uint64_t reg, uint64_t value);
+long rt_get_debugreg(struct pvrt_vcpu *c, uint64_t reg);
+
 /* hypercalls */
 long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr,
 		  const uint64_t a[6]);

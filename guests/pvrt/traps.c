@@ -84,12 +84,45 @@ static void guest_exception(struct pvrt_vcpu *c, struct pvrt_frame *f)
 
 	if (!t->address)
 		rt_crash("guest exception with no handler in its trap table", f);
-	if (f->vector == 14)
+	if (f->vector == 14) {
 		*vcpu_info_cr2(c) = read_cr2();
+		/* The kernel runs in ring 3; Xen reports its faults as supervisor ones. */
+		if (c->in_kernel)
+			f->error &= ~PFEC_USER;
+	}
 	if (rt_global()->trace_traps == 1)
 		rt_vmm_op(PVRT_OP_TRACE, (uint64_t)f, f->vector == 14 ? read_cr2() : 0);
 	rt_bounce(c, f, t->address, t->flags & XEN_TI_MASK_EVENTS,
 		  has_error_code(f->vector), f->error);
+}
+
+/*
+ * "int $N" from the guest. It reaches us as #GP((N << 3) | 2) where the gate
+ * stops it (VMX, SVM) or as #UD at the instruction (PVM). Xen delivers it
+ * through the guest's trap table when that entry's DPL lets the guest's mode
+ * in (kernel mode: DPL 1 or more; user mode: 3), with %rip past the
+ * instruction and no error code; otherwise the guest gets that #GP.
+ */
+static bool soft_interrupt(struct pvrt_vcpu *c, struct pvrt_frame *f)
+{
+	struct pvrt_trap *t;
+	uint8_t insn[2];
+
+	if (rt_copy_from_guest(insn, f->rip, sizeof(insn)) || insn[0] != 0xcd)
+		return false;
+	/* The IDT bit, not the vector in the error code: QEMU's TCG puts N * 16 there. */
+	if (f->vector == 13 && (f->error & 3) != 2)
+		return false;
+	t = &c->traps_tab[insn[1]];
+	if (t->address && (t->flags & XEN_TI_DPL_MASK) >= (c->in_kernel ? 1u : 3u)) {
+		f->rip += sizeof(insn);
+		rt_bounce(c, f, t->address, t->flags & XEN_TI_MASK_EVENTS, false, 0);
+		return true;
+	}
+	f->vector = 13;
+	f->error = (uint64_t)insn[1] << 3 | 2;
+	guest_exception(c, f);
+	return true;
 }
 
 static void ring0_fault(struct pvrt_vcpu *c, struct pvrt_frame *f)
@@ -138,6 +171,8 @@ void pvrt_trap(struct pvrt_frame *f)
 	if (f->vector == PVRT_VEC_EVENT)
 		;	/* delivered below, if the guest takes events now */
 	else if (f->vector == 6 && emulate_forced_cpuid(f))
+		;
+	else if ((f->vector == 13 || f->vector == 6) && soft_interrupt(c, f))
 		;
 	else if (f->vector == 13 && rt_emulate_privileged(c, f))
 		;
@@ -188,6 +223,9 @@ void pvrt_boot(struct pvrt_frame *f)
 
 	*f = c->start;
 	c->in_kernel = 1;
+	/* The debug registers' reset values: DR6's and DR7's reserved ones bits. */
+	c->debugreg[6] = 0xffff0ff0;
+	c->debugreg[7] = 0x400;
 	/* A secondary vCPU's GDT comes from VCPUOP_initialise; the VMM checked the frames. */
 	if (c->boot_gdt_entries && rt_load_gdt(c, c->gdt_frames, c->boot_gdt_entries))
 		rt_crash("VCPUOP_initialise GDT refused", f);
