@@ -33,6 +33,18 @@ enum {
 	EVTCHNSTAT_ipi = 5,
 };
 
+/* EVTCHNOP_init_control: the FIFO ABI's per-vCPU control block. */
+struct evtchn_init_control {
+	uint64_t control_gfn;
+	uint32_t offset;
+	uint32_t vcpu;
+	uint8_t link_bits;	/* out */
+	uint8_t pad[7];
+};
+XEN_ABI_ASSERT_SIZE(struct evtchn_init_control, 24);
+/* ready, a reserved word, and the head of each of the 16 priority queues */
+#define EVTCHN_FIFO_CONTROL_BLOCK_SIZE (4 + 4 + 16 * 4)
+
 struct evtchn_alloc_unbound {
 	uint16_t dom, remote_dom;
 	uint32_t port;

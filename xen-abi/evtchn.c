@@ -540,6 +540,28 @@ static long op_reset(struct xk_vcpu *v, uint64_t arg)
 	return 0;
 }
 
+/*
+ * The FIFO ABI is not offered; its arguments are still checked as Xen
+ * checks them (XSA-188), so a bad one gets Xen's error and a good one
+ * -ENOSYS (logged), on which Linux keeps the 2-level ABI.
+ */
+static long op_init_control(struct xk_vcpu *v, uint64_t arg)
+{
+	struct xk_domain *d = v->dom;
+	struct evtchn_init_control ic;
+
+	if (xk_copy_from_guest(v, &ic, arg, sizeof(ic)))
+		return -XEN_EFAULT;
+	if (ic.vcpu >= d->nr_vcpus)
+		return -XEN_ENOENT;
+	if (ic.offset > XEN_PAGE_SIZE - EVTCHN_FIFO_CONTROL_BLOCK_SIZE || ic.offset & 7)
+		return -XEN_EINVAL;
+	if (ic.control_gfn >= (1ull << (64 - XEN_PAGE_SHIFT)) ||
+	    !gmem_is_ram(&d->mem, ic.control_gfn << XEN_PAGE_SHIFT, XEN_PAGE_SIZE))
+		return -XEN_EINVAL;
+	return xk_log_unimplemented(d, XEN_HC_event_channel_op, EVTCHNOP_init_control);
+}
+
 long xk_hc_event_channel_op(struct xk_vcpu *v, const uint64_t a[6])
 {
 	switch (a[0]) {
@@ -553,8 +575,12 @@ long xk_hc_event_channel_op(struct xk_vcpu *v, const uint64_t a[6])
 	case EVTCHNOP_status: return op_status(v, a[1]);
 	case EVTCHNOP_bind_vcpu: return op_bind_vcpu(v, a[1]);
 	case EVTCHNOP_reset: return op_reset(v, a[1]);
+	case EVTCHNOP_init_control: return op_init_control(v, a[1]);
+	/* Xen's answers while a domain has not switched to the FIFO ABI. */
+	case EVTCHNOP_expand_array: return -XEN_EOPNOTSUPP;
+	case EVTCHNOP_set_priority: return -XEN_ENOSYS;
 	default:
-		/* FIFO (init_control, expand_array, set_priority) and PIRQs: not here. */
+		/* PIRQs and reset_cont: not here. */
 		return xk_log_unimplemented(v->dom, XEN_HC_event_channel_op, (unsigned)a[0]);
 	}
 }

@@ -326,3 +326,30 @@ Test(evtchn2l, another_domu_binds_our_unbound_port)
 	cr_assert_eq(xk_evtchn_unbind_remote(&fd->d, (uint32_t)p, 7), 0);
 	cr_assert_eq(port_status((uint32_t)p), EVTCHNSTAT_unbound);
 }
+
+/* The FIFO ABI is not offered, but its arguments get Xen's checks (XSA-188). */
+static long init_control(uint64_t gfn, uint32_t offset, uint32_t vcpu)
+{
+	struct evtchn_init_control ic = { .control_gfn = gfn, .offset = offset, .vcpu = vcpu };
+
+	return op(EVTCHNOP_init_control, &ic, sizeof(ic));
+}
+
+Test(evtchn2l, fifo_init_control_checks_its_arguments_as_xen)
+{
+	cr_assert_eq(init_control(2, 0, 2), -XEN_ENOENT, "no vCPU 2");
+	cr_assert_eq(init_control(2, 4096 - 72 + 8, 0), -XEN_EINVAL, "control block past the page");
+	cr_assert_eq(init_control(2, 12, 0), -XEN_EINVAL, "not 8-byte aligned");
+	cr_assert_eq(init_control((uint64_t)-2, 0, 0), -XEN_EINVAL, "XSA-188's bad frame");
+	cr_assert_eq(init_control(FAKE_RAM_SIZE / 4096, 0, 0), -XEN_EINVAL, "past RAM");
+	cr_assert_eq(init_control(2, 4096 - 72, 0), -XEN_ENOSYS, "good: FIFO not offered");
+}
+
+Test(evtchn2l, fifo_ops_before_init_control_are_refused_as_xen)
+{
+	uint64_t gfn = 3;
+	uint32_t prio[2] = { 1, 0 };
+
+	cr_assert_eq(op(EVTCHNOP_expand_array, &gfn, sizeof(gfn)), -XEN_EOPNOTSUPP);
+	cr_assert_eq(op(EVTCHNOP_set_priority, prio, sizeof(prio)), -XEN_ENOSYS);
+}
