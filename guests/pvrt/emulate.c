@@ -60,6 +60,8 @@ static bool write_msr(struct pvrt_vcpu *c, uint32_t msr, uint64_t v)
 		else
 			c->gs_base_kernel = v;
 		return true;
+	case MSR_DEBUGCTL:
+		return v == 0;
 	}
 	return false;
 }
@@ -75,6 +77,9 @@ static bool read_msr(struct pvrt_vcpu *c, uint32_t msr, uint64_t *v)
 		return true;
 	case MSR_KERNEL_GS_BASE:
 		*v = c->in_kernel ? c->gs_base_user : c->gs_base_kernel;
+		return true;
+	case MSR_DEBUGCTL:	/* no branch tracing offered: reads 0, as on Xen */
+		*v = 0;
 		return true;
 	}
 	return false;

@@ -11,6 +11,7 @@
 #define MSR_FS_BASE        0xc0000100
 #define MSR_GS_BASE        0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_DEBUGCTL       0x1d9
 #define MSR_LSTAR          0xc0000082
 #define MSR_CSTAR          0xc0000083
 
