@@ -10,10 +10,12 @@
 #
 # The rig's root is an initramfs made of this host's own programs (the
 # packages in RIG_PACKAGES, with the libraries they load), the repository
-# (without .git) with its build tree ($BUILD, objects left out), each -c PATH, and with -k the guest pieces fetched into
-# xenkvm's cache (the rig has no network: fetch them before). Nothing written inside comes back except
-# what COMMAND leaves in $RIG_OUT, which lands in -o DIR. The exit status is
-# COMMAND's; 124 when the rig ran past -t; 125 when the rig itself failed.
+# (without .git) with its build tree ($BUILD, objects left out), each -c
+# PATH, and with -k the guest pieces fetched into xenkvm's cache (the rig
+# has no network: fetch them before). Nothing written inside comes back
+# except what COMMAND leaves in $RIG_OUT, which lands in -o DIR. The exit
+# status is COMMAND's; 124 when the rig ran past -t; 125 when the rig
+# itself failed.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${XENKVM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xenkvm}
@@ -111,21 +113,21 @@ printf '%s\n' "$here" > "$st/rig/dir"
 cat "$work/host.cpio" "$work/stage.cpio" > "$work/initrd"
 
 # --- run it ---
-# One TCG thread for all vCPUs: with one per vCPU, code that rewrites itself
-# while another vCPU runs it (Linux's int3-based text patching, in the rig's
-# kernel and in guests) has oopsed the rig's kernel and killed guests.
 echo "svm-rig: initramfs $(($(stat -c %s "$work/initrd") / 1048576)) MiB; booting" >&2
 set +e
 # EPYC with SVM, less what TCG cannot emulate (QEMU warns of each otherwise).
 cpu=EPYC,+svm,-rdseed,-sha-ni,-fxsr-opt,-misalignsse,-3dnowprefetch,-osvw,-topoext
 cpu=$cpu,-nrip-save,-xsavec
+# One TCG thread for all vCPUs: with one per vCPU, code that rewrites itself
+# while another vCPU runs it (Linux's int3-based text patching, in the rig's
+# kernel and in guests) has oopsed the rig's kernel and killed guests.
 { timeout "$limit" qemu-system-x86_64 -accel tcg,thread=single -cpu "$cpu" \
 	-smp "${RIG_CPUS:-2}" -m "$mem" -nographic -no-reboot \
 	-kernel "$rig/vmlinuz" -initrd "$work/initrd" \
 	-append "console=ttyS0 quiet panic=-1 rdinit=/init" \
 	-device virtio-serial -chardev file,id=out,path="$work/out.tar" \
 	-device virtserialport,chardev=out,name=rig.out -nic none \
-	< /dev/null; echo $? > "$work/qrc"; } | tee "$work/console" | sed -u '/^xenkvm-rig: exit /d'
+	< /dev/null; echo $? > "$work/qrc"; } | tee "$work/console" | sed -u '/xenkvm-rig: exit /d'
 qrc=$(cat "$work/qrc")
 set -e
 if [ -n "$out" ] && [ -s "$work/out.tar" ]; then
