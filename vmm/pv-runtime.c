@@ -172,10 +172,13 @@ static void build_vcpu(struct vmm *vm, unsigned id)
 void pvrt_after_hypercall(struct vmm *vm, uint32_t nr)
 {
 	/* VCPUOP_register_vcpu_info moves any vCPU's (Linux does them all from one). */
-	if (nr != XEN_HC_vcpu_op)
-		return;
-	for (unsigned i = 0; i < vm->opt.vcpus; i++)
-		pvrt_sync_vcpu_info(vm, i);
+	if (nr == XEN_HC_vcpu_op)
+		for (unsigned i = 0; i < vm->opt.vcpus; i++)
+			pvrt_sync_vcpu_info(vm, i);
+	/* PHYSDEVOP_set_iopl: the runtime decides cli, sti and port I/O by it. */
+	if (nr == XEN_HC_physdev_op)
+		for (unsigned i = 0; i < vm->opt.vcpus; i++)
+			pvrt_state(vm, i)->iopl = vm->dom.vcpu[i].iopl;
 }
 
 void pvrt_sync_vcpu_info(struct vmm *vm, unsigned id)

@@ -76,6 +76,9 @@ int pvrt_vcpu_initialise(struct xk_vcpu *v, const struct xen_vcpu_guest_context6
 		return rc;
 	load_start_frame(c, &x->user_regs);
 	load_traps(c, x->trap_ctxt);
+	/* Xen takes the vCPU's virtual IOPL from the context's flags (Linux asks for 1). */
+	v->iopl = (uint8_t)((x->user_regs.rflags & RFLAGS_IOPL) >> 12);
+	c->iopl = v->iopl;
 	c->kernel_ss = x->kernel_ss;
 	c->kernel_sp = x->kernel_sp;
 	c->event_cb = x->event_callback_eip;

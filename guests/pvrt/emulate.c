@@ -1,6 +1,7 @@
 /*
  * Privileged instructions a PV kernel executes in ring 3 and Xen emulates
- * for it (they #GP here): cli/sti, the segment-base MSRs and harmless MSR
+ * for it (they #GP here): cli/sti and port I/O as the virtual IOPL allows
+ * them (PHYSDEVOP_set_iopl), the segment-base MSRs and harmless MSR
  * reads, moves to and from the control registers, clts, wbinvd, and port
  * I/O (a DomU owns no ports: reads see all ones, writes vanish). Anything
  * else is the guest's #GP to handle.
@@ -218,13 +219,23 @@ static unsigned twobyte(struct pvrt_vcpu *c, struct pvrt_frame *f, const uint8_t
 	return 0;
 }
 
+/*
+ * Xen's rule for cli, sti and port I/O: allowed when the virtual IOPL
+ * (PHYSDEVOP_set_iopl) reaches the guest's virtual CPL, 1 for its kernel
+ * and 3 for its user mode; otherwise #GP.
+ */
+static bool iopl_ok(const struct pvrt_vcpu *c)
+{
+	return c->iopl >= (c->in_kernel ? 1u : 3u);
+}
+
 bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f)
 {
 	uint8_t insn[16];
 	unsigned i = 0, rex = 0, len = 0;
 	bool opsize16 = false;
 
-	if (!c->in_kernel || f->error || rt_copy_from_guest(insn, f->rip, sizeof(insn)))
+	if (f->error || rt_copy_from_guest(insn, f->rip, sizeof(insn)))
 		return false;
 	for (; i < 4; i++) {
 		if (insn[i] == 0x66)
@@ -236,15 +247,14 @@ bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f)
 		rex = insn[i++];
 	switch (insn[i]) {
 	case 0xfa: case 0xfb:
-		/* cli/sti from the guest kernel: Xen turns them into the event mask. */
-		((volatile uint8_t *)c->vcpu_info)[VCPU_INFO_MASK] = insn[i] == 0xfa;
-		len = 1;
+		/* Where allowed, Xen lets cli/sti do nothing: events stay as masked. */
+		len = iopl_ok(c) ? 1 : 0;
 		break;
 	case 0x0f:
-		len = twobyte(c, f, insn + i, rex);
+		len = c->in_kernel ? twobyte(c, f, insn + i, rex) : 0;
 		break;
 	default:
-		len = port_io(f, insn + i, opsize16);
+		len = iopl_ok(c) ? port_io(f, insn + i, opsize16) : 0;
 	}
 	if (!len)
 		return false;

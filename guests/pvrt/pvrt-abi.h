@@ -154,6 +154,7 @@ struct pvrt_vcpu {
 	uint64_t cr3_kernel, cr3_user;	/* machine addresses of the L4s */
 	uint64_t event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
 	uint32_t syscall_masks, failsafe_masks, sysenter_masks, syscall32_masks;
+	uint32_t iopl, pad1;		/* PHYSDEVOP_set_iopl's, copied in by the VMM */
 	uint64_t vcpu_info;		/* direct-map VA of this vCPU's vcpu_info */
 	uint64_t cr4_shadow;		/* what the guest reads back from %cr4 */
 	uint64_t debugreg[8];		/* set_debugreg values (4, 5 unused) */

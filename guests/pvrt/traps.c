@@ -223,9 +223,9 @@ void pvrt_boot(struct pvrt_frame *f)
 
 	*f = c->start;
 	c->in_kernel = 1;
-	/* The debug registers' reset values: DR6's and DR7's reserved ones bits. */
-	c->debugreg[6] = 0xffff0ff0;
-	c->debugreg[7] = 0x400;
+	/* DR6's and DR7's reserved bits read as ones (VCPUOP_initialise may set the rest). */
+	c->debugreg[6] |= 0xffff0ff0;
+	c->debugreg[7] |= 0x400;
 	/* A secondary vCPU's GDT comes from VCPUOP_initialise; the VMM checked the frames. */
 	if (c->boot_gdt_entries && rt_load_gdt(c, c->gdt_frames, c->boot_gdt_entries))
 		rt_crash("VCPUOP_initialise GDT refused", f);
