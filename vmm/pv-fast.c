@@ -118,11 +118,11 @@ static void deliver_events(struct fast *x)
 
 static bool user_syscall(struct fast *x)
 {
-	bool compat = x->f->cs == XEN_FLAT_USER_CS32;
-	uint64_t cb = compat ? x->c->syscall32_cb : x->c->syscall_cb;
+	bool mask;
+	uint64_t cb = pvrt_user_syscall_cb(x->c, x->f->cs, &mask);
 
 	/* No callback: the runtime raises #UD at the syscall instruction. */
-	if (!cb || !bounce(x, cb, compat ? x->c->syscall32_masks : x->c->syscall_masks, false, 0))
+	if (!cb || !bounce(x, cb, mask, false, 0))
 		return false;
 	x->f->rflags &= ~RFLAGS_DF;
 	return true;

@@ -194,6 +194,7 @@ int pvrt_setup(struct vmm *vm)
 	const struct pvrt_header *h = (const void *)pvrt_blob;
 	size_t len = (size_t)(pvrt_blob_end - pvrt_blob);
 	uint64_t size = PVRT_SIZE + PVRT_M2P_SIZE;
+	bool pvm = kvm_host_is_pvm();
 	struct pvrt_global *g;
 	uint64_t *m2p;
 	int fd;
@@ -223,8 +224,8 @@ int pvrt_setup(struct vmm *vm)
 	for (uint64_t i = 0; i < PVRT_M2P_SIZE / 8; i++)
 		m2p[i] = i < vm->boot_size >> 12 ? i : ~0ull;
 	build_page_tables(vm);
-	build_idt(vm, h, kvm_host_is_pvm());
-	pvrt_syscall_targets(h, kvm_host_is_pvm(), g->lstar, g->cstar);
+	build_idt(vm, h, pvm);
+	pvrt_syscall_targets(h, pvm, g->lstar, g->cstar);
 	for (unsigned i = 0; i < vm->opt.vcpus; i++)
 		build_vcpu(vm, i);
 	if (gmem_add(&vm->dom.mem, PVRT_XPAGES_GPA, (uint64_t)XK_XPAGE_COUNT * 4096,

@@ -258,6 +258,15 @@ static inline void pvrt_syscall_targets(const struct pvrt_header *h, bool pvm,
 	cstar[1] = pvm ? PVRT_SYSCALL_VA : h->syscall32_native;
 }
 
+/* The callback a user-mode syscall from code segment cs goes to (0: none), and its mask flag. */
+static inline uint64_t pvrt_user_syscall_cb(const struct pvrt_vcpu *c, uint64_t cs, bool *mask)
+{
+	bool compat = cs == XEN_FLAT_USER_CS32;
+
+	*mask = compat ? c->syscall32_masks : c->syscall_masks;
+	return compat ? c->syscall32_cb : c->syscall_cb;
+}
+
 /* Into the guest kernel's callback at eip, its bounce frame at sp. */
 static inline void pvrt_enter_callback(struct pvrt_frame *f, uint64_t eip, uint64_t sp)
 {

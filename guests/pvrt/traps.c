@@ -185,8 +185,8 @@ void pvrt_trap(struct pvrt_frame *f)
 
 static void user_syscall(struct pvrt_vcpu *c, struct pvrt_frame *f)
 {
-	bool compat = f->cs == XEN_FLAT_USER_CS32;
-	uint64_t cb = compat ? c->syscall32_cb : c->syscall_cb;
+	bool mask;
+	uint64_t cb = pvrt_user_syscall_cb(c, f->cs, &mask);
 
 	if (!cb) {
 		/* No callback: the guest gets #UD at the syscall instruction. */
@@ -195,7 +195,7 @@ static void user_syscall(struct pvrt_vcpu *c, struct pvrt_frame *f)
 		guest_exception(c, f);
 		return;
 	}
-	rt_bounce(c, f, cb, compat ? c->syscall32_masks : c->syscall_masks, false, 0);
+	rt_bounce(c, f, cb, mask, false, 0);
 	f->rflags &= ~RFLAGS_DF;
 }
 
