@@ -1,4 +1,7 @@
-/* CPUID: the host's supported leaves, with Xen's leaves at 0x40000000. */
+/*
+ * CPUID: the domain's policy (xen-abi/cpu-policy.c) computed once from what
+ * KVM supports, given to KVM for each vCPU with Xen's leaves at 0x40000000.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,46 +43,99 @@ static void add_xen_leaves(struct kvm_cpuid2 *c, struct vmm_vcpu *vc)
 	    XEN_HVM_CPUID_UPCALL_VECTOR, vc->xv->id, vm->dom.domid, 0);
 }
 
-int vmm_setup_cpuid(struct vmm_vcpu *vc)
+/* What KVM can give a guest, as a policy's host table. */
+static int read_host_cpuid(int kvm_fd, struct cpuid_table *host)
 {
-	struct kvm_cpuid2 *host, *c;
-	size_t sz = sizeof(*host) + MAX_ENTRIES * sizeof(host->entries[0]);
-	int rc = -1;
+	size_t sz = sizeof(struct kvm_cpuid2) + MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2);
+	struct kvm_cpuid2 *k = calloc(1, sz);
 
-	host = calloc(1, sz);
-	c = calloc(1, sz);
-	if (!host || !c)
-		goto out;
-	host->nent = MAX_ENTRIES;
-	if (ioctl(vc->vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, host) < 0) {
+	if (!k)
+		return -1;
+	k->nent = MAX_ENTRIES;
+	if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, k) < 0) {
 		fprintf(stderr, "xenkvm-vmm: KVM_GET_SUPPORTED_CPUID: %s\n", strerror(errno));
-		goto out;
+		free(k);
+		return -1;
 	}
-	for (uint32_t i = 0; i < host->nent; i++) {
-		struct kvm_cpuid_entry2 e = host->entries[i];
+	host->n = 0;
+	for (uint32_t i = 0; i < k->nent; i++) {
+		const struct kvm_cpuid_entry2 *e = &k->entries[i];
+		uint32_t r[4] = { e->eax, e->ebx, e->ecx, e->edx };
 
 		/* KVM's own signature leaves would shadow Xen's. */
-		if ((e.function & 0xffff0000u) == 0x40000000u)
+		if ((e->function & 0xffff0000u) == 0x40000000u)
 			continue;
-		if (e.function == 1) {
-			e.ebx = (e.ebx & 0x00ffffffu) | (vc->xv->id << 24); /* APIC id */
-			e.ecx |= 1u << 31;	/* hypervisor present */
-		}
-		c->entries[c->nent++] = e;
+		cpuid_table_set(host, e->function, (e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ?
+				e->index : CPUID_NO_SUBLEAF, r);
+	}
+	free(k);
+	return 0;
+}
+
+/* The domain's policy, computed by the first vCPU to ask. */
+static const struct cpuid_table *domain_policy(struct vmm *vm)
+{
+	struct cpuid_table *host, *p;
+	char err[256];
+
+	if (vm->cpu_policy)
+		return vm->cpu_policy;
+	host = calloc(1, sizeof(*host));
+	p = calloc(1, sizeof(*p));
+	if (!host || !p || read_host_cpuid(vm->kvm_fd, host))
+		goto fail;
+	if (cpu_policy_compute(host, vm->opt.pv ? CPU_GUEST_PV : CPU_GUEST_HVM,
+			       &vm->opt.cpuid_rules, p, err, sizeof(err))) {
+		fprintf(stderr, "xenkvm-vmm: %s\n", err);
+		goto fail;
+	}
+	free(host);
+	vm->cpu_policy = p;
+	return p;
+fail:
+	free(host);
+	free(p);
+	return NULL;
+}
+
+static struct kvm_cpuid2 *kvm_table(const struct cpuid_table *p, struct vmm_vcpu *vc)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + MAX_ENTRIES * sizeof(c->entries[0]));
+
+	if (!c)
+		return NULL;
+	for (unsigned i = 0; i < p->n; i++) {
+		const struct cpuid_leaf *e = &p->e[i];
+		bool indexed = e->subleaf != CPUID_NO_SUBLEAF;
+		uint32_t ebx = e->r[1];
+
+		/* An HVM vCPU's APIC id is its number (PV vCPUs have none). */
+		if (e->leaf == 1 && !vc->vm->opt.pv)
+			ebx = (ebx & 0x00ffffffu) | (vc->xv->id << 24);
+		add(c, e->leaf, indexed ? e->subleaf : 0,
+		    indexed ? KVM_CPUID_FLAG_SIGNIFCANT_INDEX : 0, e->r[0], ebx, e->r[2], e->r[3]);
 	}
 	add_xen_leaves(c, vc);
+	return c;
+}
+
+int vmm_setup_cpuid(struct vmm_vcpu *vc)
+{
+	const struct cpuid_table *p = domain_policy(vc->vm);
+	struct kvm_cpuid2 *c;
+	int rc;
+
+	if (!p || !(c = kvm_table(p, vc)))
+		return -1;
 	rc = ioctl(vc->fd, KVM_SET_CPUID2, c);
-	if (rc < 0)
+	if (rc < 0) {
 		fprintf(stderr, "xenkvm-vmm: KVM_SET_CPUID2: %s\n", strerror(errno));
-	if (rc == 0) {
-		free(vc->cpuid);
-		vc->cpuid = c;	/* kept for PV guests' emulated CPUID */
-		c = NULL;
+		free(c);
+		return -1;
 	}
-out:
-	free(host);
-	free(c);
-	return rc;
+	free(vc->cpuid);
+	vc->cpuid = c;	/* kept for PV guests' emulated CPUID */
+	return 0;
 }
 
 bool vmm_cpuid_lookup(struct vmm_vcpu *vc, uint32_t leaf, uint32_t sub, uint32_t r[4])

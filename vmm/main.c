@@ -22,7 +22,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: xenkvm-vmm [--memory MiB] [--maxmem MiB] [--vcpus N] [--cmdline STR] "
 		   "[--module FILE]... [--console-log FILE] [--console-input FIFO]\n"
-		   "                  [--domid N] [--type pv|pvh] [--uuid UUID] KERNEL\n"
+		   "                  [--domid N] [--type pv|pvh] [--uuid UUID]\n"
+		   "                  [--cpuid LEAF[,SUB]:REG=BITS]... KERNEL\n"
 		   "       xenkvm-vmm --probe\n");
 }
 
@@ -75,11 +76,13 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 		{ "dom0-fd", required_argument, NULL, 'f' },
 		{ "type", required_argument, NULL, 't' },
 		{ "uuid", required_argument, NULL, 'u' },
+		{ "cpuid", required_argument, NULL, 'C' },
 		{ "probe", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	unsigned long v;
+	char err[256];
 	int c;
 
 	*o = (struct vmm_options){ .memory_mb = 16, .vcpus = 1, .domid = 1, .dom0_fd = -1 };
@@ -124,6 +127,12 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 		case 'u':
 			if (parse_uuid(optarg, o->handle)) {
 				fprintf(stderr, "xenkvm-vmm: --uuid: '%s' is not a UUID\n", optarg);
+				return -1;
+			}
+			break;
+		case 'C':
+			if (cpuid_rules_parse_xend(optarg, &o->cpuid_rules, err, sizeof(err))) {
+				fprintf(stderr, "xenkvm-vmm: --cpuid: %s\n", err);
 				return -1;
 			}
 			break;

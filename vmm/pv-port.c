@@ -1,5 +1,4 @@
 /* Requests from the PV runtime that need the VMM: CPUID, crashes, logging. */
-#include <cpuid.h>
 #include <stdio.h>
 #include <string.h>
 #include "vmm/pv.h"
@@ -17,52 +16,27 @@ struct pvrt_fast_frame *pvrt_fast_frame_at(struct vmm *vm, uint64_t va)
 	return rt_ptr(vm, va, sizeof(struct pvrt_fast_frame));
 }
 
-/* What Xen shows a PV guest: no features a ring-3 kernel cannot use. */
-static void pv_cpuid_policy(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	(void)sub;
-	switch (leaf) {
-	case 1:
-		r[2] &= ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) |
-			  (1u << 7) | (1u << 8) | (1u << 15) | (1u << 17) | (1u << 21) |
-			  (1u << 24) | (1u << 26) | (1u << 27) | (1u << 28) | (1u << 29));
-		r[3] &= ~((1u << 3) | (1u << 7) | (1u << 9) | (1u << 12) | (1u << 13) |
-			  (1u << 14) | (1u << 18) | (1u << 21) | (1u << 22) | (1u << 29) |
-			  (1u << 31));
-		break;
-	case 7:
-		if (sub == 0) {
-			r[0] = 0;
-			r[1] &= (1u << 3) | (1u << 8) | (1u << 9) | (1u << 18) | (1u << 19) |
-				(1u << 29);
-		} else {
-			r[1] = 0;
-		}
-		r[2] = r[3] = 0;
-		break;
-	case 5: case 6: case 0xa: case 0xb: case 0xd: case 0xf: case 0x10: case 0x12:
-	case 0x14: case 0x1f:
-		r[0] = r[1] = r[2] = r[3] = 0;
-		break;
-	case 0x80000001:
-		r[2] &= (1u << 0) | (1u << 5) | (1u << 6) | (1u << 8);
-		r[3] &= ~((1u << 26) | (1u << 27));
-		break;
-	}
-}
-
+/*
+ * CPUID for the PV guest (the "ud2; xen; cpuid" prefix): the vCPU's policy
+ * with its dynamic bits. As on Xen, the guest kernel sees OSXSAVE whenever
+ * XSAVE is offered (Linux checks both before it enables XSAVE), its user
+ * mode sees the guest's own CR4.OSXSAVE.
+ */
 static void emulate_cpuid(struct vmm_vcpu *vc, uint64_t frame_va)
 {
 	struct pvrt_frame *f = rt_ptr(vc->vm, frame_va, sizeof(*f));
+	const struct pvrt_vcpu *c = pvrt_state(vc->vm, vc->xv->id);
 	uint32_t leaf, sub, r[4] = { 0 };
+	bool osxsave;
 
 	if (!f)
 		return;
 	leaf = (uint32_t)f->rax;
 	sub = (uint32_t)f->rcx;
-	if (!vmm_cpuid_lookup(vc, leaf, sub, r) && (leaf & 0xffff0000u) != 0x40000000u)
-		__cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
-	pv_cpuid_policy(leaf, sub, r);
+	vmm_cpuid_lookup(vc, leaf, sub, r);
+	osxsave = c->in_kernel || (c->cr4_shadow & (1u << 18));
+	if (vc->vm->cpu_policy)
+		cpu_policy_dynamic(vc->vm->cpu_policy, leaf, sub, r, c->xcr0, osxsave);
 	f->rax = r[0];
 	f->rbx = r[1];
 	f->rcx = r[2];

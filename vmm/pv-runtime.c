@@ -12,6 +12,9 @@
 #include <unistd.h>
 #include "guests/pvrt/pvrt-abi.h"
 #include "vmm/pv.h"
+#include "xen-abi/xstate.h"
+
+#define CR4_OSXSAVE (1ull << 18)
 
 extern const uint8_t pvrt_blob[], pvrt_blob_end[];
 
@@ -166,6 +169,7 @@ static void build_vcpu(struct vmm *vm, unsigned id)
 	c->stack_top = top;
 	c->id = id;
 	c->cr4_shadow = 0x620;	/* OSXMMEXCPT OSFXSR PAE, as the guest first reads it */
+	c->xcr0 = XSTATE_INIT;
 	pvrt_sync_vcpu_info(vm, id);
 }
 
@@ -217,6 +221,7 @@ int pvrt_setup(struct vmm *vm)
 	g->xpages_count = XK_XPAGE_COUNT;
 	g->nr_vcpus = vm->opt.vcpus;
 	g->tsc_khz = vm->dom.tsc_khz;
+	g->xcr0_max = vm->cpu_policy ? cpu_policy_xcr0_max(vm->cpu_policy) : 0;
 	/* 1: traps bounced to the guest; 2: every trap (bring-up aids) */
 	g->trace_traps = getenv("XENKVM_TRACE_TRAPS") ? (uint32_t)atoi(getenv("XENKVM_TRACE_TRAPS")) : 0;
 	m2p = (uint64_t *)rt_host(vm, PVRT_SIZE);
@@ -271,6 +276,17 @@ static int set_msrs(struct vmm_vcpu *vc)
 	return 0;
 }
 
+static int set_xcr0(struct vmm_vcpu *vc, uint64_t xcr0)
+{
+	struct kvm_xcrs x = { .nr_xcrs = 1, .xcrs = { { .xcr = 0, .value = xcr0 } } };
+
+	if (ioctl(vc->fd, KVM_SET_XCRS, &x) < 0) {
+		perror("xenkvm-vmm: KVM_SET_XCRS");
+		return -1;
+	}
+	return 0;
+}
+
 /* Registers to enter pvrt_start on this vCPU, in ring 0 on its own stack. */
 int pvrt_enter(struct vmm_vcpu *vc)
 {
@@ -298,11 +314,15 @@ int pvrt_enter(struct vmm_vcpu *vc)
 	s.cr0 = 0x80050033;	/* PG AM WP NE ET MP PE */
 	s.cr3 = c->cr3_kernel;
 	s.cr4 = 0x620;		/* OSXMMEXCPT OSFXSR PAE */
+	if (pvrt_global(vm)->xcr0_max)
+		s.cr4 |= CR4_OSXSAVE;	/* always on, as Xen runs; the guest's is cr4_shadow */
 	s.efer = 0xd01;		/* NXE LMA LME SCE */
 	if (ioctl(vc->fd, KVM_SET_SREGS, &s) < 0 || ioctl(vc->fd, KVM_SET_REGS, &r) < 0) {
 		perror("xenkvm-vmm: enter the PV runtime");
 		return -1;
 	}
+	if (pvrt_global(vm)->xcr0_max && set_xcr0(vc, c->xcr0))
+		return -1;
 	return set_msrs(vc);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <linux/kvm.h>
 #include "src/dom0-link.h"
+#include "xen-abi/cpu-policy.h"
 #include "xen-abi/domain.h"
 
 #define VMM_MAX_MODULES 4
@@ -27,6 +28,7 @@ struct vmm_options {
 	int dom0_fd;		/* --dom0-fd: link to xenkvmd, or -1 */
 	bool pv;		/* --type pv: 64-bit PV kernel under the PV runtime */
 	uint8_t handle[16];	/* --uuid */
+	struct cpuid_rules cpuid_rules;	/* --cpuid, xl.cfg cpuid= as Xend-style rules */
 };
 
 struct vmm_vcpu {
@@ -69,6 +71,7 @@ struct vmm {
 	uint8_t *xen_pages;
 	int xen_fd;
 	uint8_t *pvrt;		/* PV runtime region + M2P (PV domains) */
+	const struct cpuid_table *cpu_policy;	/* cpuid.c: what every vCPU sees */
 	unsigned nr_slots;	/* memory slots currently set */
 	pthread_mutex_t slot_lock;
 	struct xk_domain dom;

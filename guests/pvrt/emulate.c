@@ -7,6 +7,7 @@
  * else is the guest's #GP to handle.
  */
 #include "guests/pvrt/rt.h"
+#include "xen-abi/xstate.h"
 
 #define CR0_TS 8ull
 #define CR4_FSGSBASE (1ull << 16)
@@ -94,6 +95,14 @@ static uint64_t read_cr0(void)
 	return v;
 }
 
+static uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
 static void write_cr0(uint64_t v)
 {
 	__asm__ volatile("mov %0, %%cr0" : : "r"(v));
@@ -133,8 +142,9 @@ static bool write_cr(struct pvrt_vcpu *c, unsigned cr, uint64_t v)
 		return rt_new_baseptr(c, (v & PTE_ADDR) >> 12) == 0;
 	case 4:
 		/* As Xen, a bit of a feature the guest's CPUID does not offer is
-		 * dropped: FSGSBASE and OSXSAVE (the PV policy in vmm/pv-port.c). */
-		c->cr4_shadow = v & ~(CR4_FSGSBASE | CR4_OSXSAVE);
+		 * dropped: FSGSBASE always (xen-abi/cpu-policy.c), OSXSAVE without
+		 * XSAVE. The real CR4.OSXSAVE stays on whenever XSAVE is offered. */
+		c->cr4_shadow = v & ~(CR4_FSGSBASE | (rt_global()->xcr0_max ? 0 : CR4_OSXSAVE));
 		return true;
 	}
 	return false;
@@ -173,6 +183,22 @@ static unsigned port_io(struct pvrt_frame *f, const uint8_t *p, bool opsize16)
 	return 0;
 }
 
+/*
+ * XSETBV from the guest kernel: XCR0 only, and only values Xen's checks
+ * pass for this domain's policy; anything else is the guest's #GP.
+ */
+static bool xsetbv(struct pvrt_vcpu *c, struct pvrt_frame *f)
+{
+	uint64_t v = (f->rdx << 32) | (uint32_t)f->rax;
+
+	if ((uint32_t)f->rcx != 0 || !(read_cr4() & CR4_OSXSAVE) ||
+	    !xstate_xcr0_valid(rt_global()->xcr0_max, v))
+		return false;
+	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+	c->xcr0 = v;
+	return true;
+}
+
 /* 0x0f-prefixed instructions; returns their length after the prefixes, or 0. */
 static unsigned twobyte(struct pvrt_vcpu *c, struct pvrt_frame *f, const uint8_t *p,
 			unsigned rex)
@@ -190,6 +216,8 @@ static unsigned twobyte(struct pvrt_vcpu *c, struct pvrt_frame *f, const uint8_t
 		f->rax = (uint32_t)v;
 		f->rdx = v >> 32;
 		return 2;
+	case 0x01:			/* xsetbv */
+		return p[2] == 0xd1 && xsetbv(c, f) ? 3 : 0;
 	case 0x06:			/* clts */
 		write_cr0(read_cr0() & ~CR0_TS);
 		return 2;

@@ -157,6 +157,7 @@ struct pvrt_vcpu {
 	uint32_t iopl, pad1;		/* PHYSDEVOP_set_iopl's, copied in by the VMM */
 	uint64_t vcpu_info;		/* direct-map VA of this vCPU's vcpu_info */
 	uint64_t cr4_shadow;		/* what the guest reads back from %cr4 */
+	uint64_t xcr0;			/* the guest's XCR0 (XSETBV), as loaded */
 	uint64_t debugreg[8];		/* set_debugreg values (4, 5 unused) */
 	uint64_t gdt_frames[PVRT_GDT_FRAMES];
 	uint32_t gdt_entries;
@@ -193,6 +194,7 @@ struct pvrt_global {
 	uint32_t mmu_lock;		/* runtime: page-table work, one vCPU at a time */
 	/* LSTAR and CSTAR while the guest is in user mode [0] or kernel mode [1] */
 	uint64_t lstar[2], cstar[2];
+	uint64_t xcr0_max;		/* XCR0 bits the policy allows; 0: no XSAVE */
 };
 #define PVRT_GLOBAL_OFF (PVRT_IDT_OFF + 0x1000)
 
