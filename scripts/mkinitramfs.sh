@@ -93,6 +93,19 @@ if grep -q 'xenkvm.bench' /proc/cmdline; then
 	echo "xenkvm-init: bench start"
 	pv-ops getpid 2000
 	pv-ops forkexec 20
+	command -v cpu-ops > /dev/null && cpu-ops aes 200000000
+	poweroff -f
+fi
+if grep -q 'xenkvm.test=cpu' /proc/cmdline; then
+	# The CPU a program sees: the kernel's flags, then two AVX2 programs at
+	# once on one vCPU, each checking its YMM registers across switches.
+	echo "xenkvm-init: cpu flags:$(grep -m 1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+	cpu-ops avx2 3000 > /tmp/cpu-a 2>&1 &
+	cpu-ops avx2 3000 > /tmp/cpu-b 2>&1 &
+	wait
+	sed 's/^/xenkvm-init: a: /' /tmp/cpu-a
+	sed 's/^/xenkvm-init: b: /' /tmp/cpu-b
+	echo "xenkvm-init: cpu test done"
 	poweroff -f
 fi
 if grep -q 'xenkvm.test=exec' /proc/cmdline; then

@@ -134,6 +134,7 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 	strcpy(spec->type, domain_type_name(dc->type));
 	memcpy(spec->uuid, dc->uuid, sizeof(spec->uuid));
 	spec->uuid_given = dc->uuid_given;
+	spec->cpuid = dc->cpuid;
 	join_warnings(dc, spec);
 	if (dc->nr_disks > DOM_SPEC_MAX_DISKS)
 		return bad(cfg, "disk", err, errlen, "%u disks given; xenkvm takes at most %u",

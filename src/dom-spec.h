@@ -5,6 +5,7 @@
 #include "src/disk-spec.h"
 #include "src/domains.h"
 #include "src/vif-spec.h"
+#include "xen-abi/cpuid-rules.h"
 
 #define DOM_SPEC_MAX_MODULES 4
 #define DOM_SPEC_MAX_DISKS 16
@@ -32,6 +33,7 @@ struct dom_spec {
 	char boot_entry[128];
 	char boot_extra[1024];
 	char cpus[DOM_MAX_VCPUS][96];	/* each vCPU's host CPUs (cpumap.h); "": any */
+	struct cpuid_rules cpuid;	/* cpuid=: handed to the VMM as --cpuid rules */
 	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	unsigned nr_disks;		/* validated disk= entries */
 	struct disk_spec disks[DOM_SPEC_MAX_DISKS];

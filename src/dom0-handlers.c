@@ -15,6 +15,7 @@
 #include "src/dom0-config.h"
 #include "src/dom0-xenstore.h"
 #include "src/proc-stat.h"
+#include "vmm/host-cpuid.h"
 
 void ctl_reply_error(struct ctl_msg *rep, const char *err, const char *fmt, ...)
 {
@@ -298,6 +299,41 @@ static void add_cpu_info(struct ctl_msg *rep)
 	ctl_msg_addf(rep, "cpu_mhz\t%.3f", mhz);
 }
 
+/*
+ * hw_caps as Xen prints it (the host's first eight featureset words), and
+ * the features a new PV and HVM guest gets under the default policy.
+ */
+static void add_cpu_policy_info(struct ctl_msg *rep)
+{
+	struct cpuid_table *host = calloc(1, sizeof(*host)), *pol = calloc(1, sizeof(*pol));
+	static const enum cpu_guest_type types[2] = { CPU_GUEST_PV, CPU_GUEST_HVM };
+	static const char *const keys[2] = { "pv_cpu_features", "hvm_cpu_features" };
+	char names[2048], err[256];
+	uint32_t w[8];
+	bool from_kvm;
+
+	if (!host || !pol || vmm_host_cpuid(host, &from_kvm))
+		goto out;
+	for (unsigned i = 0; i < 8; i++) {
+		const struct cpu_feature_word *fw = &cpu_feature_words[i];
+		const uint32_t *r = cpuid_table_find(host, fw->leaf, fw->subleaf);
+
+		w[i] = r ? r[fw->reg] : 0;
+	}
+	ctl_msg_addf(rep, "hw_caps\t%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x",
+		     w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]);
+	for (unsigned i = 0; i < 2; i++) {
+		if (cpu_policy_compute(host, types[i], NULL, pol, err, sizeof(err)))
+			continue;
+		cpu_policy_feature_names(pol, names, sizeof(names));
+		ctl_msg_addf(rep, "%s\t%s%s", keys[i], names,
+			     from_kvm ? "" : " (from the host's CPUID: no /dev/kvm)");
+	}
+out:
+	free(host);
+	free(pol);
+}
+
 static void do_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
 	struct utsname u;
@@ -316,6 +352,7 @@ static void do_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *r
 	ctl_msg_addf(rep, "machine\t%s", u.machine);
 	ctl_msg_addf(rep, "nr_cpus\t%ld", sysconf(_SC_NPROCESSORS_ONLN));
 	add_cpu_info(rep);
+	add_cpu_policy_info(rep);
 	ctl_msg_addf(rep, "total_memory\t%llu",
 		     (unsigned long long)si.totalram * si.mem_unit >> 20);
 	ctl_msg_addf(rep, "free_memory\t%llu",

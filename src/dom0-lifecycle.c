@@ -49,7 +49,8 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 		       bool paused)
 {
 	char mem[16], maxmem[16], vcpus[16], domid[16], vmmlog[256], uuid[37], input[256];
-	const char *argv[28];
+	char cpuid[CPUID_RULES_MAX][80];
+	const char *argv[28 + 2 * CPUID_RULES_MAX];
 	int argc = 0, fd, link[2];
 	pid_t pid;
 
@@ -84,6 +85,11 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 	}
 	if (s->ramdisk[0]) {
 		argv[argc++] = "--module"; argv[argc++] = s->ramdisk;
+	}
+	for (unsigned i = 0; i < s->cpuid.n && i < CPUID_RULES_MAX; i++) {
+		if (cpuid_rule_format(&s->cpuid.r[i], cpuid[i], sizeof(cpuid[i])))
+			return -1;
+		argv[argc++] = "--cpuid"; argv[argc++] = cpuid[i];
 	}
 	argv[argc++] = s->kernel;
 	argv[argc] = NULL;

@@ -23,7 +23,7 @@ static const char *const handled[] = {
 	"name", "uuid", "type", "builder", "memory", "maxmem", "vcpus", "maxvcpus",
 	"kernel", "ramdisk", "cmdline", "root", "extra", "bootloader",
 	"bootloader_args", "on_poweroff", "on_reboot", "on_crash", "on_watchdog",
-	"disk", "vif", "serial", "cpus",
+	"disk", "vif", "serial", "cpus", "cpuid",
 };
 
 /* xl settings xenkvm knows of but does not act on (yet). */
@@ -352,6 +352,33 @@ static int get_cpus(struct reader *r)
 }
 
 /* The list form, or the older string form split at blanks as xl does. */
+/*
+ * cpuid=: a string is libxl's "host,name=value,..." form, a list holds
+ * Xend-style "leaf[,subleaf]:reg=bits" strings, as libxl reads them.
+ */
+static int get_cpuid(struct reader *r)
+{
+	const struct xlcfg_value *v = xlcfg_get(r->cfg, "cpuid");
+	char msg[256];
+
+	if (!v)
+		return 0;
+	if (v->type != XLCFG_LIST) {
+		if (cpuid_rules_parse_libxl(v->str, &r->dc->cpuid, msg, sizeof(msg)))
+			return bad(r, v, "%s", msg);
+		return 0;
+	}
+	for (unsigned i = 0; i < v->n; i++) {
+		const struct xlcfg_value *it = &v->items[i];
+
+		if (it->type == XLCFG_LIST)
+			return bad(r, it, "'cpuid' list entries must be strings");
+		if (cpuid_rules_parse_xend(it->str, &r->dc->cpuid, msg, sizeof(msg)))
+			return bad(r, it, "%s", msg);
+	}
+	return 0;
+}
+
 static int get_bootloader_args(struct reader *r)
 {
 	struct domain_config *dc = r->dc;
@@ -521,7 +548,7 @@ static int read_all(struct reader *r)
 	    get_action(r, "on_reboot", &dc->on_reboot) ||
 	    get_action(r, "on_crash", &dc->on_crash) ||
 	    get_action(r, "on_watchdog", &dc->on_watchdog) ||
-	    get_serial(r) || get_cpus(r) || get_devices(r) || check_boot(r))
+	    get_serial(r) || get_cpus(r) || get_cpuid(r) || get_devices(r) || check_boot(r))
 		return -1;
 	warn_unhandled(r);
 	return 0;

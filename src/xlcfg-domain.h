@@ -12,6 +12,7 @@
 #include "src/disk-spec.h"
 #include "src/vif-spec.h"
 #include "src/xlcfg.h"
+#include "xen-abi/cpuid-rules.h"
 
 /* Xen's legacy shared_info holds 32 vcpu_info slots; the VMM uses those. */
 #define DOMAIN_CONFIG_MAX_VCPUS 32
@@ -59,6 +60,7 @@ struct domain_config {
 	char *cpus[DOMAIN_CONFIG_MAX_VCPUS];
 	unsigned nr_cpus;
 	bool cpus_each;
+	struct cpuid_rules cpuid;	/* cpuid=, either of libxl's forms */
 	char **warnings;		/* "file:line: warning: ..." */
 	unsigned nr_warnings;
 };

@@ -2,11 +2,15 @@
  * CPUID: the domain's policy (xen-abi/cpu-policy.c) computed once from what
  * KVM supports, given to KVM for each vCPU with Xen's leaves at 0x40000000.
  */
+#include <cpuid.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
+#include "vmm/host-cpuid.h"
 #include "vmm/vmm.h"
 
 #define MAX_ENTRIES 256
@@ -69,6 +73,60 @@ static int read_host_cpuid(int kvm_fd, struct cpuid_table *host)
 				e->index : CPUID_NO_SUBLEAF, r);
 	}
 	free(k);
+	return 0;
+}
+
+/* Leaves with subleaves, and how many the raw table below reads of each. */
+static unsigned raw_subleaves(uint32_t leaf)
+{
+	switch (leaf) {
+	case 4: case 0xb: return 8;
+	case 7: return 3;
+	case 0xd: return 64;
+	}
+	return 0;
+}
+
+static void raw_leaf(struct cpuid_table *t, uint32_t leaf)
+{
+	unsigned subs = raw_subleaves(leaf);
+	uint32_t r[4];
+
+	if (!subs) {
+		__cpuid_count(leaf, 0, r[0], r[1], r[2], r[3]);
+		cpuid_table_set(t, leaf, CPUID_NO_SUBLEAF, r);
+		return;
+	}
+	for (unsigned i = 0; i < subs; i++) {
+		__cpuid_count(leaf, i, r[0], r[1], r[2], r[3]);
+		cpuid_table_set(t, leaf, i, r);
+	}
+}
+
+/* The host's CPUID as this process sees it, where KVM cannot be asked. */
+static void read_raw_cpuid(struct cpuid_table *t)
+{
+	uint32_t max, a, b, c, d;
+
+	t->n = 0;
+	__cpuid(0, max, b, c, d);
+	for (uint32_t l = 0; l <= max && l <= 0x20; l++)
+		raw_leaf(t, l);
+	__cpuid(0x80000000u, max, b, c, d);
+	for (uint32_t l = 0x80000000u; l <= max && l <= 0x80000021u; l++)
+		raw_leaf(t, l);
+	(void)a;
+}
+
+int vmm_host_cpuid(struct cpuid_table *host, bool *from_kvm)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	*from_kvm = fd >= 0 && read_host_cpuid(fd, host) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!*from_kvm)
+		read_raw_cpuid(host);
 	return 0;
 }
 

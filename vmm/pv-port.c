@@ -76,6 +76,11 @@ void pvrt_handle_port(struct vmm_vcpu *vc)
 	case PVRT_OP_CRASH:
 		runtime_crash(vc, r->rdi, r->rsi);
 		break;
+	case PVRT_OP_XCR0:
+		/* The runtime checked the value against the policy already. */
+		r->rax = pvrt_set_xcr0(vc, pvrt_state(vc->vm, vc->xv->id)->xcr0) ? 1 : 0;
+		vc->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+		break;
 	case PVRT_OP_TRACE: {
 		struct pvrt_frame *f = rt_ptr(vc->vm, r->rdi, sizeof(*f));
 		if (f)

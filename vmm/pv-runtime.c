@@ -276,7 +276,7 @@ static int set_msrs(struct vmm_vcpu *vc)
 	return 0;
 }
 
-static int set_xcr0(struct vmm_vcpu *vc, uint64_t xcr0)
+int pvrt_set_xcr0(struct vmm_vcpu *vc, uint64_t xcr0)
 {
 	struct kvm_xcrs x = { .nr_xcrs = 1, .xcrs = { { .xcr = 0, .value = xcr0 } } };
 
@@ -321,7 +321,7 @@ int pvrt_enter(struct vmm_vcpu *vc)
 		perror("xenkvm-vmm: enter the PV runtime");
 		return -1;
 	}
-	if (pvrt_global(vm)->xcr0_max && set_xcr0(vc, c->xcr0))
+	if (pvrt_global(vm)->xcr0_max && pvrt_set_xcr0(vc, c->xcr0))
 		return -1;
 	return set_msrs(vc);
 }

@@ -8,6 +8,7 @@
 /* pv-runtime.c */
 int pvrt_setup(struct vmm *vm);
 int pvrt_enter(struct vmm_vcpu *vc);
+int pvrt_set_xcr0(struct vmm_vcpu *vc, uint64_t xcr0);
 struct pvrt_vcpu *pvrt_state(struct vmm *vm, unsigned id);
 struct pvrt_global *pvrt_global(struct vmm *vm);
 uint8_t *pvrt_levels(struct vmm *vm);

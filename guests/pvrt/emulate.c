@@ -185,7 +185,9 @@ static unsigned port_io(struct pvrt_frame *f, const uint8_t *p, bool opsize16)
 
 /*
  * XSETBV from the guest kernel: XCR0 only, and only values Xen's checks
- * pass for this domain's policy; anything else is the guest's #GP.
+ * pass for this domain's policy; anything else is the guest's #GP. The VMM
+ * loads it: KVM then knows the guest's XCR0 (it reloads its own copy at
+ * every exit, and a nested host may not pass a ring-0 xsetbv to it).
  */
 static bool xsetbv(struct pvrt_vcpu *c, struct pvrt_frame *f)
 {
@@ -194,9 +196,8 @@ static bool xsetbv(struct pvrt_vcpu *c, struct pvrt_frame *f)
 	if ((uint32_t)f->rcx != 0 || !(read_cr4() & CR4_OSXSAVE) ||
 	    !xstate_xcr0_valid(rt_global()->xcr0_max, v))
 		return false;
-	__asm__ volatile("xsetbv" : : "c"(0), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 	c->xcr0 = v;
-	return true;
+	return rt_vmm_op(PVRT_OP_XCR0, 0, 0) == 0;
 }
 
 /* 0x0f-prefixed instructions; returns their length after the prefixes, or 0. */

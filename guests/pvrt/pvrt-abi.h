@@ -88,6 +88,7 @@
 #define PVRT_OP_CRASH  2	/* rdi = reason string VA, rsi = frame VA */
 #define PVRT_OP_LOG    3	/* rdi = string VA */
 #define PVRT_OP_TRACE  4	/* rdi = frame VA, rsi = cr2: a trap bounced to the guest */
+#define PVRT_OP_XCR0   6	/* load this vCPU's pvrt_vcpu.xcr0 (KVM_SET_XCRS) */
 /*
  * A trap from the guest, before the runtime saved anything but rdi, rdx and
  * rax: rdi = VA of struct pvrt_fast_frame. The VMM does it if it can

@@ -327,3 +327,37 @@ Test(xlcfg_domain, overrides_are_named_as_the_command_line)
 	cr_assert_str_eq(err, "command line:1: 'memory' must be a number, not 'lots'");
 	xlcfg_free(c);
 }
+
+Test(xlcfg_domain, cpuid_in_libxl_and_xend_forms)
+{
+	struct domain_config dc;
+	char err[256];
+
+	cr_assert_eq(read_cfg("name='g'\nkernel='k'\ncpuid='host,avx2=0,sse4_2=k'\n", &dc, err,
+			      sizeof(err)), 0, "%s", err);
+	cr_assert_eq(dc.cpuid.n, 2);
+	cr_assert_eq(dc.cpuid.r[0].leaf, 7);
+	cr_assert_eq(dc.cpuid.r[0].force0, 1u << 5);
+	cr_assert_eq(dc.nr_warnings, 0, "cpuid= warned about");
+	domain_config_free(&dc);
+
+	cr_assert_eq(read_cfg("name='g'\nkernel='k'\n"
+			      "cpuid=['0x1:ecx=0xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']\n", &dc, err,
+			      sizeof(err)), 0, "%s", err);
+	cr_assert_eq(dc.cpuid.n, 1);
+	cr_assert_eq(dc.cpuid.r[0].force0, 1u << 31);
+	domain_config_free(&dc);
+}
+
+Test(xlcfg_domain, cpuid_errors_name_file_and_line)
+{
+	struct domain_config dc;
+	char err[256];
+
+	cr_assert_eq(read_cfg("name='g'\nkernel='k'\ncpuid='host,nosuch=0'\n", &dc, err,
+			      sizeof(err)), -1);
+	cr_assert(strstr(err, "g.cfg:3:") && strstr(err, "nosuch"), "%s", err);
+	cr_assert_eq(read_cfg("name='g'\nkernel='k'\ncpuid=['1:ecx=01']\n", &dc, err,
+			      sizeof(err)), -1);
+	cr_assert(strstr(err, "g.cfg:3:") && strstr(err, "ecx"), "%s", err);
+}
