@@ -32,6 +32,13 @@ printf 'name = "nodisk"\ntype = "pv"\n%s\nkernel = "%s"\ndisk = [ "%s,raw,xvda,r
 	"$base" "$dir/notakernel" "$dir/missing.img" > "$dir/nodisk.cfg"
 refused nodisk "disk xvda: cannot open $dir/missing.img: No such file or directory"
 
+printf 'name = "badcpuid"\ntype = "pv"\n%s\nkernel = "%s"\ncpuid = "host,avx2=0,nosuch=1"\n' \
+	"$base" "$dir/notakernel" > "$dir/badcpuid.cfg"
+refused badcpuid "badcpuid.cfg:6: cpuid: unknown feature 'nosuch'"
+printf 'name = "badxend"\ntype = "pv"\n%s\nkernel = "%s"\ncpuid = [ "1:ecx=0x1" ]\n' \
+	"$base" "$dir/notakernel" > "$dir/badxend.cfg"
+refused badxend "badxend.cfg:6: cpuid: "
+
 printf 'name = "badvmm"\ntype = "pv"\n%s\nkernel = "%s"\non_crash = "restart"\n' \
 	"$base" "$dir/notakernel" > "$dir/badvmm.cfg"
 refused badvmm "badvmm.cfg: the domain's VMM stopped before the domain ran: xenkvm-vmm: "
