@@ -106,7 +106,7 @@ static void raw_leaf(struct cpuid_table *t, uint32_t leaf)
 /* The host's CPUID as this process sees it, where KVM cannot be asked. */
 static void read_raw_cpuid(struct cpuid_table *t)
 {
-	uint32_t max, a, b, c, d;
+	uint32_t max, b, c, d;
 
 	t->n = 0;
 	__cpuid(0, max, b, c, d);
@@ -115,7 +115,6 @@ static void read_raw_cpuid(struct cpuid_table *t)
 	__cpuid(0x80000000u, max, b, c, d);
 	for (uint32_t l = 0x80000000u; l <= max && l <= 0x80000021u; l++)
 		raw_leaf(t, l);
-	(void)a;
 }
 
 int vmm_host_cpuid(struct cpuid_table *host, bool *from_kvm)

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "vmm/pv.h"
 #include "xen-abi/abi-sched.h"
+#include "xen-abi/xstate.h"
 
 static void *rt_ptr(struct vmm *vm, uint64_t va, size_t len)
 {
@@ -34,7 +35,7 @@ static void emulate_cpuid(struct vmm_vcpu *vc, uint64_t frame_va)
 	leaf = (uint32_t)f->rax;
 	sub = (uint32_t)f->rcx;
 	vmm_cpuid_lookup(vc, leaf, sub, r);
-	osxsave = c->in_kernel || (c->cr4_shadow & (1u << 18));
+	osxsave = c->in_kernel || (c->cr4_shadow & X86_CR4_OSXSAVE);
 	if (vc->vm->cpu_policy)
 		cpu_policy_dynamic(vc->vm->cpu_policy, leaf, sub, r, c->xcr0, osxsave);
 	f->rax = r[0];

@@ -14,8 +14,6 @@
 #include "vmm/pv.h"
 #include "xen-abi/xstate.h"
 
-#define CR4_OSXSAVE (1ull << 18)
-
 extern const uint8_t pvrt_blob[], pvrt_blob_end[];
 
 #define PTE_P  1ull
@@ -315,7 +313,7 @@ int pvrt_enter(struct vmm_vcpu *vc)
 	s.cr3 = c->cr3_kernel;
 	s.cr4 = 0x620;		/* OSXMMEXCPT OSFXSR PAE */
 	if (pvrt_global(vm)->xcr0_max)
-		s.cr4 |= CR4_OSXSAVE;	/* always on, as Xen runs; the guest's is cr4_shadow */
+		s.cr4 |= X86_CR4_OSXSAVE;	/* always on, as Xen runs; the guest's is cr4_shadow */
 	s.efer = 0xd01;		/* NXE LMA LME SCE */
 	if (ioctl(vc->fd, KVM_SET_SREGS, &s) < 0 || ioctl(vc->fd, KVM_SET_REGS, &r) < 0) {
 		perror("xenkvm-vmm: enter the PV runtime");

@@ -13,6 +13,7 @@
 #define XSTATE_AVX512 (7ull << 5)	/* opmask, ZMM_Hi256, Hi16_ZMM */
 #define XSTATE_PKRU (1ull << 9)
 #define XSTATE_INIT (XSTATE_X87 | XSTATE_SSE)	/* a new vCPU's XCR0, as Xen's */
+#define X86_CR4_OSXSAVE (1ull << 18)
 
 /* x87 always; YMM needs SSE; AVX-512's three together and with YMM; MPX's
  * two together; nothing the policy's maximum lacks. */

@@ -11,7 +11,6 @@
 
 #define CR0_TS 8ull
 #define CR4_FSGSBASE (1ull << 16)
-#define CR4_OSXSAVE  (1ull << 18)
 #define GUEST_CR0 0x8005003bull		/* PG AM WP NE ET TS MP PE, TS per the guest */
 
 /* General register n (ModRM/REX numbering) in the saved frame. */
@@ -144,7 +143,7 @@ static bool write_cr(struct pvrt_vcpu *c, unsigned cr, uint64_t v)
 		/* As Xen, a bit of a feature the guest's CPUID does not offer is
 		 * dropped: FSGSBASE always (xen-abi/cpu-policy.c), OSXSAVE without
 		 * XSAVE. The real CR4.OSXSAVE stays on whenever XSAVE is offered. */
-		c->cr4_shadow = v & ~(CR4_FSGSBASE | (rt_global()->xcr0_max ? 0 : CR4_OSXSAVE));
+		c->cr4_shadow = v & ~(CR4_FSGSBASE | (rt_global()->xcr0_max ? 0 : X86_CR4_OSXSAVE));
 		return true;
 	}
 	return false;
@@ -193,7 +192,7 @@ static bool xsetbv(struct pvrt_vcpu *c, struct pvrt_frame *f)
 {
 	uint64_t v = (f->rdx << 32) | (uint32_t)f->rax;
 
-	if ((uint32_t)f->rcx != 0 || !(read_cr4() & CR4_OSXSAVE) ||
+	if ((uint32_t)f->rcx != 0 || !(read_cr4() & X86_CR4_OSXSAVE) ||
 	    !xstate_xcr0_valid(rt_global()->xcr0_max, v))
 		return false;
 	c->xcr0 = v;
