@@ -20,10 +20,10 @@ fetch_debs "$kpkg" busybox-static || exit 1
 # Tests in several trees run this at once: the extracted tree is replaced
 # only when the packages changed, and never emptied while another test
 # reads it (a fresh copy is made aside and renamed into place).
-stamp=$(ls "${kpkg}"_*.deb busybox-static_*.deb)
+stamp=$(ls "${kpkg}"_*.deb busybox-static_*_amd64.deb)
 if [ "$(cat "$CACHE/root.stamp" 2>/dev/null)" != "$stamp" ] || [ ! -x "$CACHE/root/bin/busybox" ]; then
 	new=$(mktemp -d "$CACHE/root.new.XXXXXX")
-	for d in "${kpkg}"_*.deb busybox-static_*.deb; do
+	for d in "${kpkg}"_*.deb busybox-static_*_amd64.deb; do
 		dpkg -x "$d" "$new" || { rm -rf "$new"; exit 1; }
 	done
 	old="$CACHE/root.old.$$"

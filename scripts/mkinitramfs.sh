@@ -108,6 +108,22 @@ if grep -q 'xenkvm.test=cpu' /proc/cmdline; then
 	echo "xenkvm-init: cpu test done"
 	poweroff -f
 fi
+if grep -q 'xenkvm.test=user-abi' /proc/cmdline; then
+	# Ordinary programs on the PV ABI: ours (LDT, iopl/ioperm, int $0x80,
+	# flags, watchpoints, single-step; an i386 program on int $0x80), then
+	# Debian's i386 busybox, strace and gdb.
+	user-abi 2>&1 | sed 's/^/xenkvm-init: /'
+	int80-32 2>&1 | sed 's/^/xenkvm-init: /'
+	echo "xenkvm-init: i386 busybox: $(busybox-i386 sh -c 'echo hello i386 | busybox-i386 tr a-z A-Z')"
+	strace -f -o /tmp/strace sh -c 'echo traced | cat > /dev/null'
+	echo "xenkvm-init: strace rc $?: $(grep -c 'execve(' /tmp/strace) execve," \
+		"$(grep -c 'pipe' /tmp/strace) pipe, $(grep -c 'exited with 0' /tmp/strace) exited 0," \
+		"$(grep -c 'SIGILL\|SIGSEGV\|killed by' /tmp/strace) killed"
+	gdb -batch -ex 'watch gdb_counter' -ex run -ex continue -ex continue \
+		--args /bin/user-abi count 2>&1 | tr -s '\n' | sed 's/^/xenkvm-init: gdb: /'
+	echo "xenkvm-init: user-abi test done"
+	poweroff -f
+fi
 if grep -q 'xenkvm.test=exec' /proc/cmdline; then
 	# Processes exec'd while others start and exit (the stale-page bug's
 	# reproducer): a program run from a signal handler, and a pipeline.

@@ -63,10 +63,23 @@ static bool kernel_read(struct fast *x, uint64_t va, void *buf, size_t len)
 	return guest_range_ok(va, len) && guest_read(&x->vc->vm->dom.mem, &pg, va, buf, len) == 0;
 }
 
+/* The guest's user %gs base as the CPU has it (see rt_set_mode). */
+static void save_user_gs_base(struct fast *x)
+{
+	struct { struct kvm_msrs h; struct kvm_msr_entry e; } m = {
+		.h = { .nmsrs = 1 }, .e = { .index = MSR_KERNEL_GS_BASE },
+	};
+
+	if (ioctl(x->vc->fd, KVM_GET_MSRS, &m) == 1)
+		x->c->gs_base_user = m.e.data;
+}
+
 static void set_mode(struct fast *x, bool kernel)
 {
 	if (x->c->in_kernel == (uint32_t)kernel)
 		return;
+	if (kernel)
+		save_user_gs_base(x);
 	x->c->in_kernel = kernel;
 	x->new_cr3 = kernel ? x->c->cr3_kernel : x->c->cr3_user;
 	x->mode_changed = true;
@@ -95,7 +108,8 @@ static bool bounce(struct fast *x, uint64_t eip, bool mask, bool has_error, uint
 		sp = x->c->kernel_sp;
 	}
 	sp &= ~15ull;
-	n = pvrt_bounce_words(fr, f, cs, saved_mask, has_error, error);
+	n = pvrt_bounce_words(fr, f, cs, saved_mask, has_error, error,
+			      pvrt_bounce_iopl(pvrt_global(x->vc->vm), x->c));
 	sp -= n * 8;
 	if (!kernel_write(x, sp, fr, n * 8))
 		return false;
@@ -145,6 +159,7 @@ static bool do_iret(struct fast *x)
 		set_mode(x, false);
 	}
 	pvrt_iret_regs(f, &ctx);
+	pvrt_iret_iopl(pvrt_global(x->vc->vm), x->c, &ctx);
 	vi[1] = !(ctx.rflags & RFLAGS_IF);
 	f->rax = ctx.rax;
 	return true;

@@ -22,6 +22,9 @@ extern const uint8_t pvrt_blob[], pvrt_blob_end[];
 #define PTE_PS 0x80ull
 #define PTE_NX (1ull << 63)
 
+#define MSR_SYSENTER_CS    0x174
+#define MSR_SYSENTER_ESP   0x175
+#define MSR_SYSENTER_EIP   0x176
 #define MSR_STAR           0xc0000081
 #define MSR_LSTAR          0xc0000082
 #define MSR_CSTAR          0xc0000083
@@ -130,6 +133,7 @@ static void build_idt(struct vmm *vm, const struct pvrt_header *h, bool pvm)
 
 	for (unsigned v = 0; v < 22; v++)
 		set_gate(idt, v, h->exc[v]);
+	idt[1 * 16 + 4] = 1;	/* #DB on IST 1 */
 	set_gate(idt, 128, h->exc128);
 	set_gate(idt, PVRT_VEC_EVENT, h->event);
 	set_gate(idt, PVRT_VEC_SYSCALL, h->syscall_gate);
@@ -153,6 +157,7 @@ static void build_vcpu(struct vmm *vm, unsigned id)
 	struct pvrt_vcpu *c = pvrt_state(vm, id);
 	uint8_t *t = base + PVRT_VCPU_TSS;
 	uint64_t top = vcpu_va(id, PVRT_VCPU_STACK_TOP);
+	uint64_t db_top = vcpu_va(id, PVRT_VCPU_DB_STACK_TOP);
 
 	x[1] = 0x00af9b000000ffffull;	/* 0xe008: ring-0 64-bit code */
 	x[2] = 0x00cf93000000ffffull;	/* 0xe010: ring-0 data */
@@ -162,6 +167,7 @@ static void build_vcpu(struct vmm *vm, unsigned id)
 	x[8] = 0x67 | ((tss & 0xffffff) << 16) | (0x89ull << 40) | (((tss >> 24) & 0xff) << 56);
 	x[9] = tss >> 32;
 	memcpy(t + 4, &top, 8);		/* rsp0 */
+	memcpy(t + 36, &db_top, 8);	/* ist1: #DB (see entry.S) */
 	t[0x66] = 0x68;			/* no I/O bitmap */
 	c->self = vcpu_va(id, PVRT_VCPU_STATE);
 	c->stack_top = top;
@@ -177,10 +183,15 @@ void pvrt_after_hypercall(struct vmm *vm, uint32_t nr)
 	if (nr == XEN_HC_vcpu_op)
 		for (unsigned i = 0; i < vm->opt.vcpus; i++)
 			pvrt_sync_vcpu_info(vm, i);
-	/* PHYSDEVOP_set_iopl: the runtime decides cli, sti and port I/O by it. */
+	/* set_iopl, set_iobitmap: the runtime decides cli, sti and port I/O by them. */
 	if (nr == XEN_HC_physdev_op)
-		for (unsigned i = 0; i < vm->opt.vcpus; i++)
-			pvrt_state(vm, i)->iopl = vm->dom.vcpu[i].iopl;
+		for (unsigned i = 0; i < vm->opt.vcpus; i++) {
+			if (vm->dom.vcpu[i].iopl_set)
+				pvrt_state(vm, i)->iopl = vm->dom.vcpu[i].iopl;
+			vm->dom.vcpu[i].iopl_set = false;
+			pvrt_state(vm, i)->iobmp = vm->dom.vcpu[i].iobmp;
+			pvrt_state(vm, i)->iobmp_limit = vm->dom.vcpu[i].iobmp_limit;
+		}
 }
 
 void pvrt_sync_vcpu_info(struct vmm *vm, unsigned id)
@@ -251,6 +262,28 @@ static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, bool code64)
 	};
 }
 
+/*
+ * sysenter into the runtime's entry on this vCPU's stack. Only Intel CPUs
+ * take sysenter in long mode; a host that refuses the MSRs leaves 32-bit
+ * guest programs on int $0x80 and syscall, so that is said, not fatal.
+ */
+static void set_sysenter_msrs(struct vmm_vcpu *vc)
+{
+	const struct pvrt_header *h = (const void *)pvrt_blob;
+	struct { struct kvm_msrs m; struct kvm_msr_entry e[3]; } msrs = {
+		.m = { .nmsrs = 3 },
+		.e = {
+			{ .index = MSR_SYSENTER_CS, .data = PVRT_CS0 },
+			{ .index = MSR_SYSENTER_ESP, .data = vcpu_va(vc->xv->id, PVRT_VCPU_STACK_TOP) },
+			{ .index = MSR_SYSENTER_EIP, .data = h->sysenter_native },
+		},
+	};
+
+	if (ioctl(vc->fd, KVM_SET_MSRS, &msrs) != 3)
+		fprintf(stderr, "xenkvm-vmm: this host refused the SYSENTER MSRs: "
+			"no sysenter for the guest's 32-bit programs\n");
+}
+
 /* The vCPU starts in guest kernel mode: LSTAR and CSTAR for that mode. */
 static int set_msrs(struct vmm_vcpu *vc)
 {
@@ -271,6 +304,7 @@ static int set_msrs(struct vmm_vcpu *vc)
 		fprintf(stderr, "xenkvm-vmm: PV runtime MSRs refused\n");
 		return -1;
 	}
+	set_sysenter_msrs(vc);
 	return 0;
 }
 

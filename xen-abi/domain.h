@@ -142,6 +142,9 @@ struct xk_vcpu {
 	uint64_t runstate_gva;	/* 0 = none registered */
 
 	uint8_t iopl;		/* PV: PHYSDEVOP_set_iopl */
+	bool iopl_set;		/* ... since the runtime last took it (it also sets IOPL by iret) */
+	uint64_t iobmp;		/* PV: PHYSDEVOP_set_iobitmap's guest address */
+	uint32_t iobmp_limit;	/* ... and how many ports it covers */
 	uint8_t upcall_vector;	/* HVMOP_set_evtchn_upcall_vector, 0 = none */
 	bool polling;		/* in SCHEDOP_poll: any newly pending port wakes it */
 	struct xk_evtchn_vcpu evtchn;

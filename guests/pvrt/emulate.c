@@ -1,7 +1,8 @@
 /*
  * Privileged instructions a PV kernel executes in ring 3 and Xen emulates
- * for it (they #GP here): cli/sti and port I/O as the virtual IOPL allows
- * them (PHYSDEVOP_set_iopl), the segment-base MSRs and harmless MSR
+ * for it (they #GP here): cli/sti as the virtual IOPL allows them and port
+ * I/O as it or the I/O bitmap does (PHYSDEVOP_set_iopl, _set_iobitmap), the
+ * segment-base MSRs and harmless MSR
  * reads, moves to and from the control registers, clts, wbinvd, and port
  * I/O (a DomU owns no ports: reads see all ones, writes vanish). Anything
  * else is the guest's #GP to handle.
@@ -71,7 +72,8 @@ static bool read_msr(struct pvrt_vcpu *c, uint32_t msr, uint64_t *v)
 {
 	switch (msr) {
 	case MSR_FS_BASE:
-		*v = c->fs_base;
+		/* Live: a user segment load may have changed it. */
+		*v = rdmsr(MSR_FS_BASE);
 		return true;
 	case MSR_GS_BASE:
 		*v = c->in_kernel ? c->gs_base_kernel : c->gs_base_user;
@@ -164,11 +166,42 @@ static void port_in(struct pvrt_frame *f, unsigned port, unsigned size)
  * in/out: the PIT's channel 2 is emulated; no other port belongs to a
  * DomU, so reads see all ones and writes vanish. Returns the length or 0.
  */
-static unsigned port_io(struct pvrt_frame *f, const uint8_t *p, bool opsize16)
+/*
+ * Xen's rule for port I/O: the virtual IOPL reaches the guest's virtual
+ * CPL (its kernel's is 1, or 0 with VMASST_TYPE_architectural_iopl; its
+ * user mode's 3), or the guest kernel's I/O
+ * bitmap (PHYSDEVOP_set_iobitmap) clears every bit of the access; bytes of
+ * the bitmap that cannot be read count as set.
+ */
+static bool iopl_ok(const struct pvrt_vcpu *c)
+{
+	unsigned kernel_cpl = (rt_global()->vm_assist & (1u << VMASST_TYPE_architectural_iopl)) ? 0 : 1;
+
+	return c->iopl >= (c->in_kernel ? kernel_cpl : 3u);
+}
+
+static bool io_allowed(struct pvrt_vcpu *c, unsigned port, unsigned size)
+{
+	uint8_t b[2] = { 0xff, 0xff };
+
+	if (iopl_ok(c))
+		return true;
+	if (port + size > c->iobmp_limit || rt_kernel_read(c, c->iobmp + port / 8, b, 1))
+		return false;
+	if (rt_kernel_read(c, c->iobmp + port / 8 + 1, b + 1, 1))
+		b[1] = 0xff;
+	return !((b[0] | (unsigned)b[1] << 8) & (((1u << size) - 1) << (port & 7)));
+}
+
+static unsigned port_io(struct pvrt_vcpu *c, struct pvrt_frame *f, const uint8_t *p,
+			bool opsize16)
 {
 	unsigned size = (p[0] & 1) ? (opsize16 ? 2 : 4) : 1;
 	unsigned port = (p[0] & 8) ? (uint16_t)f->rdx : p[1];
 	unsigned len = (p[0] & 8) ? 1 : 2;
+
+	if ((p[0] & 0xf4) == 0xe4 && !io_allowed(c, port, size))
+		return 0;
 
 	switch (p[0]) {
 	case 0xe4: case 0xe5: case 0xec: case 0xed:
@@ -247,16 +280,6 @@ static unsigned twobyte(struct pvrt_vcpu *c, struct pvrt_frame *f, const uint8_t
 	return 0;
 }
 
-/*
- * Xen's rule for cli, sti and port I/O: allowed when the virtual IOPL
- * (PHYSDEVOP_set_iopl) reaches the guest's virtual CPL, 1 for its kernel
- * and 3 for its user mode; otherwise #GP.
- */
-static bool iopl_ok(const struct pvrt_vcpu *c)
-{
-	return c->iopl >= (c->in_kernel ? 1u : 3u);
-}
-
 bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f)
 {
 	uint8_t insn[16];
@@ -282,7 +305,7 @@ bool rt_emulate_privileged(struct pvrt_vcpu *c, struct pvrt_frame *f)
 		len = c->in_kernel ? twobyte(c, f, insn + i, rex) : 0;
 		break;
 	default:
-		len = iopl_ok(c) ? port_io(f, insn + i, opsize16) : 0;
+		len = port_io(c, f, insn + i, opsize16);
 	}
 	if (!len)
 		return false;

@@ -59,6 +59,7 @@ pvrt_header:
 	.quad pvrt_exc_0xf4
 	.quad pvrt_syscall_native
 	.quad pvrt_syscall32_native
+	.quad pvrt_sysenter_native
 
 /* First entry of a vCPU: the VMM sets %rsp to the stack top, %gs to ours. */
 	.globl pvrt_start
@@ -80,7 +81,6 @@ pvrt_exc_\vec:
 .endm
 
 EXC 0, 0
-EXC 1, 0
 EXC 2, 0
 EXC 3, 0
 EXC 4, 0
@@ -104,6 +104,34 @@ EXC 21, 1
 EXC 128, 0
 EXC 0xf3, 0
 EXC 0xf4, 0
+
+/*
+ * #DB comes on its own stack (IST 1): mov ss or pop ss just before syscall
+ * holds a data breakpoint over to the first instruction of the syscall
+ * entry, in ring 0 but still on the guest's stack and %gs (XSA-260). Any
+ * #DB in ring 0 is a guest watchpoint hit by an access there: DR6 keeps it
+ * for the guest (rt_sync_dr6) and we go on. One from the guest moves to
+ * this vCPU's stack, empty while the guest runs, and goes the common way.
+ */
+	.globl pvrt_exc_1
+pvrt_exc_1:
+	testb $3, 8(%rsp)		/* CS */
+	jnz 1f
+	iretq
+1:	swapgs
+	movq %rax, %gs:PVRT_STATE_SCRATCH
+	movq %rsp, %rax
+	movq %gs:PVRT_STATE_STACK_TOP, %rsp
+	pushq 32(%rax)			/* ss */
+	pushq 24(%rax)			/* rsp */
+	pushq 16(%rax)			/* rflags */
+	pushq 8(%rax)			/* cs */
+	pushq (%rax)			/* rip */
+	movq %gs:PVRT_STATE_SCRATCH, %rax
+	swapgs
+	pushq $0
+	pushq $1
+	jmp pvrt_common
 
 pvrt_common:
 	testb $3, 24(%rsp)		/* saved CS: from the guest? */
@@ -167,6 +195,32 @@ pvrt_common:
 .endm
 SYSCALL_ENTRY pvrt_syscall_native, XEN_FLAT_KERNEL_CS
 SYSCALL_ENTRY pvrt_syscall32_native, XEN_FLAT_USER_CS32
+
+/*
+ * sysenter from the guest (32-bit code on Intel CPUs; AMD's refuse it in
+ * long mode): CPL 0 at SYSENTER_EIP on this vCPU's stack (SYSENTER_ESP)
+ * with IF clear but TF and NT as the guest had them, and the guest's %gs.
+ * The flags go on the frame first, then the live ones are cleared (a TF
+ * single-steps only these instructions: pvrt_exc_1 lets ring 0 go on). As
+ * in Xen's frame, what sysenter does not tell is rip 0, rsp 0 and cs 3.
+ */
+	.globl pvrt_sysenter_native
+pvrt_sysenter_native:
+	pushq $XEN_FLAT_KERNEL_SS
+	pushq $0
+	pushfq
+	pushq $2
+	popfq
+	pushq $3
+	pushq $0
+	pushq $0
+	pushq $PVRT_VEC_SYSENTER
+	swapgs
+	SAVE_REGS
+	movq %rsp, %rdi
+	cld
+	call pvrt_trap
+	jmp pvrt_exit
 
 	.globl pvrt_exit
 pvrt_exit:

@@ -17,7 +17,7 @@ uint64_t *rt_vcpu_gdt(unsigned id)
 }
 
 /* 0 with *d adjusted, or -XEN_EINVAL for a descriptor a PV guest may not use. */
-static int check_descriptor(uint64_t *d)
+int rt_check_descriptor(uint64_t *d)
 {
 	if (!(*d & DESC_PRESENT))
 		return 0;
@@ -43,14 +43,14 @@ long rt_load_gdt(struct pvrt_vcpu *c, const uint64_t *frames, uint64_t entries)
 		uint64_t d = ((uint64_t *)dmap(copy[i / ENTRIES_PER_FRAME] << 12))
 				[i % ENTRIES_PER_FRAME];
 
-		if (check_descriptor(&d))
+		if (rt_check_descriptor(&d))
 			return -XEN_EINVAL;
 	}
 	for (uint64_t i = 0; i < entries; i++) {
 		uint64_t d = ((uint64_t *)dmap(copy[i / ENTRIES_PER_FRAME] << 12))
 				[i % ENTRIES_PER_FRAME];
 
-		check_descriptor(&d);
+		rt_check_descriptor(&d);
 		gdt[i] = d;
 	}
 	for (uint64_t i = entries; i < c->gdt_entries; i++)
@@ -78,7 +78,7 @@ long rt_update_descriptor(uint64_t maddr, uint64_t desc)
 	uint64_t mfn = maddr >> 12;
 	unsigned slot = (unsigned)((maddr & 0xfff) / 8);
 
-	if ((maddr & 7) || mfn >= g->ram_frames || check_descriptor(&desc))
+	if ((maddr & 7) || mfn >= g->ram_frames || rt_check_descriptor(&desc))
 		return -XEN_EINVAL;
 	*(volatile uint64_t *)dmap(maddr) = desc;
 	for (unsigned v = 0; v < g->nr_vcpus; v++) {
@@ -92,5 +92,6 @@ long rt_update_descriptor(uint64_t maddr, uint64_t desc)
 				rt_vcpu_gdt(v)[idx] = desc;
 		}
 	}
+	rt_ldt_update(mfn, slot, desc);
 	return 0;
 }

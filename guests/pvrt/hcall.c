@@ -18,6 +18,7 @@ static long do_iret(struct pvrt_vcpu *c, struct pvrt_frame *f)
 		rt_set_mode(c, false);
 	}
 	pvrt_iret_regs(f, &ctx);
+	pvrt_iret_iopl(rt_global(), c, &ctx);
 	vi[VCPU_INFO_MASK] = !(ctx.rflags & RFLAGS_IF);
 	return (long)ctx.rax;
 }
@@ -34,6 +35,8 @@ static long load_user_gs(struct pvrt_vcpu *c, uint16_t sel)
 	sel |= 3;
 	if ((sel & 0xfffc) && !(sel & 4) && (sel >> 3) < c->gdt_entries)
 		d = rt_vcpu_gdt(c->id)[sel >> 3];
+	else if (sel & 4)
+		d = rt_ldt_descriptor(c, sel);
 	else
 		sel = 0;
 	if (rt_load_gs(sel)) {	/* the null selector always loads */
@@ -143,7 +146,8 @@ static long vm_assist(uint64_t cmd, uint64_t type)
 {
 	struct pvrt_global *g = rt_global();
 	uint32_t known = (1u << VMASST_TYPE_writable_pagetables) |
-			 (1u << VMASST_TYPE_runstate_update_flag);
+			 (1u << VMASST_TYPE_runstate_update_flag) |
+			 (1u << VMASST_TYPE_architectural_iopl);
 
 	if (type == VMASST_TYPE_m2p_strict)
 		type = 31;	/* kept in a spare bit of our 32-bit word */
@@ -186,32 +190,6 @@ static long fpu_taskswitch(uint64_t set)
 }
 
 /* Debug registers are kept for the guest to read back; none is armed here. */
-long rt_set_debugreg(struct pvrt_vcpu *c, uint64_t reg, uint64_t value)
-{
-	if (reg > 7 || reg == 4 || reg == 5)
-		return -XEN_EINVAL;
-	if (reg < 4 && value >= XEN_HYPERVISOR_VIRT_START && value < XEN_HYPERVISOR_VIRT_END)
-		return -XEN_EPERM;
-	if (reg >= 6 && (value >> 32))
-		return -XEN_EINVAL;
-	/* DR6 and DR7 read back with their reserved bits as the CPU has them. */
-	if (reg == 6)
-		value = (value | 0xffff0ff0) & ~0x1000ull;
-	else if (reg == 7)
-		value = (value | 0x400) & ~0xd800ull;
-	c->debugreg[reg] = value;
-	return 0;
-}
-
-long rt_get_debugreg(struct pvrt_vcpu *c, uint64_t reg)
-{
-	if (reg > 7)
-		return -XEN_EINVAL;
-	if (reg == 4 || reg == 5)
-		reg += 2;	/* aliases of 6 and 7, as with CR4.DE clear */
-	return (long)c->debugreg[reg];
-}
-
 static long locked_mmu_op(struct pvrt_vcpu *c, uint64_t nr, const uint64_t a[6])
 {
 	long rc;

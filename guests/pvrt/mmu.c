@@ -267,7 +267,7 @@ static long one_mmuext(struct pvrt_vcpu *c, const struct xen_mmuext_op *op)
 	case MMUEXT_FLUSH_CACHE_GLOBAL:
 		return 0;	/* guest memory is coherent here */
 	case MMUEXT_SET_LDT:
-		return op->arg2 == 0 ? 0 : -XEN_ENOSYS;
+		return rt_set_ldt(c, op->arg1, op->arg2);
 	case MMUEXT_CLEAR_PAGE:
 		if (!is_ram(op->arg1))
 			return -XEN_EINVAL;
@@ -325,6 +325,51 @@ static volatile uint64_t *l1_entry(struct pvrt_vcpu *c, uint64_t va, uint64_t *m
 		table = e & PTE_ADDR;
 	}
 	return NULL;
+}
+
+bool rt_kernel_pte(struct pvrt_vcpu *c, uint64_t va, uint64_t *pte)
+{
+	volatile uint64_t *l1;
+	uint64_t ea, e;
+
+	if (!rt_canonical(va) || (va >= XEN_HYPERVISOR_VIRT_START && va < XEN_HYPERVISOR_VIRT_END))
+		return false;
+	l1 = l1_entry(c, va, &ea);
+	if (!l1)
+		return false;
+	e = *l1;
+	if (!(e & PTE_P) || !is_ram((e & PTE_ADDR) >> 12))
+		return false;
+	*pte = e;
+	return true;
+}
+
+bool rt_kernel_va_to_maddr(struct pvrt_vcpu *c, uint64_t va, uint64_t *maddr)
+{
+	uint64_t e;
+
+	if (!rt_kernel_pte(c, va, &e))
+		return false;
+	*maddr = (e & PTE_ADDR) | (va & 0xfff);
+	return true;
+}
+
+int rt_kernel_read(struct pvrt_vcpu *c, uint64_t va, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+
+	while (len) {
+		size_t n = 4096 - (va & 0xfff);
+		uint64_t maddr;
+
+		if (n > len)
+			n = len;
+		if (!rt_kernel_va_to_maddr(c, va, &maddr))
+			return -XEN_EFAULT;
+		memcpy(out, dmap(maddr), n);
+		out += n, va += n, len -= n;
+	}
+	return 0;
 }
 
 long rt_update_va_mapping(struct pvrt_vcpu *c, uint64_t va, uint64_t val, uint64_t flags)

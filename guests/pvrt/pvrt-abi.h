@@ -16,8 +16,8 @@
 #define PVRT_MAX_RAM        0xc0000000ull	/* 3 GiB */
 #define PVRT_XPAGES_GPA     0xf0000000ull
 #define PVRT_GPA            0xf1000000ull
-#define PVRT_SIZE           0x00400000ull
-#define PVRT_M2P_GPA        0xf1400000ull
+#define PVRT_SIZE           0x00600000ull
+#define PVRT_M2P_GPA        (PVRT_GPA + PVRT_SIZE)
 #define PVRT_M2P_SIZE       0x00800000ull	/* 1M frames: all of 4 GiB */
 #define PVRT_MAX_FRAMES     0x100000ull
 
@@ -63,17 +63,28 @@
 #define PVRT_VCPU_GDT       0x00000	/* 16 pages: guest's 14, then Xen's */
 #define PVRT_VCPU_STATE     0x10000
 #define PVRT_VCPU_TSS       0x12000	/* the state before it is over 4 KiB */
+#define PVRT_VCPU_DB_STACK_TOP 0x13000	/* #DB's own stack (IST 1), above the TSS */
 #define PVRT_VCPU_STACK_TOP 0x20000
+/*
+ * Each vCPU's copy of its guest's LDT (MMUEXT_SET_LDT), which the CPU
+ * reads through LDTR: 8192 entries at most, as Xen allows.
+ */
+#define PVRT_LDT_OFF        0x400000
+#define PVRT_LDT_SIZE       0x10000
+#define PVRT_LDT_MAX_ENTS   8192
+#define PVRT_LDT_FRAMES     (PVRT_LDT_SIZE / 4096)
 
 /* Runtime-private selectors in Xen's reserved GDT area. */
 #define PVRT_GDT_FRAMES 14	/* the guest may supply 14 pages: 7168 entries */
 #define PVRT_CS0   0xe008
 #define PVRT_DS0   0xe010
 #define PVRT_TSS   0xe040
+#define PVRT_LDT   0xe050	/* where Xen keeps its LDT descriptor too */
 
 /* Vectors the runtime owns beyond the exceptions. */
 #define PVRT_VEC_EVENT   0xf3
 #define PVRT_VEC_SYSCALL 0xf4	/* the syscall trampoline's int $0xf4 */
+#define PVRT_VEC_SYSENTER 0xf5	/* never an IDT vector: marks sysenter's frame */
 /*
  * syscall does not leave ring 3 on every host (PVM keeps CPL 3 and jumps to
  * LSTAR), so LSTAR points at a user-executable trampoline page, in the M2P's
@@ -128,6 +139,10 @@ struct pvrt_frame {
 _Static_assert(sizeof(struct pvrt_frame) == 22 * 8, "frame");
 _Static_assert(PVRT_BITMAP_PT_OFF + (PVRT_MAX_RAM >> 12) <= PVRT_VCPU_OFF,
 	       "a level byte for every frame of the largest PV domain");
+_Static_assert(PVRT_VCPU_OFF + PVRT_MAX_VCPUS * PVRT_VCPU_SIZE <= PVRT_LDT_OFF &&
+	       PVRT_LDT_OFF + PVRT_MAX_VCPUS * PVRT_LDT_SIZE <= PVRT_SIZE,
+	       "vCPU areas, then LDT copies, inside the runtime region");
+_Static_assert(PVRT_LDT_SIZE == PVRT_LDT_MAX_ENTS * 8, "a whole LDT per vCPU");
 
 /* What the entry stub hands the VMM for PVRT_OP_FAST (entry.S's pushes, then the CPU's). */
 struct pvrt_fast_frame {
@@ -155,14 +170,22 @@ struct pvrt_vcpu {
 	uint64_t cr3_kernel, cr3_user;	/* machine addresses of the L4s */
 	uint64_t event_cb, failsafe_cb, syscall_cb, syscall32_cb, sysenter_cb, nmi_cb;
 	uint32_t syscall_masks, failsafe_masks, sysenter_masks, syscall32_masks;
-	uint32_t iopl, pad1;		/* PHYSDEVOP_set_iopl's, copied in by the VMM */
+	uint32_t iopl, pad1;		/* virtual IOPL: set_iopl (the VMM copies it in) or iret */
 	uint64_t vcpu_info;		/* direct-map VA of this vCPU's vcpu_info */
 	uint64_t cr4_shadow;		/* what the guest reads back from %cr4 */
 	uint64_t xcr0;			/* the guest's XCR0 (XSETBV), as loaded */
 	uint64_t debugreg[8];		/* set_debugreg values (4, 5 unused) */
+	uint64_t dr7_emul;		/* enable bits of DR7's I/O breakpoints (not in the CPU) */
 	uint64_t gdt_frames[PVRT_GDT_FRAMES];
 	uint32_t gdt_entries;
 	uint32_t boot_gdt_entries;	/* secondary vCPUs: gdt_frames to load at first entry */
+	/* MMUEXT_SET_LDT: the guest's linear base and entries, the frames copied */
+	uint64_t ldt_base;
+	uint32_t ldt_ents, pad2;
+	uint64_t ldt_frames[PVRT_LDT_FRAMES];
+	/* PHYSDEVOP_set_iobitmap: a guest kernel address, ports it covers (VMM copies) */
+	uint64_t iobmp;
+	uint32_t iobmp_limit, pad3;
 	/* First entry into the guest (vCPU 0 at boot, others after VCPUOP_up). */
 	struct pvrt_frame start;
 	uint64_t hypercalls, traps, events;	/* counters for diagnostics */
@@ -181,6 +204,7 @@ struct pvrt_header {
 	uint64_t event;
 	uint64_t syscall_gate;
 	uint64_t syscall_native, syscall32_native;
+	uint64_t sysenter_native;
 };
 
 /* Global state the VMM fills before the first vCPU runs. */
@@ -205,13 +229,31 @@ struct pvrt_global {
  */
 
 /*
+ * VMASST_TYPE_architectural_iopl: the guest kernel's virtual CPL is 0 (not
+ * 1), HYPERVISOR_iret sets the virtual IOPL from the flags it is given, and
+ * bounce frames show it. The IOPL bits a bounce frame carries:
+ */
+static inline uint64_t pvrt_bounce_iopl(const struct pvrt_global *g, const struct pvrt_vcpu *c)
+{
+	return (g->vm_assist & (1u << VMASST_TYPE_architectural_iopl)) ? (uint64_t)c->iopl << 12 : 0;
+}
+
+/* HYPERVISOR_iret's part in it. */
+static inline void pvrt_iret_iopl(const struct pvrt_global *g, struct pvrt_vcpu *c,
+				  const struct xen_iret_context *ctx)
+{
+	if (g->vm_assist & (1u << VMASST_TYPE_architectural_iopl))
+		c->iopl = (uint32_t)((ctx->rflags & RFLAGS_IOPL) >> 12);
+}
+
+/*
  * The words of Xen's bounce frame for f, lowest address first: rcx, r11,
  * [error], rip, cs | saved_upcall_mask << 32, rflags (IF = events were
- * unmasked), rsp, ss. Returns how many (7 or 8).
+ * unmasked; IOPL = iopl_bits), rsp, ss. Returns how many (7 or 8).
  */
 static inline unsigned pvrt_bounce_words(uint64_t fr[8], const struct pvrt_frame *f,
 					 uint64_t cs, uint8_t saved_mask, bool has_error,
-					 uint64_t error)
+					 uint64_t error, uint64_t iopl_bits)
 {
 	unsigned n = 0;
 
@@ -221,7 +263,7 @@ static inline unsigned pvrt_bounce_words(uint64_t fr[8], const struct pvrt_frame
 		fr[n++] = error;
 	fr[n++] = f->rip;
 	fr[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
-	fr[n++] = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (saved_mask ? 0 : RFLAGS_IF);
+	fr[n++] = (f->rflags & ~(RFLAGS_IF | RFLAGS_IOPL)) | (saved_mask ? 0 : RFLAGS_IF) | iopl_bits;
 	fr[n++] = f->rsp;
 	fr[n++] = f->ss;
 	return n;

@@ -55,6 +55,14 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline uint64_t read_cr2(void)
 {
 	uint64_t v;
@@ -122,6 +130,12 @@ bool rt_ptwr(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t cr2);
 /* mmu.c: the validated page-table entry behind va (RAM frame, level set) */
 bool rt_va_to_table_entry(struct pvrt_vcpu *c, uint64_t va, uint64_t *maddr, uint64_t *entry);
 long rt_write_table_entry(uint64_t maddr, uint64_t val);
+/* mmu.c: the present L1 entry (of a RAM frame) mapping va in the guest kernel's tables */
+bool rt_kernel_pte(struct pvrt_vcpu *c, uint64_t va, uint64_t *pte);
+/* mmu.c: the machine address behind va in the guest kernel's page tables */
+bool rt_kernel_va_to_maddr(struct pvrt_vcpu *c, uint64_t va, uint64_t *maddr);
+/* The guest kernel's bytes at va, read through its page tables from either mode. */
+int rt_kernel_read(struct pvrt_vcpu *c, uint64_t va, void *buf, size_t len);
 
 /* emulate.c */
 uint64_t *rt_frame_gpr(struct pvrt_frame *f, unsigned n);
@@ -132,8 +146,11 @@ static inline bool rt_canonical(uint64_t va)
 {
 	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
+/* debugreg.c */
 long rt_set_debugreg(struct pvrt_vcpu *c, uint64_t reg, uint64_t value);
 long rt_get_debugreg(struct pvrt_vcpu *c, uint64_t reg);
+void rt_sync_dr6(struct pvrt_vcpu *c);
+void rt_load_debugregs(struct pvrt_vcpu *c);
 
 /* hypercalls */
 long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr,
@@ -147,6 +164,11 @@ long rt_set_gdt(struct pvrt_vcpu *c, uint64_t frames, uint64_t entries);
 long rt_load_gdt(struct pvrt_vcpu *c, const uint64_t *frames, uint64_t entries);
 uint64_t *rt_vcpu_gdt(unsigned id);	/* vCPU id's GDT, as its CPU reads it */
 long rt_update_descriptor(uint64_t maddr, uint64_t desc);
+int rt_check_descriptor(uint64_t *d);
+/* ldt.c */
+long rt_set_ldt(struct pvrt_vcpu *c, uint64_t base, uint64_t ents);
+void rt_ldt_update(uint64_t mfn, unsigned slot, uint64_t desc);
+uint64_t rt_ldt_descriptor(struct pvrt_vcpu *c, uint16_t sel);
 void rt_install_l4_slots(uint64_t l4_maddr);
 long rt_new_baseptr(struct pvrt_vcpu *c, uint64_t mfn);
 

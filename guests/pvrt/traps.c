@@ -11,6 +11,12 @@ void rt_set_mode(struct pvrt_vcpu *c, bool kernel)
 {
 	if (c->in_kernel == (uint32_t)kernel)
 		return;
+	/*
+	 * User mode may have changed its %gs base behind the kernel's back (a
+	 * segment load from the GDT or LDT): keep what it had, as Xen does.
+	 */
+	if (kernel)
+		c->gs_base_user = rdmsr(MSR_KERNEL_GS_BASE);
 	c->in_kernel = kernel;
 	write_cr3(kernel ? c->cr3_kernel : c->cr3_user);
 	/* The guest's active %gs base waits in KERNEL_GS_BASE while we run. */
@@ -43,7 +49,7 @@ void rt_bounce(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t eip, bool mas
 	sp &= ~15ull;
 	if (mask)
 		vi[VCPU_INFO_MASK] = 1;
-	n = pvrt_bounce_words(fr, f, cs, saved_mask, has_error, error);
+	n = pvrt_bounce_words(fr, f, cs, saved_mask, has_error, error, pvrt_bounce_iopl(rt_global(), c));
 	sp -= n * 8;
 	if (rt_copy_to_guest(sp, fr, n * 8))
 		rt_crash("guest kernel stack not writable for a bounce frame", f);
@@ -127,6 +133,11 @@ static bool soft_interrupt(struct pvrt_vcpu *c, struct pvrt_frame *f)
 
 static void ring0_fault(struct pvrt_vcpu *c, struct pvrt_frame *f)
 {
+	/* A guest watchpoint hit by the runtime's own access: noted, not delivered. */
+	if (f->vector == 1) {
+		rt_sync_dr6(c);
+		return;
+	}
 	if (c->fixup) {
 		f->rip = c->fixup;
 		c->fixup = 0;
@@ -144,6 +155,22 @@ static bool locked_ptwr(struct pvrt_vcpu *c, struct pvrt_frame *f)
 	done = rt_ptwr(c, f, cr2);
 	rt_mmu_unlock();
 	return done;
+}
+
+/*
+ * sysenter: to the guest's sysenter callback, as Xen bounces it (the
+ * kernel knows where its vDSO's sysenter returns); with none registered,
+ * #GP(0) at rip 0, as Xen gives it.
+ */
+static void user_sysenter(struct pvrt_vcpu *c, struct pvrt_frame *f)
+{
+	if (!c->sysenter_cb) {
+		f->vector = 13;
+		f->error = 0;
+		guest_exception(c, f);
+		return;
+	}
+	rt_bounce(c, f, c->sysenter_cb, c->sysenter_masks, false, 0);
 }
 
 void pvrt_trap(struct pvrt_frame *f)
@@ -165,9 +192,16 @@ void pvrt_trap(struct pvrt_frame *f)
 		pvrt_syscall(f);
 		return;
 	}
+	if (f->vector == PVRT_VEC_SYSENTER) {
+		user_sysenter(c, f);
+		rt_deliver_events(c, f);
+		return;
+	}
 	c->traps++;
 	if (rt_global()->trace_traps > 1)
 		rt_vmm_op(PVRT_OP_TRACE, (uint64_t)f, f->vector == 14 ? read_cr2() : 0);
+	if (f->vector == 1)
+		rt_sync_dr6(c);
 	if (f->vector == PVRT_VEC_EVENT)
 		;	/* delivered below, if the guest takes events now */
 	else if (f->vector == 6 && emulate_forced_cpuid(f))
@@ -223,9 +257,7 @@ void pvrt_boot(struct pvrt_frame *f)
 
 	*f = c->start;
 	c->in_kernel = 1;
-	/* DR6's and DR7's reserved bits read as ones (VCPUOP_initialise may set the rest). */
-	c->debugreg[6] |= 0xffff0ff0;
-	c->debugreg[7] |= 0x400;
+	rt_load_debugregs(c);
 	/* A secondary vCPU's GDT comes from VCPUOP_initialise; the VMM checked the frames. */
 	if (c->boot_gdt_entries && rt_load_gdt(c, c->gdt_frames, c->boot_gdt_entries))
 		rt_crash("VCPUOP_initialise GDT refused", f);

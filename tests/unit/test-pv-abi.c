@@ -7,6 +7,7 @@
 #include "xen-abi/abi-version.h"
 
 #define PHYSDEVOP_set_iopl 6
+#define PHYSDEVOP_set_iobitmap 7
 
 static struct fake_domain *fd;
 static void setup(void) { fd = fake_domain_new(1); }
@@ -80,6 +81,34 @@ Test(pv_abi, set_iopl_checks_its_level)
 	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iopl,
 				    0xfff0000000ull, 0), -XEN_EFAULT);
 	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, 99, 0x2000, 0), -XEN_ENOSYS);
+}
+
+/* Where the I/O bitmap lives is kept for the runtime; Xen's bounds are checked. */
+Test(pv_abi, set_iobitmap_keeps_a_guest_address)
+{
+	struct { uint64_t bitmap; uint32_t nr_ports, pad; } *b = fake_gva(fd, 0x2000);
+
+	b->bitmap = 0xffff888000100000ull;
+	b->nr_ports = 65536;
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iobitmap, 0x2000, 0),
+		     -XEN_ENOSYS, "HVM guests have no set_iobitmap");
+	make_pv();
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iobitmap, 0x2000, 0), 0);
+	cr_assert_eq(fd->d.vcpu[0].iobmp, 0xffff888000100000ull);
+	cr_assert_eq(fd->d.vcpu[0].iobmp_limit, 65536);
+	b->nr_ports = 65537;
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iobitmap, 0x2000, 0),
+		     -XEN_EINVAL);
+	b->nr_ports = 0;
+	b->bitmap = 0xffff800000001000ull;	/* Xen's own part of the address space */
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iobitmap, 0x2000, 0),
+		     -XEN_EINVAL);
+	b->bitmap = 0xffff7ffffffff000ull;	/* its 8 KiB would reach into it */
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iobitmap, 0x2000, 0),
+		     -XEN_EINVAL);
+	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_physdev_op, PHYSDEVOP_set_iobitmap,
+				    0xfff0000000ull, 0), -XEN_EFAULT);
+	cr_assert_eq(fd->d.vcpu[0].iobmp_limit, 65536, "a refused call changes nothing");
 }
 
 /* The PV form is refused before anything is read as an HVM context. */
