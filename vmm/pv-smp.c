@@ -22,14 +22,31 @@ static bool usable_l4(struct vmm *vm, uint64_t cr3)
 	return mfn < pvrt_global(vm)->ram_frames && pvrt_levels(vm)[mfn] == 4;
 }
 
+static bool in_guest_space(uint64_t va)
+{
+	return canonical(va) && (va < XEN_HYPERVISOR_VIRT_START || va >= XEN_HYPERVISOR_VIRT_END);
+}
+
+/* What set_debugreg would refuse (a new vCPU's CR4.DE is clear: no I/O breakpoints). */
+static bool debugregs_ok(const uint64_t dr[8])
+{
+	for (unsigned i = 0; i < 4; i++)
+		if (!in_guest_space(dr[i]) || ((dr[7] >> (16 + 4 * i)) & 3) == 2)
+			return false;
+	return !(dr[6] >> 32) && !(dr[7] >> 32);
+}
+
 static int check_context(struct vmm *vm, const struct xen_vcpu_guest_context64 *x)
 {
 	const char *why = NULL;
 
 	if (!(x->flags & VGCF_in_kernel))
 		why = "starting in guest user mode is not supported";
-	else if (x->ldt_ents)
-		why = "a local descriptor table is not supported";
+	else if (x->ldt_ents > PVRT_LDT_MAX_ENTS || (x->ldt_ents && ((x->ldt_base & 0xfff) ||
+		 !in_guest_space(x->ldt_base))))
+		why = "bad LDT base or size";
+	else if (!debugregs_ok(x->debugreg))
+		why = "a debug register Xen would refuse";
 	else if (x->gdt_ents > XEN_FIRST_RESERVED_GDT_ENTRY)
 		why = "too many GDT entries";
 	else if (!usable_l4(vm, x->ctrlreg[3]) || (x->ctrlreg[1] && !usable_l4(vm, x->ctrlreg[1])))
@@ -93,6 +110,9 @@ int pvrt_vcpu_initialise(struct xk_vcpu *v, const struct xen_vcpu_guest_context6
 	memcpy(c->gdt_frames, x->gdt_frames, sizeof(c->gdt_frames));
 	c->gdt_entries = 0;
 	c->boot_gdt_entries = (uint32_t)x->gdt_ents;	/* pvrt_boot loads it */
+	c->ldt_ents = 0;
+	c->ldt_base = x->ldt_base;
+	c->boot_ldt_ents = (uint32_t)x->ldt_ents;	/* and this */
 	pvrt_sync_vcpu_info(vm, v->id);
 	/* A PV vCPU starts with event delivery masked, as vCPU 0 did. */
 	*xk_upcall_mask(v) = 1;

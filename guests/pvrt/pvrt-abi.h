@@ -181,7 +181,8 @@ struct pvrt_vcpu {
 	uint32_t boot_gdt_entries;	/* secondary vCPUs: gdt_frames to load at first entry */
 	/* MMUEXT_SET_LDT: the guest's linear base and entries, the frames copied */
 	uint64_t ldt_base;
-	uint32_t ldt_ents, pad2;
+	uint32_t ldt_ents;
+	uint32_t boot_ldt_ents;		/* secondary vCPUs: ldt_base's LDT to load at first entry */
 	uint64_t ldt_frames[PVRT_LDT_FRAMES];
 	/* PHYSDEVOP_set_iobitmap: a guest kernel address, ports it covers (VMM copies) */
 	uint64_t iobmp;

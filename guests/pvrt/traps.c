@@ -264,6 +264,10 @@ void pvrt_boot(struct pvrt_frame *f)
 	c->boot_gdt_entries = 0;
 	rt_install_l4_slots(c->cr3_kernel);
 	write_cr3(c->cr3_kernel);
+	/* Checked by the VMM: rt_set_ldt takes it; its pages are read now, as at MMUEXT_SET_LDT. */
+	if (c->boot_ldt_ents)
+		rt_set_ldt(c, c->ldt_base, c->boot_ldt_ents);
+	c->boot_ldt_ents = 0;
 	wrmsr(MSR_KERNEL_GS_BASE, c->gs_base_kernel);
 	wrmsr(MSR_FS_BASE, c->fs_base);
 }

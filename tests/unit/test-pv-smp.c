@@ -78,8 +78,16 @@ Test(pv_smp, bad_contexts_are_refused)
 
 	ctx.flags = 0;
 	cr_assert_eq(pvrt_vcpu_initialise(v, &ctx), -XEN_EINVAL, "user mode start");
-	ctx = good, ctx.ldt_ents = 1;
-	cr_assert_eq(pvrt_vcpu_initialise(v, &ctx), -XEN_EINVAL, "an LDT");
+	ctx = good, ctx.ldt_ents = 1, ctx.ldt_base = 0x10800;
+	cr_assert_eq(pvrt_vcpu_initialise(v, &ctx), -XEN_EINVAL, "an LDT not page aligned");
+	ctx = good, ctx.ldt_ents = 8193, ctx.ldt_base = 0x10000;
+	cr_assert_eq(pvrt_vcpu_initialise(v, &ctx), -XEN_EINVAL, "an LDT over 8192 entries");
+	ctx = good, ctx.ldt_ents = 1, ctx.ldt_base = 0xffff828000000000ull;
+	cr_assert_eq(pvrt_vcpu_initialise(v, &ctx), -XEN_EINVAL, "an LDT in Xen's space");
+	ctx = good, ctx.debugreg[0] = 0xffff828000000000ull;
+	cr_assert_eq(pvrt_vcpu_initialise(v, &ctx), -XEN_EINVAL, "a breakpoint in Xen's space");
+	ctx = good, ctx.debugreg[7] = 0x20401;
+	cr_assert_eq(pvrt_vcpu_initialise(v, &ctx), -XEN_EINVAL, "an I/O breakpoint, CR4.DE clear");
 	ctx = good, ctx.gdt_ents = XEN_FIRST_RESERVED_GDT_ENTRY + 1;
 	cr_assert_eq(pvrt_vcpu_initialise(v, &ctx), -XEN_EINVAL, "into Xen's GDT entries");
 	ctx = good, ctx.ctrlreg[3] = (uint64_t)(L4_FRAME + 1) << 12;
@@ -93,4 +101,16 @@ Test(pv_smp, bad_contexts_are_refused)
 	ctx = good, ctx.gdt_frames[0] = 0x1000;
 	cr_assert_eq(pvrt_vcpu_initialise(v, &ctx), -XEN_EINVAL, "GDT frame outside RAM");
 	cr_assert_eq(pvrt_state(&vm, 1)->start.rip, 0, "nothing loaded from a refused context");
+}
+
+Test(pv_smp, an_ldt_is_loaded_at_first_entry)
+{
+	struct pvrt_vcpu *c = pvrt_state(&vm, 1);
+
+	ctx.ldt_ents = 8192;
+	ctx.ldt_base = 0x7f0000000000ull;
+	cr_assert_eq(pvrt_vcpu_initialise(&vm.dom.vcpu[1], &ctx), 0);
+	cr_assert_eq(c->boot_ldt_ents, 8192);
+	cr_assert_eq(c->ldt_base, 0x7f0000000000ull);
+	cr_assert_eq(c->ldt_ents, 0, "set by the runtime when it loads it");
 }
