@@ -192,7 +192,7 @@ static bool syscall_entry(struct fast *x)
 		return user_syscall(x);
 	if (f->rax == XEN_HC_iret)
 		return x->c->hypercalls++, do_iret(x);
-	if (pvrt_runtime_hypercall(f->rax))
+	if (pvrt_runtime_first(f->rax, f->rdi))
 		return false;
 	forward(x);
 	return true;

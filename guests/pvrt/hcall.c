@@ -4,6 +4,7 @@
  * page tables) are done here in ring 0; the rest go to the VMM.
  */
 #include "guests/pvrt/rt.h"
+#include "xen-abi/abi-sched.h"
 
 static long do_iret(struct pvrt_vcpu *c, struct pvrt_frame *f)
 {
@@ -162,6 +163,11 @@ static long vm_assist(uint64_t cmd, uint64_t type)
 	return 0;
 }
 
+/*
+ * As Xen (since XSA-213): a multicall inside one is refused, and an iret
+ * ends the multicall there, which then returns what the iret gave (the
+ * guest's %rax from its frame): the guest may be in user mode by now.
+ */
 static long multicall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t list, uint64_t nr)
 {
 	struct xen_multicall_entry e;
@@ -169,10 +175,14 @@ static long multicall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t list, 
 	for (uint64_t i = 0; i < nr; i++, list += sizeof(e)) {
 		if (rt_copy_from_guest(&e, list, sizeof(e)))
 			return -XEN_EFAULT;
-		if (e.op == XEN_HC_iret || e.op == XEN_HC_multicall)
+		if (e.op == XEN_HC_multicall)
 			e.result = (uint64_t)-XEN_EINVAL;
 		else
 			e.result = (uint64_t)rt_hypercall(c, f, e.op, e.args);
+		if (e.op == XEN_HC_iret) {
+			rt_copy_to_guest(list + 8, &e.result, 8);	/* best effort, as Xen */
+			return (long)e.result;
+		}
 		if (rt_copy_to_guest(list + 8, &e.result, 8))
 			return -XEN_EFAULT;
 	}
@@ -207,6 +217,8 @@ static long locked_mmu_op(struct pvrt_vcpu *c, uint64_t nr, const uint64_t a[6])
 
 long rt_hypercall(struct pvrt_vcpu *c, struct pvrt_frame *f, uint64_t nr, const uint64_t a[6])
 {
+	if (nr == XEN_HC_vcpu_op && (uint32_t)a[0] == VCPUOP_initialise)
+		rt_validate_context_l4s(c, a[2]);
 	if (nr != XEN_HC_iret && !pvrt_runtime_hypercall(nr))
 		return rt_forward(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	switch (nr) {

@@ -115,6 +115,26 @@ static int validate(uint64_t mfn, unsigned level)
 	return 0;
 }
 
+/*
+ * A vCPU context's page-table bases (VCPUOP_initialise's ctrlreg[3] and
+ * [1]): validated as L4s now, as Xen does; the VMM refuses the context if
+ * one is not.
+ */
+void rt_validate_context_l4s(struct pvrt_vcpu *c, uint64_t ctx)
+{
+	uint64_t cr[8];
+
+	(void)c;
+	if (rt_copy_from_guest(cr, ctx + __builtin_offsetof(struct xen_vcpu_guest_context64,
+							      ctrlreg), sizeof(cr)))
+		return;
+	rt_mmu_lock();
+	validate(cr[3] >> 12, 4);
+	if (cr[1])
+		validate(cr[1] >> 12, 4);
+	rt_mmu_unlock();
+}
+
 static long write_entry(uint64_t maddr, uint64_t val)
 {
 	uint64_t mfn = maddr >> 12;

@@ -117,6 +117,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "xen-abi/abi-core.h"
+#include "xen-abi/abi-sched.h"
 
 #define RFLAGS_TF   (1ull << 8)
 #define RFLAGS_IF   (1ull << 9)
@@ -285,6 +286,17 @@ static inline bool pvrt_runtime_hypercall(uint64_t nr)
 		return true;
 	}
 	return false;
+}
+
+/*
+ * VCPUOP_initialise goes through the runtime too: Xen validates the
+ * context's page-table bases as L4s then (XSA-296), which only the runtime
+ * can do before the VMM takes the context.
+ */
+static inline bool pvrt_runtime_first(uint64_t nr, uint64_t a0)
+{
+	return pvrt_runtime_hypercall(nr) ||
+	       (nr == XEN_HC_vcpu_op && (uint32_t)a0 == VCPUOP_initialise);
 }
 
 /*

@@ -171,6 +171,7 @@ void rt_ldt_update(uint64_t mfn, unsigned slot, uint64_t desc);
 uint64_t rt_ldt_descriptor(struct pvrt_vcpu *c, uint16_t sel);
 void rt_install_l4_slots(uint64_t l4_maddr);
 long rt_new_baseptr(struct pvrt_vcpu *c, uint64_t mfn);
+void rt_validate_context_l4s(struct pvrt_vcpu *c, uint64_t ctx);
 
 /*
  * The validation levels and the tables they describe are shared by every

@@ -148,6 +148,16 @@ Test(pv_fast, doorbell_leaves_user_syscalls_and_runtime_hypercalls_to_the_runtim
 	cr_assert_eq(r->rip, PVRT_TRAMPOLINE_VA, "mmu_update is the runtime's");
 	cr_assert_eq(r->rax, XEN_HC_mmu_update, "untouched");
 
+	doorbell_regs(XEN_HC_vcpu_op, STACK_VA - 64);
+	r->rdi = VCPUOP_initialise;
+	pvrt_fast_syscall(vc);
+	cr_assert_eq(r->rip, PVRT_TRAMPOLINE_VA, "the runtime validates the context's L4s first");
+	doorbell_regs(XEN_HC_vcpu_op, STACK_VA - 64);
+	r->rdi = VCPUOP_set_singleshot_timer;
+	r->rsi = 5;	/* no such vCPU: answered here all the same */
+	pvrt_fast_syscall(vc);
+	cr_assert_eq(r->rip, 0xffffffff81234567ull, "other vcpu_ops are done here");
+
 	c->in_kernel = 0;
 	doorbell_regs(39, 0x7ffffff000ull);	/* a user process's syscall */
 	pvrt_fast_syscall(vc);
