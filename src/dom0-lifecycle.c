@@ -48,9 +48,10 @@ static void forget(struct dom0 *z, struct domain *d)
 static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *s,
 		       bool paused)
 {
-	char mem[16], maxmem[16], vcpus[16], domid[16], vmmlog[256], uuid[37], input[256];
+	char mem[16], maxmem[16], vcpus[16], domid[16], vmmlog[256], hvlog[256], uuid[37];
+	char input[256];
 	char cpuid[CPUID_RULES_MAX][80];
-	const char *argv[28 + 2 * CPUID_RULES_MAX];
+	const char *argv[30 + 2 * CPUID_RULES_MAX];
 	int argc = 0, fd, link[2];
 	pid_t pid;
 
@@ -59,6 +60,7 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 	snprintf(domid, sizeof(domid), "%u", d->domid);
 	dom0_path(z, d->console_log, sizeof(d->console_log), "console/%u.log", d->domid);
 	dom0_path(z, vmmlog, sizeof(vmmlog), "vmm/%u.log", d->domid);
+	dom0_path(z, hvlog, sizeof(hvlog), "xenkvmd.log");
 	/* xl console writes the guest's keyboard here (console/N.in, owner only). */
 	dom0_path(z, input, sizeof(input), "console/%u.in", d->domid);
 	unlink(input);
@@ -73,6 +75,8 @@ static pid_t spawn_vmm(struct dom0 *z, struct domain *d, const struct dom_spec *
 	argv[argc++] = "--vcpus"; argv[argc++] = vcpus;
 	argv[argc++] = "--domid"; argv[argc++] = domid;
 	argv[argc++] = "--console-log"; argv[argc++] = d->console_log;
+	/* console_io from the guest goes where Xen's would: xl dmesg */
+	argv[argc++] = "--hv-log"; argv[argc++] = hvlog;
 	if (access(input, F_OK) == 0) {
 		argv[argc++] = "--console-input"; argv[argc++] = input;
 	}

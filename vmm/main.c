@@ -22,6 +22,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: xenkvm-vmm [--memory MiB] [--maxmem MiB] [--vcpus N] [--cmdline STR] "
 		   "[--module FILE]... [--console-log FILE] [--console-input FIFO]\n"
+		   "                  [--hv-log FILE]\n"
 		   "                  [--domid N] [--type pv|pvh] [--uuid UUID]\n"
 		   "                  [--cpuid LEAF[,SUB]:REG=BITS]... KERNEL\n"
 		   "       xenkvm-vmm --probe\n");
@@ -72,6 +73,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 		{ "module", required_argument, NULL, 'M' },
 		{ "console-log", required_argument, NULL, 'o' },
 		{ "console-input", required_argument, NULL, 'i' },
+		{ "hv-log", required_argument, NULL, 'H' },
 		{ "domid", required_argument, NULL, 'd' },
 		{ "dom0-fd", required_argument, NULL, 'f' },
 		{ "type", required_argument, NULL, 't' },
@@ -124,6 +126,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 			break;
 		case 'o': o->console_log = optarg; break;
 		case 'i': o->console_input = optarg; break;
+		case 'H': o->hv_log = optarg; break;
 		case 'u':
 			if (parse_uuid(optarg, o->handle)) {
 				fprintf(stderr, "xenkvm-vmm: --uuid: '%s' is not a UUID\n", optarg);
@@ -261,6 +264,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (vmm_open_hv_log(&vm))
+		return 1;
 	if (kvm_open_vm(&vm) || vmm_alloc_memory(&vm) || setup_domain(&vm) ||
 	    vmm_setup_msr_exits(&vm))
 		return 1;

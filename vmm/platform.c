@@ -157,6 +157,7 @@ const struct xk_platform_ops vmm_platform_ops = {
 	.timer_changed = p_timer_changed,
 	.shutdown = p_shutdown,
 	.console_out = p_console,
+	.hv_console_out = vmm_hv_console_out,
 	.vcpu_up = p_vcpu_up,
 	.vcpu_initialise = vmm_vcpu_initialise,
 	.log = p_log,

@@ -63,13 +63,19 @@ static bool kernel_read(struct fast *x, uint64_t va, void *buf, size_t len)
 	return guest_range_ok(va, len) && guest_read(&x->vc->vm->dom.mem, &pg, va, buf, len) == 0;
 }
 
-/* The guest's user %gs base as the CPU has it (see rt_set_mode). */
+/*
+ * The guest's user %gs base as the CPU has it (see rt_set_mode): a
+ * selector load changes it behind the kernel's back, so with the null
+ * selector in %gs (64-bit programs) the kept one stands and costs no ioctl.
+ */
 static void save_user_gs_base(struct fast *x)
 {
 	struct { struct kvm_msrs h; struct kvm_msr_entry e; } m = {
 		.h = { .nmsrs = 1 }, .e = { .index = MSR_KERNEL_GS_BASE },
 	};
 
+	if (!(x->vc->run->s.regs.sregs.gs.selector & ~3))
+		return;
 	if (ioctl(x->vc->fd, KVM_GET_MSRS, &m) == 1)
 		x->c->gs_base_user = m.e.data;
 }

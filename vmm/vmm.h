@@ -25,6 +25,7 @@ struct vmm_options {
 	unsigned nr_modules;
 	const char *console_log;
 	const char *console_input;	/* --console-input FIFO */
+	const char *hv_log;	/* --hv-log: the hypervisor's log (xl dmesg); stderr if none */
 	int dom0_fd;		/* --dom0-fd: link to xenkvmd, or -1 */
 	bool pv;		/* --type pv: 64-bit PV kernel under the PV runtime */
 	uint8_t handle[16];	/* --uuid */
@@ -78,6 +79,11 @@ struct vmm {
 	struct vmm_vcpu vcpu[XK_MAX_VCPUS];
 	uint64_t start_ns;
 	FILE *console;
+	int hv_log_fd;		/* CONSOLEIO_write's lines go here (hv-console.c) */
+	char hv_line[256];
+	size_t hv_line_len;
+	uint64_t hv_bytes;	/* written so far: a guest may not fill the disk */
+	pthread_mutex_t hv_lock;
 	uint32_t console_port;
 	uint32_t store_port;
 	int dom0_fd;
@@ -196,6 +202,10 @@ void vmm_trace_start(struct vmm *vm);
 void vmm_trace_sample(struct vmm_vcpu *vc);
 void vmm_trace_stack(struct vmm_vcpu *vc, uint64_t rsp);
 void vmm_trace_hypercall(struct xk_vcpu *v, unsigned nr, const uint64_t a[6], long ret);
+
+/* hv-console.c: CONSOLEIO_write into the hypervisor's log, a line at a time */
+int vmm_open_hv_log(struct vmm *vm);
+void vmm_hv_console_out(struct xk_domain *d, const char *buf, size_t len);
 
 /* console-input.c: a FIFO's bytes into the guest's console ring */
 int vmm_console_input_start(struct vmm *vm, const char *path);

@@ -5,8 +5,9 @@
 
 /*
  * A DomU may write to the hypervisor console, as on a debug build of Xen:
- * the VMM prints it. Everything else is Dom0's privilege: Xen's XSM check
- * refuses a DomU any other command, known or not, with -EPERM.
+ * it goes where Xen's own log goes (xl dmesg), not to the domain's
+ * console. Everything else is Dom0's privilege: Xen's XSM check refuses a
+ * DomU any other command, known or not, with -EPERM.
  */
 static long console_write(struct xk_vcpu *v, uint64_t count, uint64_t gva)
 {
@@ -17,7 +18,7 @@ static long console_write(struct xk_vcpu *v, uint64_t count, uint64_t gva)
 
 		if (xk_copy_from_guest(v, buf, gva, n))
 			return -XEN_EFAULT;
-		v->dom->ops->console_out(v->dom, buf, n);
+		v->dom->ops->hv_console_out(v->dom, buf, n);
 		gva += n;
 		count -= n;
 	}

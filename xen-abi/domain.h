@@ -42,8 +42,10 @@ struct xk_platform_ops {
 	void (*timer_changed)(struct xk_vcpu *v);
 	/* SCHEDOP_shutdown: reason is SHUTDOWN_*; the VMM stops the domain. */
 	void (*shutdown)(struct xk_domain *d, unsigned reason);
-	/* console_io write and primary console ring output. */
+	/* The primary console ring's output (the domain's console). */
 	void (*console_out)(struct xk_domain *d, const char *buf, size_t len);
+	/* CONSOLEIO_write: the hypervisor's console (xl dmesg), not the domain's. */
+	void (*hv_console_out)(struct xk_domain *d, const char *buf, size_t len);
 	/* VCPUOP_initialise: load a vCPU's first registers (not yet running). */
 	int (*vcpu_initialise)(struct xk_vcpu *v, const struct vcpu_hvm_context *ctx);
 	/* The same for a 64-bit PV vCPU; 0 or -errno (Xen's checks). Optional. */

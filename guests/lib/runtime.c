@@ -68,9 +68,88 @@ long hypercall4(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4)
 	return hypercall5(nr, a1, a2, a3, a4, 0);
 }
 
+/*
+ * Output goes to the domain's console ring, as a DomU's console does on
+ * Xen (console_io's write reaches only the hypervisor's log there). One
+ * writer at a time across vCPUs; one that cannot get the ring (a fault
+ * while another line was half written) says it through console_io, as
+ * does everything once the port is gone (t-evtchn's EVTCHNOP_reset). The
+ * console's own events (the backend took our output) are masked once
+ * shared_info is there, so they do not end a SCHEDOP_block early.
+ */
+static volatile struct xencons_interface *cons_ring;
+static uint32_t cons_port;
+static int cons_state;	/* 0: not looked up, 1: ring, -1: none */
+static int cons_lock;
+static bool cons_masked;
+
+static bool console_ring(void)
+{
+	uint64_t pfn = 0, port = 0;
+
+	if (cons_state)
+		return cons_state > 0;
+	if (hvm_param(HVMOP_get_param, HVM_PARAM_CONSOLE_PFN, &pfn) || !pfn ||
+	    hvm_param(HVMOP_get_param, HVM_PARAM_CONSOLE_EVTCHN, &port) || !port) {
+		cons_state = -1;
+		return false;
+	}
+	cons_ring = (volatile struct xencons_interface *)(ulong)(pfn << 12);
+	cons_port = (uint32_t)port;
+	cons_state = 1;
+	return true;
+}
+
+static bool ring_lock(void)
+{
+	for (unsigned long spins = 0; spins < 100000000ul; spins++)
+		if (!__atomic_exchange_n(&cons_lock, 1, __ATOMIC_ACQUIRE))
+			return true;
+	return false;
+}
+
+/* False when the port no longer reaches the backend: s is not all written. */
+static bool ring_write(const char *s, size_t len)
+{
+	while (len) {
+		uint32_t prod = cons_ring->out_prod;
+		uint32_t space = XENCONS_OUT_SIZE - (prod - cons_ring->out_cons);
+		size_t n = len < space ? len : space;
+
+		if (!n) {
+			if (evtchn_send(cons_port))
+				return false;
+			hypercall2(XEN_HC_sched_op, SCHEDOP_yield, 0);
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)
+			cons_ring->out[(prod + i) % XENCONS_OUT_SIZE] = s[i];
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		cons_ring->out_prod = prod + (uint32_t)n;
+		s += n;
+		len -= n;
+	}
+	return evtchn_send(cons_port) == 0;
+}
+
 void gputs(const char *s)
 {
-	hypercall3(XEN_HC_console_io, CONSOLEIO_write, strlen(s), (ulong)s);
+	bool ok;
+
+	if (!console_ring() || !ring_lock()) {
+		hypercall3(XEN_HC_console_io, CONSOLEIO_write, strlen(s), (ulong)s);
+		return;
+	}
+	if (!cons_masked && guest_shared_info) {
+		mask_port(cons_port, true);
+		cons_masked = true;
+	}
+	ok = ring_write(s, strlen(s));
+	if (!ok)
+		cons_state = -1;
+	__atomic_store_n(&cons_lock, 0, __ATOMIC_RELEASE);
+	if (!ok)
+		hypercall3(XEN_HC_console_io, CONSOLEIO_write, strlen(s), (ulong)s);
 }
 
 void guest_shutdown(unsigned reason)

@@ -22,6 +22,7 @@ static void formatting(void)
 GUEST_TEST(test_console)
 {
 	static const char line[] = "console-ring: hello from domU\n";
+	static const char hv_line[] = "console_io: a line for the hypervisor's log\n";
 	char buf[16];
 	uint64_t pfn = 0, port = 0;
 	volatile struct xencons_interface *r;
@@ -30,6 +31,9 @@ GUEST_TEST(test_console)
 
 	formatting();
 	check_rc("console.write", hypercall3(XEN_HC_console_io, CONSOLEIO_write, 0, (ulong)buf), 0);
+	/* Xen's log, not this console: t-xl-domains looks for it in xl dmesg. */
+	check_rc("console.write_hv_log", hypercall3(XEN_HC_console_io, CONSOLEIO_write,
+						    sizeof(hv_line) - 1, (ulong)hv_line), 0);
 	check_rc("console.read_refused",
 		 hypercall3(XEN_HC_console_io, CONSOLEIO_read, sizeof(buf), (ulong)buf), -XEN_EPERM);
 	check_rc("console.write_bad_pointer",

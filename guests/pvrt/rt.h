@@ -63,6 +63,14 @@ static inline uint64_t rdmsr(uint32_t msr)
 	return (uint64_t)hi << 32 | lo;
 }
 
+static inline uint16_t read_gs_selector(void)
+{
+	uint16_t sel;
+
+	__asm__ volatile("mov %%gs, %0" : "=r"(sel));
+	return sel;
+}
+
 static inline uint64_t read_cr2(void)
 {
 	uint64_t v;

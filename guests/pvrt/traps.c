@@ -13,9 +13,10 @@ void rt_set_mode(struct pvrt_vcpu *c, bool kernel)
 		return;
 	/*
 	 * User mode may have changed its %gs base behind the kernel's back (a
-	 * segment load from the GDT or LDT): keep what it had, as Xen does.
+	 * segment load from the GDT or LDT, whose selector %gs still holds):
+	 * keep what it had, as Xen does.
 	 */
-	if (kernel)
+	if (kernel && (read_gs_selector() & ~3))
 		c->gs_base_user = rdmsr(MSR_KERNEL_GS_BASE);
 	c->in_kernel = kernel;
 	write_cr3(kernel ? c->cr3_kernel : c->cr3_user);

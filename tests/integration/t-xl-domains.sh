@@ -83,6 +83,11 @@ for i in 1 2; do
 	"$XL" console three < /dev/null > "$dir/console$i" || fail "console attach $i"
 	grep -q '^guest: [0-9]* checks' "$dir/console$i" || fail "console output $i"
 done
+# console_io's writes go to the hypervisor's log, as on Xen, not the console.
+"$XL" dmesg | grep -q "^(d3) console_io: a line for the hypervisor's log$" ||
+	fail "the guest's console_io line is not in xl dmesg"
+grep -q "console_io: a line for" "$dir/console/3.log" &&
+	fail "the guest's console_io line went to its console"
 
 # A clean shutdown through xenstore's control/shutdown, as on Xen.
 timeout 30 "$XL" shutdown -w three || fail "xl shutdown -w three"

@@ -50,6 +50,17 @@ static void f_console(struct xk_domain *d, const char *buf, size_t len)
 	p->console[p->console_len] = 0;
 }
 
+static void f_hv_console(struct xk_domain *d, const char *buf, size_t len)
+{
+	struct fake_platform *p = plat(d);
+
+	if (len > sizeof(p->hv_console) - p->hv_console_len - 1)
+		len = sizeof(p->hv_console) - p->hv_console_len - 1;
+	memcpy(p->hv_console + p->hv_console_len, buf, len);
+	p->hv_console_len += len;
+	p->hv_console[p->hv_console_len] = 0;
+}
+
 static int f_vcpu_up(struct xk_vcpu *v) { plat(v->dom)->vcpu_up_calls++; return 0; }
 
 static void f_log(struct xk_domain *d, const char *msg)
@@ -157,6 +168,7 @@ static const struct xk_platform_ops fake_ops = {
 	.timer_changed = f_timer_changed,
 	.shutdown = f_shutdown,
 	.console_out = f_console,
+	.hv_console_out = f_hv_console,
 	.vcpu_up = f_vcpu_up,
 	.log = f_log,
 };

@@ -17,6 +17,8 @@ struct fake_platform {
 	unsigned shutdown_reason;
 	char console[8192];
 	size_t console_len;
+	char hv_console[1024];	/* CONSOLEIO_write's */
+	size_t hv_console_len;
 	unsigned vcpu_up_calls;
 	int block_calls;
 	/* vcpu_block: if the wake condition is false, pretend this much time passed. */

@@ -75,7 +75,8 @@ Test(console, write_passes_bytes_and_read_is_refused)
 {
 	memcpy(fake_gva(fd, ARG), "hello, dom0", 11);
 	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_console_io, CONSOLEIO_write, 11, ARG), 0);
-	cr_assert_str_eq(fd->p.console, "hello, dom0");
+	cr_assert_str_eq(fd->p.hv_console, "hello, dom0", "the hypervisor's console");
+	cr_assert_str_eq(fd->p.console, "", "not the domain's");
 	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_console_io, CONSOLEIO_write, 16,
 				    FAKE_RAM_SIZE - 8), -XEN_EFAULT);
 	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_console_io, CONSOLEIO_read, 16, ARG), -XEN_EPERM);

@@ -100,7 +100,8 @@ Test(console_rules, write_count_is_32_bits_and_copied_in_chunks)
 	memset(fake_gva(fd, ARG), 'a', 1000);
 	cr_assert_eq(fake_hypercall(fd, 0, XEN_HC_console_io, CONSOLEIO_write,
 				    (1ull << 32) | 1000, ARG), 0);
-	cr_assert_eq(fd->p.console_len, 1000);
+	cr_assert_eq(fd->p.hv_console_len, 1000);
+	cr_assert_eq(fd->p.console_len, 0, "the hypervisor's console, not the domain's");
 }
 
 static struct xencons_interface *ring_at(uint64_t pfn)
