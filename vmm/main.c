@@ -169,16 +169,23 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 	return 0;
 }
 
-/* Guest TSC = host TSC + offset; learn the offset KVM gave each vCPU. */
+/*
+ * Guest TSC = host TSC + offset; learn the offset KVM gave each vCPU. The
+ * host TSC is read after the guest's, so the offset errs low by the
+ * ioctl's time and a pvclock record's tsc_timestamp is never ahead of the
+ * guest's own TSC: read just after an update, (tsc - tsc_timestamp) stays
+ * small and positive instead of wrapping. (Read the other way round, the
+ * SVM rig, where the ioctl is slow, showed a test guest's timer "firing"
+ * 31 us early and a pvclock read of 8.8e18 ns just after an update.)
+ */
 static void learn_tsc_offset(struct vmm_vcpu *vc)
 {
 	struct { struct kvm_msrs h; struct kvm_msr_entry e; } m = {
 		.h = { .nmsrs = 1 }, .e = { .index = MSR_IA32_TSC },
 	};
-	uint64_t host = __rdtsc();
 
 	if (ioctl(vc->fd, KVM_GET_MSRS, &m) == 1)
-		vc->tsc_offset = m.e.data - host;
+		vc->tsc_offset = m.e.data - __rdtsc();
 }
 
 /* The console ring and its event channel, as Xen's toolstack sets them up. */
