@@ -66,7 +66,9 @@ long rt_set_debugreg(struct pvrt_vcpu *c, uint64_t reg, uint64_t value)
 
 	if (reg > 7 || reg == 4 || reg == 5)
 		return -XEN_EINVAL;
-	if (reg < 4 && value >= XEN_HYPERVISOR_VIRT_START && value < XEN_HYPERVISOR_VIRT_END)
+	/* Xen's access_ok: guest space only (a non-canonical one would #GP us here). */
+	if (reg < 4 && (!rt_canonical(value) ||
+			(value >= XEN_HYPERVISOR_VIRT_START && value < XEN_HYPERVISOR_VIRT_END)))
 		return -XEN_EPERM;
 	if (reg >= 6 && (value >> 32))
 		return -XEN_EINVAL;

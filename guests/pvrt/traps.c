@@ -134,11 +134,6 @@ static bool soft_interrupt(struct pvrt_vcpu *c, struct pvrt_frame *f)
 
 static void ring0_fault(struct pvrt_vcpu *c, struct pvrt_frame *f)
 {
-	/* A guest watchpoint hit by the runtime's own access: noted, not delivered. */
-	if (f->vector == 1) {
-		rt_sync_dr6(c);
-		return;
-	}
 	if (c->fixup) {
 		f->rip = c->fixup;
 		c->fixup = 0;
