@@ -31,23 +31,24 @@ int vmm_open_hv_log(struct vmm *vm)
 	return 0;
 }
 
-static void emit(struct vmm *vm, const char *text, size_t len)
+/* One marked line out; the bytes it took. */
+static size_t emit(struct vmm *vm, const char *text, size_t len)
 {
 	char out[sizeof(vm->hv_line) + 32];
 	int n = snprintf(out, sizeof(out), "(d%u) %.*s\n", vm->dom.domid, (int)len, text);
 
 	if (n < 0)
-		return;
+		return 0;
 	if ((size_t)n >= sizeof(out))
 		n = (int)sizeof(out) - 1;
 	if (write(vm->hv_log_fd, out, (size_t)n) < 0)
-		return;	/* nowhere left to say it */
+		return 0;	/* nowhere left to say it */
+	return (size_t)n;
 }
 
 static void flush_line(struct vmm *vm)
 {
-	emit(vm, vm->hv_line, vm->hv_line_len);
-	vm->hv_bytes += vm->hv_line_len + 1;
+	vm->hv_bytes += emit(vm, vm->hv_line, vm->hv_line_len);
 	vm->hv_line_len = 0;
 	if (vm->hv_bytes >= HV_LOG_LIMIT) {
 		static const char gone[] = "[console_io output over 1 MiB: the rest is dropped]";
