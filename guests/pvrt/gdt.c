@@ -72,6 +72,12 @@ long rt_set_gdt(struct pvrt_vcpu *c, uint64_t list, uint64_t entries)
 	return rt_load_gdt(c, frames, entries);
 }
 
+struct pvrt_vcpu *rt_vcpu_state(unsigned id)
+{
+	return (struct pvrt_vcpu *)(PVRT_VA + PVRT_VCPU_OFF + (uint64_t)id * PVRT_VCPU_SIZE +
+				    PVRT_VCPU_STATE);
+}
+
 long rt_update_descriptor(uint64_t maddr, uint64_t desc)
 {
 	struct pvrt_global *g = rt_global();
@@ -82,8 +88,7 @@ long rt_update_descriptor(uint64_t maddr, uint64_t desc)
 		return -XEN_EINVAL;
 	*(volatile uint64_t *)dmap(maddr) = desc;
 	for (unsigned v = 0; v < g->nr_vcpus; v++) {
-		struct pvrt_vcpu *c = (struct pvrt_vcpu *)(PVRT_VA + PVRT_VCPU_OFF +
-			(uint64_t)v * PVRT_VCPU_SIZE + PVRT_VCPU_STATE);
+		struct pvrt_vcpu *c = rt_vcpu_state(v);
 
 		for (unsigned j = 0; j * ENTRIES_PER_FRAME < c->gdt_entries; j++) {
 			unsigned idx = j * ENTRIES_PER_FRAME + slot;

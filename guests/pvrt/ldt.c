@@ -85,8 +85,7 @@ void rt_ldt_update(uint64_t mfn, unsigned slot, uint64_t desc)
 	struct pvrt_global *g = rt_global();
 
 	for (unsigned v = 0; v < g->nr_vcpus; v++) {
-		struct pvrt_vcpu *c = (struct pvrt_vcpu *)(PVRT_VA + PVRT_VCPU_OFF +
-			(uint64_t)v * PVRT_VCPU_SIZE + PVRT_VCPU_STATE);
+		struct pvrt_vcpu *c = rt_vcpu_state(v);
 
 		for (unsigned p = 0; p * 512 < c->ldt_ents; p++) {
 			unsigned idx = p * 512 + slot;

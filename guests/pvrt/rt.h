@@ -171,6 +171,7 @@ long rt_update_va_mapping(struct pvrt_vcpu *c, uint64_t va, uint64_t val, uint64
 long rt_set_gdt(struct pvrt_vcpu *c, uint64_t frames, uint64_t entries);
 long rt_load_gdt(struct pvrt_vcpu *c, const uint64_t *frames, uint64_t entries);
 uint64_t *rt_vcpu_gdt(unsigned id);	/* vCPU id's GDT, as its CPU reads it */
+struct pvrt_vcpu *rt_vcpu_state(unsigned id);	/* vCPU id's runtime state */
 long rt_update_descriptor(uint64_t maddr, uint64_t desc);
 int rt_check_descriptor(uint64_t *d);
 /* ldt.c */

@@ -29,12 +29,7 @@ extra = "console=hvc0 xenkvm.test=cpu"
 $2
 CFG
 	"$XL" create "$dir/$1.cfg" || fail "xl create $1"
-	n=0
-	while "$XL" list | grep -q "^$1 "; do
-		n=$((n + 1))
-		[ $n -lt 400 ] || fail "$1 did not finish within 400 s"
-		sleep 1
-	done
+	await_gone "$1" 400
 	log="$dir/console/$dom.log"
 	grep -q 'xenkvm-init: cpu test done' "$log" || fail "$1: the cpu test did not run"
 	flags=$(tr -d '\r' < "$log" | sed -n 's/^xenkvm-init: cpu flags://p')

@@ -26,12 +26,7 @@ vcpus = 1
 extra = "console=hvc0 xenkvm.test=user-abi"
 CFG
 "$XL" create "$dir/ua.cfg" || fail "xl create"
-n=0
-while "$XL" list | grep -q '^ua '; do
-	n=$((n + 1))
-	[ $n -lt 500 ] || fail "the guest did not finish within 500 s"
-	sleep 1
-done
+await_gone ua 500
 log=$(tr -d '\r' < "$dir/console/1.log")
 echo "$log" | grep -E 'xenkvm-init: (user-abi|int80-32|i386|strace|gdb)'
 echo "$log" | grep -q 'xenkvm-init: user-abi test done' || fail "the test mode did not finish"

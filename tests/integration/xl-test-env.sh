@@ -2,7 +2,7 @@
 # (exit 77) where /dev/kvm is absent (unless XL_TEST_ANY_HOST is set), a private RUNDIR ($dir) for the
 # xenkvmd that xl starts, and that xenkvmd stopped and the directory
 # removed when the script exits; then the helpers refused, list_shows,
-# vmm_args, debian_guest and await_init (below).
+# vmm_args, debian_guest, await_gone and await_init (below).
 BUILD=$(cd "${BUILD:-build}" && pwd)
 XL="$BUILD/xl"
 # XL_TEST_ANY_HOST=1: the script runs where /dev/kvm is absent too.
@@ -53,6 +53,15 @@ debian_guest() {
 		exit 77
 	}
 	sh scripts/mkinitramfs.sh "$cache" "$dir/initrd.gz" >/dev/null || fail "mkinitramfs"
+}
+# await_gone DOMAIN SECONDS: the domain (a test mode that powers off) ends within SECONDS
+await_gone() {
+	n=0
+	while "$XL" list | grep -q "^$1 "; do
+		n=$((n + 1))
+		[ $n -lt "$2" ] || fail "$1 did not finish within $2 s"
+		sleep 1
+	done
 }
 # await_init DOMAIN: its console log ($log) says /init waits for shutdown within 400 s
 await_init() {

@@ -39,26 +39,28 @@ static void f_shutdown(struct xk_domain *d, unsigned reason)
 	plat(d)->shutdown_reason = reason;
 }
 
+/* Append to a capture buffer, keeping it a string; what does not fit is cut. */
+static void capture(char *buf, size_t size, size_t *len, const char *in, size_t n)
+{
+	if (n > size - *len - 1)
+		n = size - *len - 1;
+	memcpy(buf + *len, in, n);
+	*len += n;
+	buf[*len] = 0;
+}
+
 static void f_console(struct xk_domain *d, const char *buf, size_t len)
 {
 	struct fake_platform *p = plat(d);
 
-	if (len > sizeof(p->console) - p->console_len - 1)
-		len = sizeof(p->console) - p->console_len - 1;
-	memcpy(p->console + p->console_len, buf, len);
-	p->console_len += len;
-	p->console[p->console_len] = 0;
+	capture(p->console, sizeof(p->console), &p->console_len, buf, len);
 }
 
 static void f_hv_console(struct xk_domain *d, const char *buf, size_t len)
 {
 	struct fake_platform *p = plat(d);
 
-	if (len > sizeof(p->hv_console) - p->hv_console_len - 1)
-		len = sizeof(p->hv_console) - p->hv_console_len - 1;
-	memcpy(p->hv_console + p->hv_console_len, buf, len);
-	p->hv_console_len += len;
-	p->hv_console[p->hv_console_len] = 0;
+	capture(p->hv_console, sizeof(p->hv_console), &p->hv_console_len, buf, len);
 }
 
 static int f_vcpu_up(struct xk_vcpu *v) { plat(v->dom)->vcpu_up_calls++; return 0; }
