@@ -1,7 +1,7 @@
 /*
  * Channels and grants between DomUs: this VMM's side of xenkvmd's broker.
  * A channel's two ends each get a pair of eventfds from xenkvmd: sends on
- * the local port signal the first (the doorbell, dom0-link.c), the peer's
+ * the local port signal the first (the doorbell, vmm-link.c), the peer's
  * sends fire the second, which a thread here turns into a pending port.
  * Granted pages of other domains are mapped from their RAM memfd after
  * xenkvmd checked and claimed the grant in the granter's table.
@@ -98,7 +98,7 @@ int vmm_idc_start(struct vmm *vm)
 }
 
 /* Both eventfds of a channel end in place; takes them (closed on failure). */
-static int attach(struct vmm *vm, uint32_t port, int fds[DOM0_LINK_MAX_FDS])
+static int attach(struct vmm *vm, uint32_t port, int fds[LINK_MAX_FDS])
 {
 	int rc = -XEN_EINVAL;
 
@@ -116,7 +116,7 @@ static int attach(struct vmm *vm, uint32_t port, int fds[DOM0_LINK_MAX_FDS])
 
 static void send_close(struct vmm *vm, uint32_t port, uint32_t remote_dom, uint32_t remote_port)
 {
-	struct dom0_link_msg m = { .type = LINK_IDC_CLOSE, .port = port,
+	struct link_msg m = { .type = LINK_IDC_CLOSE, .port = port,
 				   .remote_dom = remote_dom, .remote_port = remote_port };
 
 	vmm_link_send(vm, &m);
@@ -126,10 +126,10 @@ long vmm_idc_bind(struct xk_domain *d, uint32_t port, xen_domid_t remote_dom,
 		  uint32_t remote_port)
 {
 	struct vmm *vm = vmm_of(d);
-	struct dom0_link_msg req = { .type = LINK_IDC_BIND, .port = port,
+	struct link_msg req = { .type = LINK_IDC_BIND, .port = port,
 				     .remote_dom = remote_dom, .remote_port = remote_port };
-	struct dom0_link_msg rep;
-	int fds[DOM0_LINK_MAX_FDS];
+	struct link_msg rep;
+	int fds[LINK_MAX_FDS];
 	int rc = vmm_link_call(vm, &req, &rep, fds);
 
 	if (rc)
@@ -155,9 +155,9 @@ void vmm_idc_closed(struct xk_domain *d, uint32_t port, xen_domid_t remote_dom,
 		send_close(vm, port, remote_dom, remote_port);
 }
 
-void vmm_idc_peer(struct vmm *vm, const struct dom0_link_msg *m, int fds[DOM0_LINK_MAX_FDS])
+void vmm_idc_peer(struct vmm *vm, const struct link_msg *m, int fds[LINK_MAX_FDS])
 {
-	struct dom0_link_msg r = { .type = LINK_IDC_PEER_REPLY, .port = m->port,
+	struct link_msg r = { .type = LINK_IDC_PEER_REPLY, .port = m->port,
 				   .cookie = m->cookie };
 	int rc = -XEN_EINVAL;
 
@@ -179,14 +179,14 @@ void vmm_idc_unbind(struct vmm *vm, uint32_t port, uint32_t remote_dom)
 	inbound_drop(vm, port);
 }
 
-void vmm_idc_orphan_reply(struct vmm *vm, const struct dom0_link_msg *m)
+void vmm_idc_orphan_reply(struct vmm *vm, const struct link_msg *m)
 {
 	send_close(vm, m->port, m->remote_dom, m->remote_port);
 }
 
 static void send_put(struct vmm *vm, xen_domid_t dom, uint32_t gref, bool writable)
 {
-	struct dom0_link_msg m = { .type = LINK_GRANT_PUT, .port = writable ? LINK_GRANT_WRITABLE : 0,
+	struct link_msg m = { .type = LINK_GRANT_PUT, .port = writable ? LINK_GRANT_WRITABLE : 0,
 				   .remote_dom = dom, .arg = gref };
 
 	vmm_link_send(vm, &m);
@@ -196,10 +196,10 @@ void *vmm_grant_foreign_get(struct xk_domain *d, xen_domid_t dom, uint32_t gref,
 			    bool writable, int16_t *status)
 {
 	struct vmm *vm = vmm_of(d);
-	struct dom0_link_msg req = { .type = LINK_GRANT_GET, .port = writable ? LINK_GRANT_WRITABLE : 0,
+	struct link_msg req = { .type = LINK_GRANT_GET, .port = writable ? LINK_GRANT_WRITABLE : 0,
 				     .remote_dom = dom, .arg = gref };
-	struct dom0_link_msg rep;
-	int fds[DOM0_LINK_MAX_FDS];
+	struct link_msg rep;
+	int fds[LINK_MAX_FDS];
 	int rc = vmm_link_call(vm, &req, &rep, fds);
 	void *page = MAP_FAILED;
 

@@ -306,7 +306,7 @@ int main(int argc, char **argv)
 	if (vm.opt.pv && (pvrt_setup(&vm) || pv_build(&vm)))
 		return 1;
 	vmm_trace_start(&vm);	/* before the first vCPU, so its first hypercalls show */
-	if (vmm_start_timers(&vm) || vmm_dom0_link_start(&vm) ||
+	if (vmm_start_timers(&vm) || vmm_link_start(&vm) ||
 	    (vm.opt.pv ? boot_pv_vcpu0(&vm) : boot_vcpu0(&vm)))
 		return 1;
 	if (vm.opt.console_input && vmm_console_input_start(&vm, vm.opt.console_input))

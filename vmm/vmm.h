@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/kvm.h>
-#include "src/dom0-link.h"
+#include "src/common/link-proto.h"
 #include "xen-abi/cpu-policy.h"
 #include "xen-abi/domain.h"
 
@@ -57,8 +57,8 @@ struct vmm_port_fd {
 struct vmm_link_waiter {
 	bool active, done;
 	uint32_t cookie;
-	struct dom0_link_msg reply;
-	int fds[DOM0_LINK_MAX_FDS];
+	struct link_msg reply;
+	int fds[LINK_MAX_FDS];
 };
 
 struct vmm {
@@ -87,13 +87,13 @@ struct vmm {
 	uint32_t console_port;
 	uint32_t store_port;
 	int dom0_fd;
-	/* Ports whose sends go to an eventfd Dom0 gave (dom0-link.c). */
+	/* Ports whose sends go to an eventfd Dom0 gave (vmm-link.c). */
 	struct vmm_port_fd doorbell[VMM_MAX_DOORBELLS];
 	pthread_mutex_t doorbell_lock;
 	/* Ports raised when a peer DomU's eventfd fires (idc.c). */
 	struct vmm_port_fd inbound[VMM_MAX_DOORBELLS];
 	int inbound_epoll;
-	/* Requests to xenkvmd that wait for their answer (dom0-link.c). */
+	/* Requests to xenkvmd that wait for their answer (vmm-link.c). */
 	struct vmm_link_waiter waiter[XK_MAX_VCPUS];
 	pthread_mutex_t call_lock;
 	pthread_cond_t call_cond;
@@ -122,7 +122,7 @@ bool kvm_host_is_pvm(void);
 int vmm_alloc_memory(struct vmm *vm);
 /* Platform op for ballooning (memory.c). */
 int vmm_release_frames(struct xk_domain *d, uint64_t gpfn, uint64_t count);
-/* What xenkvmd shows of the guest: frames held, vCPUs up (dom0-link.c). */
+/* What xenkvmd shows of the guest: frames held, vCPUs up (vmm-link.c). */
 void vmm_reservation_changed(struct xk_domain *d);
 void vmm_vcpus_changed(struct xk_domain *d);
 void vmm_report_vcpu_thread(struct vmm *vm, unsigned id);
@@ -162,22 +162,22 @@ int pvh_load(struct vmm *vm, struct kvm_regs *regs, struct kvm_sregs *sregs);
 /* vcpu-context.c */
 int vmm_vcpu_initialise(struct xk_vcpu *v, const struct vcpu_hvm_context *ctx);
 
-/* dom0-link.c */
-int vmm_dom0_link_start(struct vmm *vm);
+/* vmm-link.c */
+int vmm_link_start(struct vmm *vm);
 /* The guest sent on port, bound to remote_dom: ring that end's doorbell. */
 void vmm_port_notify(struct vmm *vm, uint32_t port, uint32_t remote_dom);
 /* One message to xenkvmd (fire and forget); 0 or -1. */
-int vmm_link_send(struct vmm *vm, const struct dom0_link_msg *m);
+int vmm_link_send(struct vmm *vm, const struct link_msg *m);
 /*
  * Send req and wait for xenkvmd's answer with the same cookie (assigned
- * here): 0 with *reply and up to DOM0_LINK_MAX_FDS descriptors in fds (-1
+ * here): 0 with *reply and up to LINK_MAX_FDS descriptors in fds (-1
  * where none came), or -XEN_ESRCH without a link, -XEN_ETIMEDOUT.
  */
-int vmm_link_call(struct vmm *vm, struct dom0_link_msg *req, struct dom0_link_msg *reply,
-		  int fds[DOM0_LINK_MAX_FDS]);
+int vmm_link_call(struct vmm *vm, struct link_msg *req, struct link_msg *reply,
+		  int fds[LINK_MAX_FDS]);
 int vmm_doorbell_add(struct vmm *vm, uint32_t port, int fd);
 /* Close what a link message brought along (-1 entries skipped) and mark them gone. */
-void vmm_close_link_fds(int fds[DOM0_LINK_MAX_FDS]);
+void vmm_close_link_fds(int fds[LINK_MAX_FDS]);
 void vmm_doorbell_drop(struct vmm *vm, uint32_t port);
 
 /* idc.c: channels and grants between DomUs, through xenkvmd */
@@ -187,11 +187,11 @@ long vmm_idc_bind(struct xk_domain *d, uint32_t port, xen_domid_t remote_dom,
 void vmm_idc_closed(struct xk_domain *d, uint32_t port, xen_domid_t remote_dom,
 		    uint32_t remote_port);
 /* LINK_IDC_PEER from xenkvmd (link thread); answers it. */
-void vmm_idc_peer(struct vmm *vm, const struct dom0_link_msg *m, int fds[DOM0_LINK_MAX_FDS]);
+void vmm_idc_peer(struct vmm *vm, const struct link_msg *m, int fds[LINK_MAX_FDS]);
 /* LINK_UNBIND: the remote end went away. */
 void vmm_idc_unbind(struct vmm *vm, uint32_t port, uint32_t remote_dom);
 /* A LINK_IDC_BIND_REPLY nobody waits for any more: undo it. */
-void vmm_idc_orphan_reply(struct vmm *vm, const struct dom0_link_msg *m);
+void vmm_idc_orphan_reply(struct vmm *vm, const struct link_msg *m);
 void *vmm_grant_foreign_get(struct xk_domain *d, xen_domid_t dom, uint32_t gref,
 			    bool writable, int16_t *status);
 void vmm_grant_foreign_put(struct xk_domain *d, xen_domid_t dom, uint32_t gref,

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src/xs-wire.h"
+#include "src/xenstored/xs-wire.h"
 
 static double now(void)
 {

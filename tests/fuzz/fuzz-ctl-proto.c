@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "src/ctl-proto.h"
+#include "src/common/ctl-proto.h"
 
 static void same_after_round_trip(const struct ctl_msg *m)
 {

@@ -1,6 +1,6 @@
 /*
- * libFuzzer target over xenkvmd's broker between DomUs (src/dom0-idc.c and
- * the grant claims of src/dom0-grant.c): two domains whose grant tables and
+ * libFuzzer target over xenkvmd's broker between DomUs (src/xenkvmd/dom0-idc.c and
+ * the grant claims of src/xenkvmd/dom0-grant.c): two domains whose grant tables and
  * link messages come from the input, as a guest could steer its VMM's
  * requests. No message may crash Dom0 or leak a descriptor (the lowest free
  * one is the same after every run), and once both domains are gone no
@@ -14,9 +14,9 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "devices/fd-passing.h"
-#include "src/dom0-grant.h"
-#include "src/dom0-idc.h"
+#include "src/common/fd-passing.h"
+#include "src/xenkvmd/dom0-grant.h"
+#include "src/xenkvmd/dom0-idc.h"
 #include "xen-abi/abi-grant.h"
 #include "xen-abi/domain.h"
 
@@ -24,13 +24,13 @@
 #define GREFS 16
 
 /* xenkvmd's log; the broker's lines are of no interest here. */
-void dom0_log(struct dom0 *z, const char *fmt, ...)
+void dom0_log(const char *fmt, ...)
 {
-	(void)z, (void)fmt;
+	(void)fmt;
 }
 
-/* dom0-linkd.c's sender, without the rest of that file (xenstore, backends). */
-int dom0_link_sendmsg(int link_fd, const struct dom0_link_msg *m, const int *fds, unsigned nfds)
+/* dom0-link.c's sender, without the rest of that file (xenstore, backends). */
+int dom0_link_sendmsg(int link_fd, const struct link_msg *m, const int *fds, unsigned nfds)
 {
 	return send_with_fds(link_fd, m, sizeof(*m), fds, nfds, MSG_DONTWAIT);
 }
@@ -66,8 +66,8 @@ static struct domain *add(struct dom0 *z, int *vmm_end)
 /* Whatever the VMMs were sent, descriptors closed. */
 static void drain(int fd)
 {
-	struct dom0_link_msg m;
-	char cbuf[CMSG_SPACE(sizeof(int) * DOM0_LINK_MAX_FDS)];
+	struct link_msg m;
+	char cbuf[CMSG_SPACE(sizeof(int) * LINK_MAX_FDS)];
 
 	for (;;) {
 		struct iovec iov = { &m, sizeof(m) };
@@ -87,7 +87,7 @@ static void drain(int fd)
 	}
 }
 
-static void deliver(struct dom0 *z, struct domain *d, struct dom0_link_msg *m)
+static void deliver(struct dom0 *z, struct domain *d, struct link_msg *m)
 {
 	m->remote_dom %= 4;	/* 0..3: Dom0, the two, one that does not exist */
 	switch (m->type % 5) {
@@ -162,8 +162,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		off += n;
 	}
-	while (size - off >= 1 + sizeof(struct dom0_link_msg)) {
-		struct dom0_link_msg m;
+	while (size - off >= 1 + sizeof(struct link_msg)) {
+		struct link_msg m;
 		struct domain *from = dom[data[off] & 1];
 
 		memcpy(&m, data + off + 1, sizeof(m));

@@ -7,9 +7,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "src/dom-spec.h"
-#include "src/xlcfg-domain.h"
-#include "src/xlcfg.h"
+#include "src/xlcfg/dom-spec.h"
+#include "src/xlcfg/xlcfg-domain.h"
+#include "src/xlcfg/xlcfg.h"
 
 static void read_domain(struct xlcfg *cfg)
 {

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/xs-conn.h"
-#include "src/xs-ring.h"
-#include "src/xs-server.h"
+#include "src/xenstored/xs-conn.h"
+#include "src/xenstored/xs-ring.h"
+#include "src/xenstored/xs-server.h"
 
 static struct xs_conn *client(struct xsd *d, uint32_t domid)
 {

@@ -34,8 +34,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-#include "devices/fd-passing.h"
-#include "src/dom0-link.h"
+#include "src/common/fd-passing.h"
+#include "src/common/link-proto.h"
 #include "xen-abi/domain.h"
 
 struct fake {
@@ -126,8 +126,8 @@ static int say_hello(const struct fake *f)
 {
 	/* The RAM memfd covers all the domain may have, as the VMM's does. */
 	uint64_t ram = (uint64_t)(f->maxmem_mb > f->memory_mb ? f->maxmem_mb : f->memory_mb) << 20;
-	struct dom0_link_hello h = {
-		.magic = DOM0_LINK_MAGIC, .domid = (uint32_t)f->domid, .ram_size = ram,
+	struct link_hello h = {
+		.magic = LINK_MAGIC, .domid = (uint32_t)f->domid, .ram_size = ram,
 		.xen_pages = XK_XPAGE_COUNT, .store_pfn = ram / 4096 - 1,
 		.store_port = 1, .console_port = 2,
 	};
@@ -184,7 +184,7 @@ struct fake_vcpu {
 static void *vcpu_thread(void *arg)
 {
 	struct fake_vcpu *v = arg;
-	struct dom0_link_msg m = { .type = LINK_VCPU_THREAD, .port = v->id,
+	struct link_msg m = { .type = LINK_VCPU_THREAD, .port = v->id,
 				   .arg = (uint64_t)syscall(SYS_gettid) };
 	char name[16];
 
@@ -214,23 +214,23 @@ static void stay_up(const struct fake *f)
 	FILE *log = f->console_log ? fopen(f->console_log, "a") : NULL;
 	int in = f->echo && f->console_input ? open(f->console_input, O_RDWR | O_CLOEXEC) : -1;
 	struct pollfd p[2] = { { f->link_fd, POLLIN, 0 }, { in, POLLIN, 0 } };
-	struct dom0_link_msg m;
+	struct link_msg m;
 
 	if (f->echo && (in < 0 || !log))
 		fprintf(stderr, "fake-vmm: no console to echo on\n");
 	if (in >= 0)
 		log_line(log, "fake guest: type something\n", 0);
 	if (f->pages) {
-		m = (struct dom0_link_msg){ .type = LINK_MEMORY, .arg = f->pages };
+		m = (struct link_msg){ .type = LINK_MEMORY, .arg = f->pages };
 		send(f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
 	}
 	start_vcpus(f);
 	if (f->vcpus_up) {
-		m = (struct dom0_link_msg){ .type = LINK_VCPUS, .arg = f->vcpus_up };
+		m = (struct link_msg){ .type = LINK_VCPUS, .arg = f->vcpus_up };
 		send(f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
 	}
 	if (f->lie) {
-		m = (struct dom0_link_msg){ .type = LINK_VCPU_THREAD, .port = 0,
+		m = (struct link_msg){ .type = LINK_VCPU_THREAD, .port = 0,
 					    .arg = (uint64_t)getppid() };
 		send(f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
 	}

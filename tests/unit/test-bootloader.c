@@ -1,6 +1,6 @@
 /* bootloader = "pygrub": the entry a guest's GRUB menu names. */
 #include <criterion/criterion.h>
-#include "src/bootloader.h"
+#include "src/xenkvmd/bootloader.h"
 
 /* Shaped like the grub.cfg Debian's update-grub writes. */
 static const char debian_cfg[] =

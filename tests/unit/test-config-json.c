@@ -1,8 +1,8 @@
-/* The JSON layout of xl list -l / create -n (src/config-json.c). */
+/* The JSON layout of xl list -l / create -n (src/xlcfg/config-json.c). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
-#include "src/config-json.h"
+#include "src/xlcfg/config-json.h"
 
 static void one_disk(void *src, config_disk_fn fn, void *arg)
 {

@@ -1,6 +1,6 @@
 /* Host CPU sets in xl's notation: cpus= and xl vcpu-pin. */
 #include <criterion/criterion.h>
-#include "src/cpumap.h"
+#include "src/xlcfg/cpumap.h"
 
 static char err[256];
 

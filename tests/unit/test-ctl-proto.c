@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
-#include "src/ctl-proto.h"
+#include "src/common/ctl-proto.h"
 
 Test(ctl_proto, round_trip_binary_fields)
 {

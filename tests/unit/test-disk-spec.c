@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include "src/disk-spec.h"
+#include "src/xlcfg/disk-spec.h"
 
 static struct disk_spec parse_ok(const char *s)
 {

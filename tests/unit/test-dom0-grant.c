@@ -1,12 +1,12 @@
 /*
- * Dom0's claims on a domain's grants (src/dom0-grant.c): the entry stays
+ * Dom0's claims on a domain's grants (src/xenkvmd/dom0-grant.c): the entry stays
  * marked in use until the last of its holders lets go, read-only and
  * writable apart, as Xen's pin counts keep it; each claim checks the entry.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
-#include "src/dom0-grant.h"
+#include "src/xenkvmd/dom0-grant.h"
 #include "xen-abi/abi-grant.h"
 #include "xen-abi/domain.h"
 

@@ -4,8 +4,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "src/dom0-grant.h"
-#include "src/dom0-idc.h"
+#include "src/xenkvmd/dom0-grant.h"
+#include "src/xenkvmd/dom0-idc.h"
 #include "xen-abi/abi-grant.h"
 #include "xen-abi/domain.h"
 
@@ -61,10 +61,10 @@ static void teardown(void)
 TestSuite(dom0_idc, .init = setup, .fini = teardown);
 
 /* The next message a VMM got, with its descriptors (-1 where none). */
-static struct dom0_link_msg got(unsigned domid, int fds[DOM0_LINK_MAX_FDS])
+static struct link_msg got(unsigned domid, int fds[LINK_MAX_FDS])
 {
-	struct dom0_link_msg m = { 0 };
-	char cbuf[CMSG_SPACE(sizeof(int) * DOM0_LINK_MAX_FDS)];
+	struct link_msg m = { 0 };
+	char cbuf[CMSG_SPACE(sizeof(int) * LINK_MAX_FDS)];
 	struct iovec iov = { &m, sizeof(m) };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			      .msg_controllen = sizeof(cbuf) };
@@ -86,9 +86,9 @@ static bool nothing_for(unsigned domid)
 	return recv(vmm_end[domid], buf, sizeof(buf), MSG_DONTWAIT) < 0;
 }
 
-static void close_fds(int fds[DOM0_LINK_MAX_FDS])
+static void close_fds(int fds[LINK_MAX_FDS])
 {
-	for (int i = 0; i < DOM0_LINK_MAX_FDS; i++)
+	for (int i = 0; i < LINK_MAX_FDS; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 }
@@ -96,9 +96,9 @@ static void close_fds(int fds[DOM0_LINK_MAX_FDS])
 /* b binds a's port 3 from its port 5; a's VMM agrees. */
 static void connect_pair(int a_fds[2], int b_fds[2])
 {
-	struct dom0_link_msg req = { .type = LINK_IDC_BIND, .port = 5, .cookie = 77,
+	struct link_msg req = { .type = LINK_IDC_BIND, .port = 5, .cookie = 77,
 				     .remote_dom = 1, .remote_port = 3 };
-	struct dom0_link_msg m;
+	struct link_msg m;
 
 	dom0_idc_bind(&z, b, &req);
 	m = got(1, a_fds);
@@ -107,7 +107,7 @@ static void connect_pair(int a_fds[2], int b_fds[2])
 	cr_assert_eq(m.remote_dom, 2);
 	cr_assert_eq(m.remote_port, 5);
 	cr_assert(a_fds[0] >= 0 && a_fds[1] >= 0, "two eventfds for the peer");
-	dom0_idc_peer_reply(&z, a, &(struct dom0_link_msg){ .type = LINK_IDC_PEER_REPLY,
+	dom0_idc_peer_reply(&z, a, &(struct link_msg){ .type = LINK_IDC_PEER_REPLY,
 							   .port = 3, .cookie = m.cookie });
 	m = got(2, b_fds);
 	cr_assert_eq(m.type, LINK_IDC_BIND_REPLY);
@@ -137,9 +137,9 @@ Test(dom0_idc, bind_pairs_both_ends_with_crossed_eventfds)
 Test(dom0_idc, close_unbinds_the_other_end_once)
 {
 	int af[2], bf[2], fds[2];
-	struct dom0_link_msg close_msg = { .type = LINK_IDC_CLOSE, .port = 5, .remote_dom = 1,
+	struct link_msg close_msg = { .type = LINK_IDC_CLOSE, .port = 5, .remote_dom = 1,
 					   .remote_port = 3 };
-	struct dom0_link_msg m;
+	struct link_msg m;
 
 	connect_pair(af, bf);
 	dom0_idc_close(&z, b, &close_msg);
@@ -157,9 +157,9 @@ Test(dom0_idc, close_unbinds_the_other_end_once)
 static int bind_status(struct domain *from, uint32_t remote_dom)
 {
 	int fds[2];
-	struct dom0_link_msg m;
+	struct link_msg m;
 
-	dom0_idc_bind(&z, from, &(struct dom0_link_msg){ .type = LINK_IDC_BIND, .port = 6,
+	dom0_idc_bind(&z, from, &(struct link_msg){ .type = LINK_IDC_BIND, .port = 6,
 							.cookie = 5, .remote_dom = remote_dom,
 							.remote_port = 1 });
 	m = got(from->domid, fds);
@@ -171,7 +171,7 @@ static int bind_status(struct domain *from, uint32_t remote_dom)
 Test(dom0_idc, binds_to_nobody_are_refused_as_xen_does)
 {
 	int fds[2];
-	struct dom0_link_msg m;
+	struct link_msg m;
 
 	cr_assert_eq(bind_status(b, 0), -XEN_EINVAL, "Dom0 has no unbound ports for guests");
 	cr_assert_eq(bind_status(b, 9), -XEN_ESRCH, "no such domain");
@@ -180,18 +180,18 @@ Test(dom0_idc, binds_to_nobody_are_refused_as_xen_does)
 	cr_assert_eq(bind_status(b, 1), -XEN_ESRCH, "a domain without a VMM");
 	a->vmm_pid = 4242;
 	/* The peer's VMM refuses (its port is not unbound for b). */
-	dom0_idc_bind(&z, b, &(struct dom0_link_msg){ .type = LINK_IDC_BIND, .port = 6,
+	dom0_idc_bind(&z, b, &(struct link_msg){ .type = LINK_IDC_BIND, .port = 6,
 						     .cookie = 5, .remote_dom = 1, .remote_port = 9 });
 	m = got(1, fds);
 	close_fds(fds);
-	dom0_idc_peer_reply(&z, a, &(struct dom0_link_msg){ .type = LINK_IDC_PEER_REPLY,
+	dom0_idc_peer_reply(&z, a, &(struct link_msg){ .type = LINK_IDC_PEER_REPLY,
 							   .port = 9, .status = -XEN_EINVAL,
 							   .cookie = m.cookie });
 	m = got(2, fds);
 	cr_assert_eq(m.status, -XEN_EINVAL);
 	cr_assert_eq(dom0_idc_channels(&z), 0);
 	/* A forged answer (wrong port for the cookie) changes nothing. */
-	dom0_idc_peer_reply(&z, a, &(struct dom0_link_msg){ .type = LINK_IDC_PEER_REPLY,
+	dom0_idc_peer_reply(&z, a, &(struct link_msg){ .type = LINK_IDC_PEER_REPLY,
 							   .port = 9, .cookie = m.cookie });
 	cr_assert(nothing_for(2));
 }
@@ -199,7 +199,7 @@ Test(dom0_idc, binds_to_nobody_are_refused_as_xen_does)
 Test(dom0_idc, a_dead_domains_peers_are_unbound_and_waiters_answered)
 {
 	int af[2], bf[2], fds[2];
-	struct dom0_link_msg m;
+	struct link_msg m;
 
 	connect_pair(af, bf);
 	dom0_idc_domain_gone(&z, a);
@@ -209,7 +209,7 @@ Test(dom0_idc, a_dead_domains_peers_are_unbound_and_waiters_answered)
 	cr_assert_eq(m.remote_dom, 1);
 	cr_assert_eq(dom0_idc_channels(&z), 0);
 	/* A bind waiting on a peer that dies is answered -ESRCH. */
-	dom0_idc_bind(&z, b, &(struct dom0_link_msg){ .type = LINK_IDC_BIND, .port = 7,
+	dom0_idc_bind(&z, b, &(struct link_msg){ .type = LINK_IDC_BIND, .port = 7,
 						     .cookie = 8, .remote_dom = 1, .remote_port = 4 });
 	m = got(1, fds);
 	close_fds(fds);
@@ -227,12 +227,12 @@ static struct grant_entry_v1 *table_of(struct domain *d)
 	return (struct grant_entry_v1 *)((char *)d->xen_pages + XK_XPAGE_GRANT_FIRST * XEN_PAGE_SIZE);
 }
 
-static struct dom0_link_msg grant_get(uint64_t gref, uint32_t from_dom, bool writable, int *fd)
+static struct link_msg grant_get(uint64_t gref, uint32_t from_dom, bool writable, int *fd)
 {
 	int fds[2];
-	struct dom0_link_msg m;
+	struct link_msg m;
 
-	dom0_idc_grant_get(&z, b, &(struct dom0_link_msg){
+	dom0_idc_grant_get(&z, b, &(struct link_msg){
 		.type = LINK_GRANT_GET, .port = writable ? LINK_GRANT_WRITABLE : 0, .cookie = 3,
 		.remote_dom = from_dom, .arg = gref });
 	m = got(2, fds);
@@ -244,7 +244,7 @@ static struct dom0_link_msg grant_get(uint64_t gref, uint32_t from_dom, bool wri
 Test(dom0_idc, grants_are_claimed_for_the_grantee_and_given_back)
 {
 	struct grant_entry_v1 *t = table_of(a);
-	struct dom0_link_msg m;
+	struct link_msg m;
 	int fd;
 
 	t[8] = (struct grant_entry_v1){ GTF_permit_access, 2, 3 };
@@ -261,7 +261,7 @@ Test(dom0_idc, grants_are_claimed_for_the_grantee_and_given_back)
 	cr_assert_eq(grant_get(1u << 30, 1, false, &fd).status, GNTST_bad_gntref);
 	cr_assert_eq(grant_get(8, 7, false, &fd).status, GNTST_bad_domain);
 	cr_assert_eq(grant_get(8, 2, false, &fd).status, GNTST_bad_domain, "its own: not here");
-	dom0_idc_grant_put(&z, b, &(struct dom0_link_msg){ .type = LINK_GRANT_PUT,
+	dom0_idc_grant_put(&z, b, &(struct link_msg){ .type = LINK_GRANT_PUT,
 							  .port = LINK_GRANT_WRITABLE,
 							  .remote_dom = 1, .arg = 8 });
 	cr_assert_not(t[8].flags & GTF_writing);

@@ -1,7 +1,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>
-#include "src/domains.h"
+#include "src/xenkvmd/domains.h"
 
 Test(domains, ids_increase_and_names_are_unique)
 {

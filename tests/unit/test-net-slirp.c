@@ -14,7 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "devices/net-csum.h"
-#include "src/net-slirp.h"
+#include "src/xenkvmd/net-slirp.h"
 
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 #define GUEST_PORT 40000

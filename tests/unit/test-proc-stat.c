@@ -5,7 +5,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "src/proc-stat.h"
+#include "src/xenkvmd/proc-stat.h"
 
 Test(proc_stat, this_thread_under_a_name_that_looks_like_fields)
 {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "devices/net-flow.h"
-#include "src/vif-frontend.h"
+#include "src/xenkvmd/vif-frontend.h"
 #include "tests/unit/net-frames.h"
 
 static const char *const *keys;	/* "key=value" pairs, NULL-ended */

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include "devices/net-flow.h"
 #include "devices/vif-queue.h"
-#include "src/net-slirp.h"
+#include "src/xenkvmd/net-slirp.h"
 #include "tests/unit/net-frames.h"
 
 #define NFRAMES 24

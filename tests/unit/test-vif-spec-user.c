@@ -2,8 +2,8 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
-#include "src/vif-spec.h"
-#include "src/xlcfg-domain.h"
+#include "src/xlcfg/vif-spec.h"
+#include "src/xlcfg/xlcfg-domain.h"
 
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 

@@ -1,5 +1,5 @@
 #include <criterion/criterion.h>
-#include "src/vif-spec.h"
+#include "src/xlcfg/vif-spec.h"
 
 Test(vif_spec, keys_and_defaults)
 {

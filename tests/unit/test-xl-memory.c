@@ -1,6 +1,6 @@
 /* xl mem-set / mem-max sizes: MiB by default, as Xen's xl reads them. */
 #include <criterion/criterion.h>
-#include "src/xl.h"
+#include "src/xl/xl.h"
 
 Test(xl_memory, sizes_and_suffixes)
 {

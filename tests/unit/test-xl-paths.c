@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "src/dom-spec.h"
-#include "src/xl.h"
+#include "src/xlcfg/dom-spec.h"
+#include "src/xl/xl.h"
 
 static const char cfg[] =
 	"name = \"g\"\n"

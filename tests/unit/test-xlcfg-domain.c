@@ -1,6 +1,6 @@
 #include <criterion/criterion.h>
 #include <string.h>
-#include "src/xlcfg-domain.h"
+#include "src/xlcfg/xlcfg-domain.h"
 
 #define DATA "tests/data/xlcfg/"
 

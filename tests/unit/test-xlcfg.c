@@ -1,8 +1,8 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
-#include "src/dom-spec.h"
-#include "src/xlcfg.h"
+#include "src/xlcfg/dom-spec.h"
+#include "src/xlcfg/xlcfg.h"
 
 static struct xlcfg *parse(const char *text, char *err)
 {

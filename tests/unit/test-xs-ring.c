@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/xs-ring.h"
+#include "src/xenstored/xs-ring.h"
 #include "tests/unit/xs-harness.h"
 
 static struct xsd *d;

@@ -2,8 +2,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "src/xs-node.h"
-#include "src/xs-path.h"
+#include "src/xenstored/xs-node.h"
+#include "src/xenstored/xs-path.h"
 #include "tests/unit/xs-harness.h"
 
 Test(xs_wire, error_names_are_xens)

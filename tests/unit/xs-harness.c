@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/xs-proto.h"
+#include "src/xenstored/xs-proto.h"
 #include "tests/unit/xs-harness.h"
 
 struct xs_conn *xh_client(struct xsd *d, uint32_t domid)

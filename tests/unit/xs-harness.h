@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 
-#include "src/xs-conn.h"
-#include "src/xs-server.h"
+#include "src/xenstored/xs-conn.h"
+#include "src/xenstored/xs-server.h"
 
 struct xh_reply {
 	uint32_t type;
