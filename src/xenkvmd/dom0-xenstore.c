@@ -2,9 +2,11 @@
  * xenkvmd's embedded xenstored, and the standard tree the toolstack writes
  * for each domain (docs/misc/xenstore-paths: /local/domain/N, /vm/<uuid>).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "src/common/rundir.h"
 #include "src/xenkvmd/dom0-xenbus.h"
 #include "src/xenkvmd/dom0-xenstore.h"
 #include "src/xenstored/xs-server.h"
@@ -12,6 +14,23 @@
 #include "src/xenstored/xs-watch.h"
 
 static const struct xs_who dom0_who = { 0, XS_NO_TARGET, { 0, 0, 0 } };
+
+/*
+ * Xen's own tools (xenstore-ls, xenstore-read...) find xenstored at the
+ * standard path with no environment. The daemon of the default run dir
+ * serves it too, unless a live xenstored already does.
+ */
+static void serve_standard_socket(struct dom0 *z)
+{
+	const char *std = xsd_default_socket_path();
+	int err = xsd_listen(z->xs, std);
+
+	if (err == EADDRINUSE)
+		fprintf(stderr, "xenkvmd: another xenstored serves %s; Xen's tools reach this "
+			"one with XENSTORED_PATH=%s/xenstored.sock\n", std, z->rundir);
+	else if (err)
+		fprintf(stderr, "xenkvmd: cannot serve xenstore at %s: %s\n", std, strerror(err));
+}
 
 int dom0_xs_start(struct dom0 *z)
 {
@@ -23,10 +42,12 @@ int dom0_xs_start(struct dom0 *z)
 	z->xs->changed = xb_path_changed;	/* the backends watch their frontends */
 	z->xs->changed_arg = z;
 	dom0_path(z, path, sizeof(path), "xenstored.sock");
-	if (xsd_listen(z->xs, path) < 0) {
+	if (xsd_listen(z->xs, path)) {
 		fprintf(stderr, "xenkvmd: cannot start xenstored at %s\n", path);
 		return -1;
 	}
+	if (!strcmp(z->rundir, XENKVM_DEFAULT_RUNDIR))
+		serve_standard_socket(z);
 	return 0;
 }
 

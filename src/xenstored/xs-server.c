@@ -30,7 +30,6 @@ struct xsd *xsd_create(void)
 		return NULL;
 	}
 	xs_quota_defaults(&d->quota);
-	d->listen_fd = -1;
 	return d;
 }
 
@@ -53,11 +52,11 @@ void xsd_destroy(struct xsd *d)
 		d->conns = c->next;
 		close_conn(c);
 	}
-	if (d->listen_fd >= 0)
-		close(d->listen_fd);
-	if (d->socket_path)
-		unlink(d->socket_path);
-	free(d->socket_path);
+	for (unsigned i = 0; i < d->nr_sockets; i++) {
+		close(d->listen_fd[i]);
+		unlink(d->socket_path[i]);
+		free(d->socket_path[i]);
+	}
 	xs_domain_free_all(&d->domains);
 	xs_store_destroy(&d->store);
 	free(d);
@@ -108,6 +107,8 @@ int xsd_listen(struct xsd *d, const char *path)
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd, err;
 
+	if (d->nr_sockets == XSD_MAX_SOCKETS)
+		return EMFILE;
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return ENAMETOOLONG;
 	strcpy(sa.sun_path, path);
@@ -128,8 +129,8 @@ int xsd_listen(struct xsd *d, const char *path)
 		close(fd);
 		return err;
 	}
-	d->listen_fd = fd;
-	d->socket_path = strdup(path);
+	d->listen_fd[d->nr_sockets] = fd;
+	d->socket_path[d->nr_sockets++] = strdup(path);
 	return 0;
 }
 
@@ -250,10 +251,10 @@ void xsd_reap(struct xsd *d)
 	}
 }
 
-static void accept_clients(struct xsd *d)
+static void accept_clients(struct xsd *d, int listen_fd)
 {
 	for (;;) {
-		int fd = accept4(d->listen_fd, NULL, NULL,
+		int fd = accept4(listen_fd, NULL, NULL,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct xs_conn *c;
 
@@ -305,8 +306,8 @@ int xsd_pollfds(struct xsd *d, struct pollfd *fds, int max)
 {
 	int n = 0;
 
-	if (d->listen_fd >= 0 && n < max)
-		fds[n++] = (struct pollfd){ d->listen_fd, POLLIN, 0 };
+	for (unsigned i = 0; i < d->nr_sockets && n < max; i++)
+		fds[n++] = (struct pollfd){ d->listen_fd[i], POLLIN, 0 };
 	for (struct xs_conn *c = d->conns; c && n < max; c = c->next) {
 		short ev = 0;
 
@@ -329,6 +330,14 @@ static struct xs_conn *conn_by_fd(struct xsd *d, int fd)
 	return NULL;
 }
 
+static bool is_listener(const struct xsd *d, int fd)
+{
+	for (unsigned i = 0; i < d->nr_sockets; i++)
+		if (d->listen_fd[i] == fd)
+			return true;
+	return false;
+}
+
 void xsd_handle(struct xsd *d, const struct pollfd *fds, int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -336,8 +345,8 @@ void xsd_handle(struct xsd *d, const struct pollfd *fds, int n)
 
 		if (!fds[i].revents)
 			continue;
-		if (fds[i].fd == d->listen_fd) {
-			accept_clients(d);
+		if (is_listener(d, fds[i].fd)) {
+			accept_clients(d, fds[i].fd);
 			continue;
 		}
 		c = conn_by_fd(d, fds[i].fd);
@@ -365,7 +374,7 @@ int xsd_run(struct xsd *d, volatile int *stop)
 	int cap = 0;
 
 	while (!*stop) {
-		int n, want = 1;
+		int n, want = XSD_MAX_SOCKETS;
 
 		for (struct xs_conn *c = d->conns; c; c = c->next)
 			want++;

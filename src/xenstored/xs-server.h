@@ -12,13 +12,18 @@
 struct xs_conn;
 struct xs_ring_page;
 
+#define XSD_MAX_SOCKETS 2
+
 struct xsd {
 	struct xs_store store;
 	struct xs_quota quota;		/* defaults for new domains */
 	struct xs_domain *domains;
 	struct xs_conn *conns;
-	int listen_fd;
-	char *socket_path;		/* removed again by xsd_destroy */
+	/* Sockets clients connect to (a daemon may serve its own path and the
+	 * standard one); each path is removed again by xsd_destroy. */
+	int listen_fd[XSD_MAX_SOCKETS];
+	char *socket_path[XSD_MAX_SOCKETS];
+	unsigned nr_sockets;
 	/* Called on INTRODUCE so the embedder can map the domain's ring and
 	 * call xsd_attach_ring; returns 0 or an errno for the reply. */
 	int (*introduce)(void *arg, uint32_t domid, uint64_t gfn,
@@ -36,7 +41,8 @@ struct xsd {
 struct xsd *xsd_create(void);
 void xsd_destroy(struct xsd *d);
 
-/* Listens on a Unix socket (mode 0600), creating its directory. */
+/* Listens on one more Unix socket (mode 0600), creating its directory;
+ * 0 or an errno (EADDRINUSE: a live server owns the path). */
 int xsd_listen(struct xsd *d, const char *path);
 /* $XENSTORED_PATH, else /var/run/xenstored/socket. */
 const char *xsd_default_socket_path(void);
