@@ -12,6 +12,7 @@
 #include "src/xlcfg/dom-spec.h"
 #include "src/xenkvmd/dom0.h"
 #include "src/xenkvmd/dom0-idc.h"
+#include "src/xenkvmd/dom0-sched.h"
 #include "src/xenkvmd/dom0-vbd.h"
 #include "src/xenkvmd/dom0-vif.h"
 #include "src/xenkvmd/dom0-xenstore.h"
@@ -39,6 +40,7 @@ static void forget(struct dom0 *z, struct domain *d)
 	dom0_vbd_domain_gone(z, d);
 	dom0_vif_domain_gone(z, d);
 	dom0_idc_domain_gone(z, d);
+	dom0_sched_domain_gone(z, d);
 	dom0_xs_domain_gone(z, d);
 	dom0_link_unmap(d);
 	dom0_bootload_gone(z, d);

@@ -47,6 +47,10 @@ struct domain {
 	uint64_t vcpus_up;		/* the VMM's online mask; 0: not told yet */
 	pid_t vcpu_tid[DOM_MAX_VCPUS];	/* each vCPU's thread in its VMM; 0: not told yet */
 	struct cpumap affinity[DOM_MAX_VCPUS];	/* host CPUs each may run on (dom0-vcpus.c) */
+	/* xl sched-credit (dom0-sched.c): its VMM's share of the host CPUs. */
+	unsigned sched_weight;		/* Xen's 1-65535; 0: never set (Xen's default, 256) */
+	unsigned sched_cap;		/* percent of one host CPU; 0: no cap */
+	char sched_cgroup[256];		/* the cgroup its VMM was put in; "": none */
 	enum dom_action on_poweroff, on_reboot, on_crash, on_watchdog;
 	struct dom_spec *spec;		/* what it was created from, to restart */
 	char console_log[256];

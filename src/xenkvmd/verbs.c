@@ -39,6 +39,7 @@ static const struct {
 	{ "vcpu-pin", verb_vcpu_pin },
 	{ "vcpu-list", verb_vcpu_list },
 	{ "top", verb_top },
+	{ "sched-credit", verb_sched_credit },
 	{ "block-attach", verb_block_attach },
 	{ "block-detach", verb_block_detach },
 	{ "block-list", verb_block_list },

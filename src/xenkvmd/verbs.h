@@ -22,6 +22,8 @@ verb_fn verb_mem_set, verb_mem_max;
 verb_fn verb_vcpu_set, verb_vcpu_pin, verb_vcpu_list;
 /* xl top (dom0-top.c). */
 verb_fn verb_top;
+/* Weight and cap (dom0-sched.c). */
+verb_fn verb_sched_credit;
 /* Devices (dom0-devices.c). */
 verb_fn verb_block_attach, verb_block_detach, verb_block_list,
 	verb_network_attach, verb_network_detach, verb_network_list;

@@ -37,6 +37,8 @@ static const struct verb verbs[] = {
 	{ "network-attach", xl_cmd_network_attach, "<Domain> <vif-spec-component(s)>...  Create a new virtual network device" },
 	{ "network-detach", xl_cmd_network_detach, "<Domain> <DevId|mac>  Destroy a domain's virtual network device" },
 	{ "network-list", xl_cmd_network_list, "<Domain(s)>  List virtual network interfaces for a domain" },
+	{ "sched-credit", xl_cmd_sched_credit, "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s] [-p CPUPOOL]  Get/set credit scheduler parameters (the domain VMM's CPU weight and cap)" },
+	{ "sched-credit2", xl_cmd_sched_credit2, "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s] [-p CPUPOOL]  Get/set credit2 scheduler parameters (the same weight and cap)" },
 	{ "dmesg", xl_cmd_dmesg, "[-c]  Read the xenkvmd daemon log (-c: then clear it)" },
 };
 

@@ -2,6 +2,8 @@
 #ifndef XENKVM_XL_H
 #define XENKVM_XL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "src/common/ctl-proto.h"
 #include "src/xlcfg/dom-spec.h"
@@ -47,6 +49,18 @@ int xl_cmd_vcpu_set(int argc, char **argv);
 int xl_cmd_vcpu_pin(int argc, char **argv);
 int xl_cmd_top(int argc, char **argv);
 int xl_cmd_vm_list(int argc, char **argv);
+int xl_cmd_sched_credit(int argc, char **argv);
+int xl_cmd_sched_credit2(int argc, char **argv);
+
+/* xl sched-credit[2]'s options (xl-sched.c); strings as given, NULL if absent. */
+struct xl_sched_opts {
+	const char *dom, *weight, *cap, *pool;
+	bool schedparam;	/* -s */
+	bool help;
+};
+/* 0, or the exit status (1 as Xen's xl refuses, 2 usage) with a message in err. */
+int xl_sched_parse(int argc, char **argv, bool credit2, struct xl_sched_opts *o, char *err,
+		   size_t errlen);
 
 /* xl's memory sizes: a number, MiB unless suffixed b, k, m, g or t; KiB or -1. */
 int64_t xl_parse_mem_kb(const char *s);

@@ -17,6 +17,11 @@
  *   fake.vcpus=MASK    ... and that the vCPUs in the hex MASK are up (LINK_VCPUS)
  *   fake.lie=1         ... and name xenkvmd's own pid as vCPU 0's thread: a VMM
  *                      that misbehaves, which xenkvmd must not believe
+ *   fake.busy=1        the vCPU threads spin instead of idling: a guest that
+ *                      keeps its vCPUs busy (xl sched-credit's cap shows)
+ *   fake.fill=1        before the hello, RAM pages 0-63 but every fourth get
+ *                      a line "xenkvm fake RAM: domain D page N" (the rest of
+ *                      each page and the other pages stay zero), for xl dump-core
  * While up, the cap xenkvmd gives (LINK_MAX_PAGES) goes to the console log
  * as "max pages: N", and each vCPU is an idle thread named vcpuN whose tid
  * xenkvmd hears (LINK_VCPU_THREAD), as the VMM's are.
@@ -45,7 +50,7 @@ struct fake {
 	int exit_status;	/* -1: stay up */
 	long after_ms, hello_ms;
 	unsigned long long pages, vcpus_up;
-	bool lie;
+	bool lie, busy, fill;
 	const char *once;
 	const char *console_log, *console_input;
 	bool echo;
@@ -106,6 +111,8 @@ static int parse(int argc, char **argv, struct fake *f)
 	if (word_value(f->cmdline, "fake.pages", buf, sizeof(buf)))
 		f->pages = strtoull(buf, NULL, 10);
 	f->lie = word_value(f->cmdline, "fake.lie", buf, sizeof(buf)) != NULL;
+	f->busy = word_value(f->cmdline, "fake.busy", buf, sizeof(buf)) != NULL;
+	f->fill = word_value(f->cmdline, "fake.fill", buf, sizeof(buf)) != NULL;
 	if (word_value(f->cmdline, "fake.vcpus", buf, sizeof(buf)))
 		f->vcpus_up = strtoull(buf, NULL, 16);
 	return f->memory_mb && f->domid && f->link_fd >= 0 ? 0 : -1;
@@ -122,6 +129,21 @@ static int memfd_of(const char *name, size_t size)
 	return fd;
 }
 
+/* fake.fill: lines the test finds again in the core's .xen_pages. */
+static int fill_ram(const struct fake *f, int fd, uint64_t size)
+{
+	char *ram = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (ram == MAP_FAILED)
+		return -1;
+	for (uint64_t n = 0; n < 64 && (n + 1) * 4096 < size; n++)
+		if (n % 4 != 3)
+			snprintf(ram + n * 4096, 4096, "xenkvm fake RAM: domain %lu page %llu\n",
+				 f->domid, (unsigned long long)n);
+	munmap(ram, size);
+	return 0;
+}
+
 static int say_hello(const struct fake *f)
 {
 	/* The RAM memfd covers all the domain may have, as the VMM's does. */
@@ -134,6 +156,8 @@ static int say_hello(const struct fake *f)
 	int fds[2] = { memfd_of("fake-ram", ram), memfd_of("fake-xen", XK_XPAGE_COUNT * 4096) };
 
 	if (fds[0] < 0 || fds[1] < 0)
+		return -1;
+	if (f->fill && fill_ram(f, fds[0], ram))
 		return -1;
 	return send_with_fds(f->link_fd, &h, sizeof(h), fds, 2, 0);
 }
@@ -186,11 +210,14 @@ static void *vcpu_thread(void *arg)
 	struct fake_vcpu *v = arg;
 	struct link_msg m = { .type = LINK_VCPU_THREAD, .port = v->id,
 				   .arg = (uint64_t)syscall(SYS_gettid) };
+	volatile unsigned long spins = 0;	/* volatile: the busy loop stays */
 	char name[16];
 
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
 	send(v->f->link_fd, &m, sizeof(m), MSG_NOSIGNAL);
+	while (v->f->busy)
+		spins++;
 	for (;;)
 		pause();
 	return NULL;
