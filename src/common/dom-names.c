@@ -65,6 +65,8 @@ int dom_uuid_parse(const char *s, uint8_t uuid[16])
 static const char *const action_names[] = {
 	[DOM_ACT_DESTROY] = "destroy", [DOM_ACT_RESTART] = "restart",
 	[DOM_ACT_PRESERVE] = "preserve", [DOM_ACT_RENAME_RESTART] = "rename-restart",
+	[DOM_ACT_COREDUMP_DESTROY] = "coredump-destroy",
+	[DOM_ACT_COREDUMP_RESTART] = "coredump-restart",
 };
 
 const char *dom_action_name(enum dom_action a)

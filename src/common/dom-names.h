@@ -15,6 +15,9 @@ enum dom_action {
 	DOM_ACT_RESTART,
 	DOM_ACT_PRESERVE,
 	DOM_ACT_RENAME_RESTART,
+	/* Dump the core (dom0-dumpcore.c), then destroy or restart. */
+	DOM_ACT_COREDUMP_DESTROY,
+	DOM_ACT_COREDUMP_RESTART,
 };
 
 /* 1 to DOM_NAME_MAX-1 bytes, no control characters. */

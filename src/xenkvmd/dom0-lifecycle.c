@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "src/xlcfg/dom-spec.h"
 #include "src/xenkvmd/dom0.h"
+#include "src/xenkvmd/dom0-dumpcore.h"
 #include "src/xenkvmd/dom0-idc.h"
 #include "src/xenkvmd/dom0-sched.h"
 #include "src/xenkvmd/dom0-vbd.h"
@@ -495,6 +496,11 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 	act = action_for(d, reason);
 	dom0_log("domain %u (%s) %s (%s%s%s); action %s", d->domid, d->name,
 		 dom_state_name(d->state), why, last[0] ? ": " : "", last, dom_action_name(act));
+	/* As Xen's xl: the core first (its RAM is still mapped here), then the rest. */
+	if (act == DOM_ACT_COREDUMP_DESTROY || act == DOM_ACT_COREDUMP_RESTART) {
+		dom0_dump_on_crash(z, d);
+		act = act == DOM_ACT_COREDUMP_DESTROY ? DOM_ACT_DESTROY : DOM_ACT_RESTART;
+	}
 	/* A VMM that never said hello would fail the same way again, and again. */
 	if (!vmm_said_hello(d) && (act == DOM_ACT_RESTART || act == DOM_ACT_RENAME_RESTART)) {
 		dom0_log("domain %u (%s): not restarted: its VMM stopped before the "
@@ -503,11 +509,13 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 	}
 	switch (act) {
 	case DOM_ACT_DESTROY:
+	case DOM_ACT_COREDUMP_DESTROY:	/* dumped above */
 		forget(z, d);
 		break;
 	case DOM_ACT_PRESERVE:
 		break;
 	case DOM_ACT_RESTART:
+	case DOM_ACT_COREDUMP_RESTART:
 		restart_domain(z, d, false);
 		break;
 	case DOM_ACT_RENAME_RESTART:

@@ -40,6 +40,7 @@ static const struct {
 	{ "vcpu-list", verb_vcpu_list },
 	{ "top", verb_top },
 	{ "sched-credit", verb_sched_credit },
+	{ "dump-core", verb_dump_core },
 	{ "block-attach", verb_block_attach },
 	{ "block-detach", verb_block_detach },
 	{ "block-list", verb_block_list },

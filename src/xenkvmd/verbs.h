@@ -24,6 +24,8 @@ verb_fn verb_vcpu_set, verb_vcpu_pin, verb_vcpu_list;
 verb_fn verb_top;
 /* Weight and cap (dom0-sched.c). */
 verb_fn verb_sched_credit;
+/* Core dumps (dom0-dumpcore.c). */
+verb_fn verb_dump_core;
 /* Devices (dom0-devices.c). */
 verb_fn verb_block_attach, verb_block_detach, verb_block_list,
 	verb_network_attach, verb_network_detach, verb_network_list;

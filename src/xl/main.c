@@ -39,6 +39,7 @@ static const struct verb verbs[] = {
 	{ "network-list", xl_cmd_network_list, "<Domain(s)>  List virtual network interfaces for a domain" },
 	{ "sched-credit", xl_cmd_sched_credit, "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s] [-p CPUPOOL]  Get/set credit scheduler parameters (the domain VMM's CPU weight and cap)" },
 	{ "sched-credit2", xl_cmd_sched_credit2, "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s] [-p CPUPOOL]  Get/set credit2 scheduler parameters (the same weight and cap)" },
+	{ "dump-core", xl_cmd_dump_core, "<Domain> <filename>  Core dump a domain (Xen's ELF core; the domain is paused meanwhile)" },
 	{ "dmesg", xl_cmd_dmesg, "[-c]  Read the xenkvmd daemon log (-c: then clear it)" },
 };
 

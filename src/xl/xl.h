@@ -51,6 +51,7 @@ int xl_cmd_top(int argc, char **argv);
 int xl_cmd_vm_list(int argc, char **argv);
 int xl_cmd_sched_credit(int argc, char **argv);
 int xl_cmd_sched_credit2(int argc, char **argv);
+int xl_cmd_dump_core(int argc, char **argv);
 
 /* xl sched-credit[2]'s options (xl-sched.c); strings as given, NULL if absent. */
 struct xl_sched_opts {

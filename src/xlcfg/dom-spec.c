@@ -58,19 +58,10 @@ static void warn(const struct xlcfg *cfg, const char *key, struct dom_spec *spec
 		 msg);
 }
 
-/*
- * The registry knows the first four actions. The coredump ones do what
- * follows the dump, saying there is none; soft-reset is refused.
- */
+/* The registry knows every action but soft-reset, which is refused. */
 static int action(const struct xlcfg *cfg, const char *key, enum cfg_action a,
-		  enum dom_action *out, struct dom_spec *spec, char *err, size_t errlen)
+		  enum dom_action *out, char *err, size_t errlen)
 {
-	if (a == CFG_ACT_COREDUMP_DESTROY || a == CFG_ACT_COREDUMP_RESTART) {
-		*out = a == CFG_ACT_COREDUMP_DESTROY ? DOM_ACT_DESTROY : DOM_ACT_RESTART;
-		warn(cfg, key, spec, "%s='%s': xenkvm dumps no core yet; the domain is %s",
-		     key, cfg_action_name(a), *out == DOM_ACT_DESTROY ? "destroyed" : "restarted");
-		return 0;
-	}
 	if (dom_action_parse(cfg_action_name(a), out))
 		return bad(cfg, key, err, errlen, "%s='%s' is not supported by xenkvm yet",
 			   key, cfg_action_name(a));
@@ -162,11 +153,10 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 		    errlen) ||
 	       copy(cfg, "cmdline", spec->cmdline, sizeof(spec->cmdline), dc->cmdline, err,
 		    errlen) ||
-	       action(cfg, "on_poweroff", dc->on_poweroff, &spec->on_poweroff, spec, err, errlen) ||
-	       action(cfg, "on_reboot", dc->on_reboot, &spec->on_reboot, spec, err, errlen) ||
-	       action(cfg, "on_crash", dc->on_crash, &spec->on_crash, spec, err, errlen) ||
-	       action(cfg, "on_watchdog", dc->on_watchdog, &spec->on_watchdog, spec, err,
-		      errlen) ?
+	       action(cfg, "on_poweroff", dc->on_poweroff, &spec->on_poweroff, err, errlen) ||
+	       action(cfg, "on_reboot", dc->on_reboot, &spec->on_reboot, err, errlen) ||
+	       action(cfg, "on_crash", dc->on_crash, &spec->on_crash, err, errlen) ||
+	       action(cfg, "on_watchdog", dc->on_watchdog, &spec->on_watchdog, err, errlen) ?
 		       -1 : 0;
 }
 

@@ -222,13 +222,16 @@ Test(xlcfg, dom_spec_defaults_types_and_actions)
 	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\nfrobnicate=1\n", NULL, 0,
 					  &s, err, sizeof(err)), 0, "%s", err);
 	cr_assert_str_eq(s.warnings, "g.cfg:3: warning: unknown setting 'frobnicate'; ignored\n");
-	/* coredump-*: what follows the dump, and a warning that there is none. */
+	/* coredump-*: xenkvmd dumps the core, then restarts or destroys; no warning. */
 	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\n"
 					  "on_crash='coredump-restart'\n", NULL, 0, &s, err,
 					  sizeof(err)), 0, "%s", err);
-	cr_assert_eq(s.on_crash, DOM_ACT_RESTART);
-	cr_assert_str_eq(s.warnings, "g.cfg:3: warning: on_crash='coredump-restart': xenkvm dumps "
-			 "no core yet; the domain is restarted\n");
+	cr_assert_eq(s.on_crash, DOM_ACT_COREDUMP_RESTART);
+	cr_assert_str_eq(s.warnings, "");
+	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\n"
+					  "on_poweroff='coredump-destroy'\n", NULL, 0, &s, err,
+					  sizeof(err)), 0, "%s", err);
+	cr_assert_eq(s.on_poweroff, DOM_ACT_COREDUMP_DESTROY);
 	/* cpus=: a string for every vCPU, a list for one vCPU each (the rest: any CPU). */
 	cr_assert_eq(dom_spec_from_config("g.cfg", "name='g'\nkernel='/k'\ncpus='1'\n", NULL, 0,
 					  &s, err, sizeof(err)), 0, "%s", err);
