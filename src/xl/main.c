@@ -40,6 +40,16 @@ static const struct verb verbs[] = {
 	{ "sched-credit", xl_cmd_sched_credit, "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s] [-p CPUPOOL]  Get/set credit scheduler parameters (the domain VMM's CPU weight and cap)" },
 	{ "sched-credit2", xl_cmd_sched_credit2, "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s] [-p CPUPOOL]  Get/set credit2 scheduler parameters (the same weight and cap)" },
 	{ "dump-core", xl_cmd_dump_core, "<Domain> <filename>  Core dump a domain (Xen's ELF core; the domain is paused meanwhile)" },
+	{ "debug-keys", xl_cmd_debug_keys, "<Keys>  Send debug keys to Xen (there is no Xen console here)" },
+	{ "set-parameters", xl_cmd_set_parameters, "<Params>  Set hypervisor parameters (there are none here)" },
+	{ "cpupool-list", xl_cmd_cpupool_list, "[-c|--cpus] [<CPU Pool>]  List CPU pools on host (one: Pool-0)" },
+	{ "cpupool-create", xl_cmd_cpupool_unsupported, "[options] [<ConfigFile>] [Variable=value ...]  Create a new CPU pool (not supported)" },
+	{ "cpupool-destroy", xl_cmd_cpupool_unsupported, "<CPU Pool>  Deactivates a CPU pool (not supported)" },
+	{ "cpupool-rename", xl_cmd_cpupool_unsupported, "<CPU Pool> <new name>  Renames a CPU pool (not supported)" },
+	{ "cpupool-cpu-add", xl_cmd_cpupool_unsupported, "<CPU Pool> <CPU nr>|node:<node nr>  Adds a CPU to a CPU pool (not supported)" },
+	{ "cpupool-cpu-remove", xl_cmd_cpupool_unsupported, "<CPU Pool> <CPU nr>|node:<node nr>  Removes a CPU from a CPU pool (not supported)" },
+	{ "cpupool-migrate", xl_cmd_cpupool_unsupported, "<Domain> <CPU Pool>  Moves a domain into a CPU pool (not supported)" },
+	{ "cpupool-numa-split", xl_cmd_cpupool_unsupported, "  Splits up the machine into one CPU pool per NUMA node (not supported)" },
 	{ "dmesg", xl_cmd_dmesg, "[-c]  Read the xenkvmd daemon log (-c: then clear it)" },
 };
 

@@ -52,6 +52,11 @@ int xl_cmd_vm_list(int argc, char **argv);
 int xl_cmd_sched_credit(int argc, char **argv);
 int xl_cmd_sched_credit2(int argc, char **argv);
 int xl_cmd_dump_core(int argc, char **argv);
+int xl_cmd_debug_keys(int argc, char **argv);
+int xl_cmd_set_parameters(int argc, char **argv);
+int xl_cmd_cpupool_list(int argc, char **argv);
+/* The other cpupool-* verbs (argv[0]): pools do not apply here. */
+int xl_cmd_cpupool_unsupported(int argc, char **argv);
 
 /* xl sched-credit[2]'s options (xl-sched.c); strings as given, NULL if absent. */
 struct xl_sched_opts {
