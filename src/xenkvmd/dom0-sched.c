@@ -160,12 +160,6 @@ void sched_find_mounts(FILE *mountinfo, struct sched_mounts *m)
 	}
 }
 
-/* The controller the groups are made under: version 2 or 1, and its mount. */
-struct cpu_controller {
-	int version;
-	char mount[256];
-};
-
 static bool v2_has_cpu(const char *mount)
 {
 	char path[300], buf[512];
@@ -186,7 +180,7 @@ static bool v2_has_cpu(const char *mount)
 }
 
 /* v2 where it has the cpu controller, else v1's cpu hierarchy; -1 with err if neither. */
-static int find_controller(struct cpu_controller *c, char *err, size_t errlen)
+static int find_controller(struct sched_controller *c, char *err, size_t errlen)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	struct sched_mounts m;
@@ -230,7 +224,7 @@ static int write_file(const char *dir, const char *name, const char *value, char
 }
 
 /* A group's directory, made if need be; in v2 its parent hands down the cpu controller. */
-static int make_group(const struct cpu_controller *c, const char *parent, const char *dir,
+static int make_group(const struct sched_controller *c, const char *parent, const char *dir,
 		      char *err, size_t errlen)
 {
 	if (c->version == 2 && write_file(parent, "cgroup.subtree_control", "+cpu", err, errlen))
@@ -242,7 +236,7 @@ static int make_group(const struct cpu_controller *c, const char *parent, const 
 	return 0;
 }
 
-static int set_limits(const struct cpu_controller *c, const char *dir, unsigned weight,
+static int set_limits(const struct sched_controller *c, const char *dir, unsigned weight,
 		      unsigned cap, char *err, size_t errlen)
 {
 	char v[64];
@@ -273,32 +267,44 @@ static void base_name(const struct dom0 *z, char *out, size_t size)
 		snprintf(out, size, "xenkvm-%d", (int)getpid());
 }
 
+int sched_cgroup_put(const struct sched_controller *c, const char *base, const char *leaf,
+		     pid_t pid, unsigned weight, unsigned cap, char *dir, size_t dirlen,
+		     char *err, size_t errlen)
+{
+	char parent[512], group[512], pidtext[16];
+
+	if ((size_t)snprintf(parent, sizeof(parent), "%s/%s", c->mount, base) >= sizeof(parent) ||
+	    (size_t)snprintf(group, sizeof(group), "%s/%s", parent, leaf) >= dirlen) {
+		snprintf(err, errlen, "the cgroup path %s/%s/%s is too long", c->mount, base, leaf);
+		return -1;
+	}
+	snprintf(pidtext, sizeof(pidtext), "%d", (int)pid);
+	if (make_group(c, c->mount, parent, err, errlen) || make_group(c, parent, group, err, errlen))
+		return -1;
+	/* Told now, so that the group is removed later even if a write fails. */
+	snprintf(dir, dirlen, "%s", group);
+	if (set_limits(c, group, weight, cap, err, errlen) ||
+	    write_file(group, "cgroup.procs", pidtext, err, errlen))
+		return -1;
+	return 0;
+}
+
 /* The domain's VMM in its group with this weight and cap; 0, or -1 with err. */
 static int apply(struct dom0 *z, struct domain *d, unsigned weight, unsigned cap, char *err,
 		 size_t errlen)
 {
-	struct cpu_controller c;
-	char base[300], dir[360], name[32], pid[16];
+	struct sched_controller c;
+	char base[32], leaf[32];
 
 	if (find_controller(&c, err, errlen))
 		return -1;
-	base_name(z, name, sizeof(name));
-	snprintf(base, sizeof(base), "%s/%s", c.mount, name);
-	snprintf(dir, sizeof(dir), "%s/dom%u", base, d->domid);
-	if (strlen(dir) >= sizeof(d->sched_cgroup)) {
-		snprintf(err, errlen, "the cgroup path %s is too long", dir);
-		return -1;
-	}
-	snprintf(pid, sizeof(pid), "%d", (int)d->vmm_pid);
-	if (make_group(&c, c.mount, base, err, errlen) || make_group(&c, base, dir, err, errlen))
-		return -1;
-	/* Recorded now, so that the group goes with the domain even if a write fails. */
-	snprintf(d->sched_cgroup, sizeof(d->sched_cgroup), "%s", dir);
-	if (set_limits(&c, dir, weight, cap, err, errlen) ||
-	    write_file(dir, "cgroup.procs", pid, err, errlen))
+	base_name(z, base, sizeof(base));
+	snprintf(leaf, sizeof(leaf), "dom%u", d->domid);
+	if (sched_cgroup_put(&c, base, leaf, d->vmm_pid, weight, cap, d->sched_cgroup,
+			     sizeof(d->sched_cgroup), err, errlen))
 		return -1;
 	dom0_log("domain %u: weight %u, cap %u: VMM %d in cgroup v%d %s", d->domid, weight, cap,
-		 (int)d->vmm_pid, c.version, dir);
+		 (int)d->vmm_pid, c.version, d->sched_cgroup);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct dom0;
 struct domain;
@@ -43,6 +44,21 @@ struct sched_mounts {
 };
 /* From the text of /proc/self/mountinfo. */
 void sched_find_mounts(FILE *mountinfo, struct sched_mounts *m);
+
+/* The controller the groups are made under: cgroup version 2 or 1, and its mount. */
+struct sched_controller {
+	int version;
+	char mount[256];
+};
+/*
+ * Process pid (all its threads) into the group <mount>/<base>/<leaf>, made
+ * as needed (in v2 each parent hands down the cpu controller), with this
+ * weight and cap. dir gets the group's path once it exists, so that a
+ * failed write still leaves it to be removed. 0, or -1 with err.
+ */
+int sched_cgroup_put(const struct sched_controller *c, const char *base, const char *leaf,
+		     pid_t pid, unsigned weight, unsigned cap, char *dir, size_t dirlen,
+		     char *err, size_t errlen);
 
 /* The domain is gone (its VMM reaped): its cgroup is removed. */
 void dom0_sched_domain_gone(struct dom0 *z, struct domain *d);

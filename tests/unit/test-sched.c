@@ -1,7 +1,9 @@
 /* xl sched-credit: Xen's weight and cap as cgroup values, their checks, and xl's options. */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "src/xenkvmd/dom0-sched.h"
 #include "src/xl/xl.h"
 
@@ -159,4 +161,123 @@ Test(sched, xl_options_as_xen_xl_takes_them)
 	cr_assert(strstr(err, "unexpected argument 'extra'"), "%s", err);
 	cr_assert_eq(parse(false, &o, err, "-h"), 0);
 	cr_assert(o.help);
+}
+
+/*
+ * A directory standing in for a cgroup mount: cgroupfs makes a group's
+ * files at mkdir, so here they are made beforehand, empty.
+ */
+static char root[64];
+
+static void touch(const char *rel)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	f = fopen(path, "w");
+	cr_assert(f, "%s", path);
+	fclose(f);
+}
+
+static void make_dir(const char *rel)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	cr_assert_eq(mkdir(path, 0755), 0, "%s", path);
+}
+
+static void holds(const char *rel, const char *want)
+{
+	char path[256], got[128] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	f = fopen(path, "r");
+	cr_assert(f, "%s", path);
+	cr_assert(fgets(got, sizeof(got), f) || !want[0]);
+	fclose(f);
+	cr_assert_str_eq(got, want, "%s", rel);
+}
+
+static void mock_group(const char *const *files)
+{
+	snprintf(root, sizeof(root), "/tmp/sched-cg.XXXXXX");
+	cr_assert(mkdtemp(root));
+	make_dir("xk");
+	make_dir("xk/dom7");
+	for (unsigned i = 0; files[i]; i++)
+		touch(files[i]);
+}
+
+static void unmock(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(sched, cgroup_v2_files)
+{
+	static const char *const files[] = { "cgroup.subtree_control", "xk/cgroup.subtree_control",
+					     "xk/dom7/cpu.weight", "xk/dom7/cpu.max",
+					     "xk/dom7/cgroup.procs", NULL };
+	struct sched_controller c = { .version = 2 };
+	char dir[256] = "", err[512], want[300];
+
+	mock_group(files);
+	snprintf(c.mount, sizeof(c.mount), "%s", root);
+	cr_assert_eq(sched_cgroup_put(&c, "xk", "dom7", 1234, 128, 50, dir, sizeof(dir), err,
+				      sizeof(err)), 0, "%s", err);
+	snprintf(want, sizeof(want), "%s/xk/dom7", root);
+	cr_assert_str_eq(dir, want);
+	holds("cgroup.subtree_control", "+cpu");	/* each parent hands cpu down */
+	holds("xk/cgroup.subtree_control", "+cpu");
+	holds("xk/dom7/cpu.weight", "50");
+	holds("xk/dom7/cpu.max", "50000 100000");
+	holds("xk/dom7/cgroup.procs", "1234");
+	unmock();
+}
+
+Test(sched, cgroup_v1_files)
+{
+	static const char *const files[] = { "xk/dom7/cpu.shares", "xk/dom7/cpu.cfs_period_us",
+					     "xk/dom7/cpu.cfs_quota_us", "xk/dom7/cgroup.procs",
+					     NULL };
+	struct sched_controller c = { .version = 1 };
+	char dir[256] = "", err[512];
+
+	mock_group(files);
+	snprintf(c.mount, sizeof(c.mount), "%s", root);
+	cr_assert_eq(sched_cgroup_put(&c, "xk", "dom7", 99, 2048, 0, dir, sizeof(dir), err,
+				      sizeof(err)), 0, "%s", err);
+	holds("xk/dom7/cpu.shares", "8192");
+	holds("xk/dom7/cpu.cfs_period_us", "100000");
+	holds("xk/dom7/cpu.cfs_quota_us", "-1");
+	holds("xk/dom7/cgroup.procs", "99");
+	unmock();
+}
+
+/* A file the controller lacks: the error names it, and the group is still told. */
+Test(sched, cgroup_write_error_names_the_file)
+{
+	static const char *const files[] = { "cgroup.subtree_control",
+					     "xk/cgroup.subtree_control", NULL };
+	struct sched_controller c = { .version = 2 };
+	char dir[256] = "", err[512];
+
+	mock_group(files);
+	snprintf(c.mount, sizeof(c.mount), "%s", root);
+	cr_assert_eq(sched_cgroup_put(&c, "xk", "dom7", 1, 256, 0, dir, sizeof(dir), err,
+				      sizeof(err)), -1);
+	cr_assert(strstr(err, "cannot write \"100\" to ") && strstr(err, "/xk/dom7/cpu.weight: "
+								     "No such file or directory"),
+		  "%s", err);
+	cr_assert(strstr(dir, "/xk/dom7"), "%s", dir);
+	/* A path too long for the registry's field is refused before anything is made. */
+	cr_assert_eq(sched_cgroup_put(&c, "xk", "dom7", 1, 256, 0, dir, 8, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "is too long"), "%s", err);
+	unmock();
 }
