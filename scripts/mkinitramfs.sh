@@ -124,6 +124,27 @@ if grep -q 'xenkvm.test=user-abi' /proc/cmdline; then
 	echo "xenkvm-init: user-abi test done"
 	poweroff -f
 fi
+if grep -q 'xenkvm.test=channel' /proc/cmdline; then
+	# Secondary consoles (xl.cfg channel=): on each, say hello and wait for
+	# the host's answer line. They come up as their frontends connect.
+	for n in 1 2; do
+		i=0
+		until stty -F /dev/hvc$n raw -echo 2> /dev/null; do
+			i=$((i + 1))
+			[ $i -lt 300 ] || { echo "xenkvm-init: no /dev/hvc$n"; break; }
+			sleep 0.1
+		done
+		# One descriptor throughout: hvc resets a tty's modes at its last close.
+		exec 4<> /dev/hvc$n
+		stty raw -echo <&4
+		echo "hello from hvc$n" >&4
+		read -r line <&4
+		exec 4<&-
+		echo "xenkvm-init: hvc$n got: $line"
+	done
+	echo "xenkvm-init: channel test done"
+	poweroff -f
+fi
 if grep -q 'xenkvm.test=exec' /proc/cmdline; then
 	# Processes exec'd while others start and exit (the stale-page bug's
 	# reproducer): a program run from a signal handler, and a pipeline.

@@ -10,7 +10,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "src/xlcfg/dom-spec.h"
+#include "src/xenkvmd/backend.h"
 #include "src/xenkvmd/dom0.h"
+#include "src/xenkvmd/dom0-console.h"
 #include "src/xenkvmd/dom0-dumpcore.h"
 #include "src/xenkvmd/dom0-idc.h"
 #include "src/xenkvmd/dom0-sched.h"
@@ -38,8 +40,7 @@
 static void forget(struct dom0 *z, struct domain *d)
 {
 	dom0_answer_create(d, "the domain was destroyed before it was built");
-	dom0_vbd_domain_gone(z, d);
-	dom0_vif_domain_gone(z, d);
+	backend_domain_gone(z, d);
 	dom0_idc_domain_gone(z, d);
 	dom0_sched_domain_gone(z, d);
 	dom0_xs_domain_gone(z, d);
@@ -256,7 +257,7 @@ static int start_domain(struct dom0 *z, struct domain *d, const struct dom_spec 
 	return 0;
 }
 
-/* The domain's disks and vifs get their backends as it starts, as libxl adds devices. */
+/* The domain's disks, vifs and channels get their backends as it starts, as libxl adds devices. */
 static int attach_devices(struct dom0 *z, struct domain *d, char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < d->spec->nr_disks; i++)
@@ -264,6 +265,9 @@ static int attach_devices(struct dom0 *z, struct domain *d, char *err, size_t er
 			return -1;
 	for (unsigned i = 0; i < d->spec->nr_vifs; i++)
 		if (dom0_vif_attach(z, d, &d->spec->vifs[i], err, errlen))
+			return -1;
+	for (unsigned i = 0; i < d->spec->nr_channels; i++)
+		if (dom0_console_attach(z, d, i + 1, &d->spec->channels[i], err, errlen))
 			return -1;
 	return 0;
 }
@@ -488,8 +492,7 @@ void dom0_vmm_exited(struct dom0 *z, struct domain *d, int wstatus)
 	if (WIFEXITED(wstatus) && reason == DOM_SHUTDOWN_CRASH)
 		vmm_last_words(z, d, last, sizeof(last));
 	d->vmm_pid = 0;
-	dom0_vbd_domain_gone(z, d);
-	dom0_vif_domain_gone(z, d);
+	backend_domain_gone(z, d);
 	dom0_idc_domain_gone(z, d);
 	d->shutdown_reason = reason;
 	d->state = reason == DOM_SHUTDOWN_CRASH ? DOM_CRASHED : DOM_SHUTDOWN;

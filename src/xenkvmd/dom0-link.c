@@ -9,8 +9,7 @@
 #include "src/xenkvmd/dom0.h"
 #include "src/xenkvmd/dom0-grant.h"
 #include "src/xenkvmd/dom0-idc.h"
-#include "src/xenkvmd/dom0-vbd.h"
-#include "src/xenkvmd/dom0-vif.h"
+#include "src/xenkvmd/backend.h"
 #include "src/xenstored/xs-server.h"
 #include "xen-abi/domain.h"
 
@@ -106,8 +105,7 @@ static void handle(struct dom0 *z, struct domain *d, const struct link_msg *m)
 			xsd_ring_kick(z->xs, d->domid);
 		break;
 	case LINK_BIND_REPLY:
-		dom0_vbd_bind_reply(z, d, m->port, m->cookie, m->status);
-		dom0_vif_bind_reply(z, d, m->port, m->cookie, m->status);
+		backend_bind_reply(z, d, m->port, m->cookie, m->status);
 		break;
 	case LINK_IDC_BIND:
 		dom0_idc_bind(z, d, m);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include "src/xenkvmd/dom0.h"
 #include "src/xenkvmd/dom0-server.h"
-#include "src/xenkvmd/dom0-xenbus.h"
+#include "src/xenkvmd/backend.h"
 #include "src/xenstored/xs-server.h"
 
 #define MAX_CLIENTS 64
@@ -259,7 +259,7 @@ void dom0_run(struct dom0 *z)
 		dom0_create_timeouts(z);
 		if (ready == 0) {
 			check_rings(z);	/* idle for a while: nothing should be waiting */
-			xb_run(z);
+			backend_run(z);
 			continue;
 		}
 		if (pfd[1].revents)
@@ -281,6 +281,6 @@ void dom0_run(struct dom0 *z)
 			if (pfd[links_first + i].revents && d && d->link_fd == pfd[links_first + i].fd)
 				dom0_link_readable(z, d);
 		}
-		xb_run(z);
+		backend_run(z);
 	}
 }

@@ -23,8 +23,6 @@ int dom0_vbd_detach(struct dom0 *z, struct domain *d, const char *vdev, bool for
 		    char *err, size_t errlen);
 /* xl block-list rows: "vdev be handle state evtch ring-ref be-path" each. */
 void dom0_vbd_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep);
-/* The domain stopped running: its backends stop and their nodes go. */
-void dom0_vbd_domain_gone(struct dom0 *z, struct domain *d);
 /* Calls fn for each disk the domain has now, in the order they came. */
 void dom0_vbd_each(struct dom0 *z, const struct domain *d,
 		   void (*fn)(void *arg, const struct disk_spec *ds), void *arg);
@@ -32,8 +30,5 @@ struct vbd_stats;
 /* Adds the domain's disks' counts to *sum (xentop's); how many disks it has. */
 unsigned dom0_vbd_stats(struct dom0 *z, const struct domain *d, struct vbd_stats *sum);
 
-/* The VMM answered a LINK_BIND. */
-void dom0_vbd_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,
-			 int status);
 
 #endif

@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,50 +6,33 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include "devices/vif-queue.h"
-#include "src/xenkvmd/dom0-grant.h"
-#include "src/common/link-proto.h"
+#include "src/xenkvmd/backend.h"
 #include "src/xenkvmd/dom0-tap.h"
-#include "src/xenkvmd/net-slirp.h"
 #include "src/xenkvmd/dom0-vif.h"
 #include "src/xenkvmd/dom0-xenbus.h"
-#include "src/xenkvmd/dom0-xenstore.h"
+#include "src/xenkvmd/net-slirp.h"
 #include "src/xenkvmd/vif-frontend.h"
-#include "src/xenstored/xs-server.h"
 
-/* LINK_BIND cookies: VIF_COOKIE + 2 * queue + (1 for the receive channel);
- * they tell our replies from the vbd's (which use the queue number). */
-#define VIF_COOKIE 0x100u
+_Static_assert(VIF_MAX_QUEUES <= BACKEND_MAX_QUEUES, "the skeleton holds them");
 
-struct vif;
-
-/* One queue as the frontend set it up: its rings, channels and thread. */
+/* One queue as the frontend set it up: its rings (tx, rx), channels and thread. */
 struct vif_q {
-	struct vif *v;
-	unsigned index;
-	uint32_t refs[2];		/* tx, rx */
-	void *rings[2];
-	uint32_t ports[2];		/* tx, rx: equal when one channel serves both */
-	bool bind_pending[2], bound[2];
-	int kick_fd, link_fd;
+	struct ring_q rq;
 	struct vif_queue q;
 };
 
 struct vif {
-	struct xb_dev xb;		/* first: the handshake sees only this */
-	struct vif *next;
-	struct dom0 *z;
-	struct domain *dom;
-	uint32_t domid, devid;
+	struct backend_dev b;		/* first: the skeleton sees only this */
 	struct vif_spec spec;
 	char ifname[16], mac[18];
 	char hostname[DOM_NAME_MAX];	/* what user-mode DHCP calls the guest */
-	enum xenbus_state state;
 	struct net_endpoint *ep;	/* the host side: a TAP or user-mode network */
 	bool user_net;
-	unsigned nr_queues;		/* the frontend's, once it connects; 0 before */
 	struct vif_q qs[VIF_MAX_QUEUES];
 	struct vif_queue *queue_list[VIF_MAX_QUEUES];
 };
+
+static const struct backend_kind vif_kind;
 
 static void vlog(const struct vif *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -63,232 +45,148 @@ static void vlog(const struct vif *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	dom0_log("domain %u vif %u (%s): %s", v->domid, v->devid, v->ifname, msg);
+	backend_log(&v->b, "%s", msg);
 }
 
-static int write_device_nodes(struct dom0 *z, struct vif *v)
+static int write_nodes(struct dom0 *z, struct backend_dev *b)
 {
-	int rc = xb_make_dirs(z, v->domid, v->xb.fe, v->xb.be);
+	struct vif *v = (struct vif *)b;
+	int rc = 0;
 
-	rc |= xb_printf(z, v->xb.be, "frontend", "%s", v->xb.fe);
-	rc |= xb_printf(z, v->xb.be, "frontend-id", "%u", v->domid);
-	rc |= xb_printf(z, v->xb.be, "online", "1");
-	rc |= xb_printf(z, v->xb.be, "state", "%d", XenbusStateInitialising);
-	rc |= xb_printf(z, v->xb.be, "handle", "%u", v->devid);
-	rc |= xb_printf(z, v->xb.be, "mac", "%s", v->mac);
-	rc |= xb_printf(z, v->xb.be, "type", "vif");
+	rc |= xb_printf(z, b->be, "handle", "%u", b->devid);
+	rc |= xb_printf(z, b->be, "mac", "%s", v->mac);
+	rc |= xb_printf(z, b->be, "type", "vif");
 	if (!v->user_net)
-		rc |= xb_printf(z, v->xb.be, "vifname", "%s", v->ifname);
+		rc |= xb_printf(z, b->be, "vifname", "%s", v->ifname);
 	if (v->spec.bridge[0])
-		rc |= xb_printf(z, v->xb.be, "bridge", "%s", v->spec.bridge);
+		rc |= xb_printf(z, b->be, "bridge", "%s", v->spec.bridge);
 	if (v->spec.script[0])
-		rc |= xb_printf(z, v->xb.be, "script", "%s", v->spec.script);
+		rc |= xb_printf(z, b->be, "script", "%s", v->spec.script);
 	if (v->spec.ip[0])
-		rc |= xb_printf(z, v->xb.be, "ip", "%s", v->spec.ip);
+		rc |= xb_printf(z, b->be, "ip", "%s", v->spec.ip);
 	/* As libxl writes them; hotplug scripts read vlan= and gatewaydev= here. */
 	if (v->spec.mtu)
-		rc |= xb_printf(z, v->xb.be, "mtu", "%u", v->spec.mtu);
+		rc |= xb_printf(z, b->be, "mtu", "%u", v->spec.mtu);
 	if (v->spec.vlan[0])
-		rc |= xb_printf(z, v->xb.be, "vlan", "%s", v->spec.vlan);
+		rc |= xb_printf(z, b->be, "vlan", "%s", v->spec.vlan);
 	if (v->spec.gatewaydev[0])
-		rc |= xb_printf(z, v->xb.be, "gatewaydev", "%s", v->spec.gatewaydev);
+		rc |= xb_printf(z, b->be, "gatewaydev", "%s", v->spec.gatewaydev);
 	/* rate=: bytes an interval and the interval in us, as libxl writes it. */
 	if (v->spec.rate_bytes_per_s)
-		rc |= xb_printf(z, v->xb.be, "rate", "%llu,%llu",
+		rc |= xb_printf(z, b->be, "rate", "%llu,%llu",
 				(unsigned long long)(v->spec.rate_bytes_per_s *
 						     v->spec.rate_interval_us / 1000000),
 				(unsigned long long)v->spec.rate_interval_us);
-	rc |= xb_printf(z, v->xb.fe, "backend", "%s", v->xb.be);
-	rc |= xb_printf(z, v->xb.fe, "backend-id", "0");
-	rc |= xb_printf(z, v->xb.fe, "state", "%d", XenbusStateInitialising);
-	rc |= xb_printf(z, v->xb.fe, "handle", "%u", v->devid);
-	rc |= xb_printf(z, v->xb.fe, "mac", "%s", v->mac);
+	rc |= xb_printf(z, b->fe, "handle", "%u", b->devid);
+	rc |= xb_printf(z, b->fe, "mac", "%s", v->mac);
 	/* As libxl since XSA-403: netfront copies what an untrusted backend hands it. */
-	rc |= xb_printf(z, v->xb.fe, "trusted", "%d", v->spec.trusted);
+	rc |= xb_printf(z, b->fe, "trusted", "%d", v->spec.trusted);
 	return rc ? -1 : 0;
 }
 
 /* What netback offers before the frontend sets up: rx-copy, scatter-gather,
  * checksums left blank, TCP segment trains both ways, several queues, a
  * channel per direction. */
-static void probe(struct dom0 *z, struct vif *v)
+static void probe(struct dom0 *z, struct backend_dev *b)
 {
-	xb_printf(z, v->xb.be, "feature-rx-copy", "1");
-	xb_printf(z, v->xb.be, "feature-rx-flip", "0");
-	xb_printf(z, v->xb.be, "feature-sg", "1");
-	xb_printf(z, v->xb.be, "feature-ipv6-csum-offload", "1");
-	xb_printf(z, v->xb.be, "feature-gso-tcpv4", "1");
-	xb_printf(z, v->xb.be, "feature-gso-tcpv6", "1");
-	xb_printf(z, v->xb.be, "feature-split-event-channels", "1");
-	xb_printf(z, v->xb.be, "multi-queue-max-queues", "%u", VIF_MAX_QUEUES);
-	xb_printf(z, v->xb.be, "hotplug-status", "connected");
-	xb_set_state(z, &v->xb, XenbusStateInitWait);
+	xb_printf(z, b->be, "feature-rx-copy", "1");
+	xb_printf(z, b->be, "feature-rx-flip", "0");
+	xb_printf(z, b->be, "feature-sg", "1");
+	xb_printf(z, b->be, "feature-ipv6-csum-offload", "1");
+	xb_printf(z, b->be, "feature-gso-tcpv4", "1");
+	xb_printf(z, b->be, "feature-gso-tcpv6", "1");
+	xb_printf(z, b->be, "feature-split-event-channels", "1");
+	xb_printf(z, b->be, "multi-queue-max-queues", "%u", VIF_MAX_QUEUES);
+	xb_printf(z, b->be, "hotplug-status", "connected");
 }
 
 /* --- the packet path ----------------------------------------------------------------- */
 
-static void *grant_get(void *arg, uint32_t gref, bool writable)
-{
-	return dom0_gnt_get(arg, gref, writable);
-}
-
-static void grant_put(void *arg, uint32_t gref, bool writable)
-{
-	dom0_gnt_put(arg, gref, writable);
-}
-
 static void queue_notify(void *arg, bool tx, bool rx)
 {
-	struct vif_q *q = arg;
+	struct ring_q *rq = &((struct vif_q *)arg)->rq;
 
-	if (q->ports[0] == q->ports[1] || tx)
-		dom0_link_send(q->link_fd, LINK_RAISE, q->ports[0], 0, -1);
-	if (q->ports[0] != q->ports[1] && rx)
-		dom0_link_send(q->link_fd, LINK_RAISE, q->ports[1], 0, -1);
+	if (rq->nr_ports == 1 || tx)
+		ring_q_raise(rq, 0);
+	if (rq->nr_ports == 2 && rx)
+		ring_q_raise(rq, 1);
 }
 
 static void queue_broken(void *arg, const char *why)
 {
 	struct vif_q *q = arg;
 
-	vlog(q->v, "queue %u: rings stopped: %s", q->index, why);
+	backend_log(q->rq.dev, "queue %u: rings stopped: %s", q->rq.index, why);
 }
 
 static void queue_log(void *arg, const char *msg)
 {
 	struct vif_q *q = arg;
 
-	vlog(q->v, "%s", msg);
-}
-
-static unsigned nr_channels(const struct vif_q *q)
-{
-	return q->ports[0] == q->ports[1] ? 1 : 2;
+	backend_log(q->rq.dev, "%s", msg);
 }
 
 static void log_counters(struct vif_q *q)
 {
 	const struct vif_rings *r = &q->q.rings;
 
-	vlog(q->v, "queue %u: %llu frames sent (%llu GSO trains), %llu refused; "
-	     "%llu received, %llu dropped", q->index, (unsigned long long)r->tx_packets,
-	     (unsigned long long)r->tx_gso_packets, (unsigned long long)r->tx_errors,
-	     (unsigned long long)r->rx_packets,
-	     (unsigned long long)(r->rx_dropped + q->q.inbox.frames.dropped));
-}
-
-static void stop_queue(struct vif_q *q)
-{
-	if (q->q.t.running) {
-		vif_queue_stop(&q->q);
-		log_counters(q);
-	}
-}
-
-static void release_queue(struct vif_q *q)
-{
-	struct vif *v = q->v;
-
-	for (unsigned c = 0; c < nr_channels(q); c++)
-		if (q->bound[c] || q->bind_pending[c])
-			dom0_link_send(v->dom->link_fd, LINK_UNBIND, q->ports[c], 0, -1);
-	for (int i = 0; i < 2; i++)
-		if (q->rings[i])
-			dom0_gnt_unmap_ring(v->dom, q->rings[i], &q->refs[i], 1);
-	if (q->kick_fd >= 0)
-		close(q->kick_fd);
-	if (q->link_fd >= 0)
-		close(q->link_fd);
-	*q = (struct vif_q){ .v = v, .index = q->index, .kick_fd = -1, .link_fd = -1 };
+	backend_log(q->rq.dev, "queue %u: %llu frames sent (%llu GSO trains), %llu refused; "
+		    "%llu received, %llu dropped", q->rq.index, (unsigned long long)r->tx_packets,
+		    (unsigned long long)r->tx_gso_packets, (unsigned long long)r->tx_errors,
+		    (unsigned long long)r->rx_packets,
+		    (unsigned long long)(r->rx_dropped + q->q.inbox.frames.dropped));
 }
 
 /* Every thread stops before any descriptor closes (the others kick queue
  * 0's), queue 0 first (it fills the others' inboxes). */
-static void disconnect(struct vif *v)
+static void stop_serving(struct backend_dev *b)
 {
-	for (unsigned i = 0; i < VIF_MAX_QUEUES; i++)
-		stop_queue(&v->qs[i]);
-	for (unsigned i = 0; i < VIF_MAX_QUEUES; i++)
-		release_queue(&v->qs[i]);
-	v->nr_queues = 0;
-}
+	struct vif *v = (struct vif *)b;
 
-static void fail(struct dom0 *z, struct vif *v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	for (unsigned i = 0; i < VIF_MAX_QUEUES; i++) {
+		struct vif_q *q = &v->qs[i];
 
-static void fail(struct dom0 *z, struct vif *v, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	vlog(v, "%s", msg);
-	xb_printf(z, v->xb.be, "error", "%s", msg);
-	disconnect(v);
-	xb_set_state(z, &v->xb, XenbusStateClosing);
+		if (!q->q.t.running)
+			continue;
+		vif_queue_stop(&q->q);
+		log_counters(q);
+	}
 }
 
 static long long read_frontend(void *arg, const char *key, long long def)
 {
 	struct vif *v = arg;
 
-	return xb_read_uint(v->z, v->xb.fe, key, def);
+	return xb_read_uint(v->b.z, v->b.fe, key, def);
 }
 
-static int map_rings(struct dom0 *z, struct vif *v, struct vif_q *q)
+static void connect_rings(struct dom0 *z, struct backend_dev *b)
 {
-	static const char *const names[2] = { "transmit", "receive" };
-
-	for (int i = 0; i < 2; i++) {
-		q->rings[i] = dom0_gnt_map_ring(v->dom, &q->refs[i], 1);
-		if (!q->rings[i]) {
-			fail(z, v, "cannot map queue %u's %s ring: grant %u is not a page granted "
-			     "to Dom0", q->index, names[i], q->refs[i]);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Both channels of a split queue wake its one thread. */
-static int bind_channels(struct dom0 *z, struct vif *v, struct vif_q *q)
-{
-	q->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	q->link_fd = v->dom->link_fd < 0 ? -1 : fcntl(v->dom->link_fd, F_DUPFD_CLOEXEC, 0);
-	for (unsigned c = 0; c < nr_channels(q); c++) {
-		if (q->kick_fd < 0 || q->link_fd < 0 ||
-		    dom0_link_send(v->dom->link_fd, LINK_BIND, q->ports[c],
-				   VIF_COOKIE + 2 * q->index + c, q->kick_fd)) {
-			fail(z, v, "cannot bind event channel %u: %s", q->ports[c], strerror(errno));
-			return -1;
-		}
-		q->bind_pending[c] = true;
-	}
-	return 0;
-}
-
-static void connect_begin(struct dom0 *z, struct vif *v)
-{
+	struct vif *v = (struct vif *)b;
 	struct vif_fe_keys k;
 	char err[200];
 
-	if (xb_read_uint(z, v->xb.fe, "request-rx-copy", 0) != 1) {
-		fail(z, v, "the frontend does not ask for rx-copy (page flipping is not supported)");
+	if (xb_read_uint(z, b->fe, "request-rx-copy", 0) != 1) {
+		backend_fail(z, b, "the frontend does not ask for rx-copy (page flipping is not "
+			     "supported)");
 		return;
 	}
 	if (vif_fe_read_keys(read_frontend, v, &k, err, sizeof(err))) {
-		fail(z, v, "%s/%s", v->xb.fe, err);
+		backend_fail(z, b, "%s/%s", b->fe, err);
 		return;
 	}
-	v->nr_queues = k.nr_queues;
+	b->nr_queues = k.nr_queues;
 	for (unsigned i = 0; i < k.nr_queues; i++) {
-		struct vif_q *q = &v->qs[i];
+		struct ring_q *rq = &v->qs[i].rq;
+		uint32_t ports[2] = { k.q[i].tx_port, k.q[i].rx_port };
+		char tx[48], rx[48];
 
-		q->refs[0] = k.q[i].tx_ref, q->refs[1] = k.q[i].rx_ref;
-		q->ports[0] = k.q[i].tx_port, q->ports[1] = k.q[i].rx_port;
-		if (map_rings(z, v, q) || bind_channels(z, v, q))
+		snprintf(tx, sizeof(tx), "queue %u's transmit ring", i);
+		snprintf(rx, sizeof(rx), "queue %u's receive ring", i);
+		/* Both channels of a split queue wake its one thread, which polls. */
+		if (ring_q_map(rq, 0, &k.q[i].tx_ref, 1, tx) ||
+		    ring_q_map(rq, 1, &k.q[i].rx_ref, 1, rx) ||
+		    ring_q_bind(rq, ports, ports[0] == ports[1] ? 1 : 2, EFD_NONBLOCK))
 			return;
 	}
 }
@@ -300,18 +198,19 @@ static void connect_begin(struct dom0 *z, struct vif *v)
  */
 static void set_offloads(struct dom0 *z, struct vif *v)
 {
+	const char *fe = v->b.fe;
 	unsigned f = 0;
-	bool sg = xb_read_uint(z, v->xb.fe, "feature-sg", 0) == 1;
+	bool sg = xb_read_uint(z, fe, "feature-sg", 0) == 1;
 	int used;
 
-	if (xb_read_uint(z, v->xb.fe, "feature-no-csum-offload", 0) != 1) {
+	if (xb_read_uint(z, fe, "feature-no-csum-offload", 0) != 1) {
 		f |= NET_OFFLOAD_CSUM;
-		if (sg && xb_read_uint(z, v->xb.fe, "feature-gso-tcpv4", 0) == 1)
+		if (sg && xb_read_uint(z, fe, "feature-gso-tcpv4", 0) == 1)
 			f |= NET_OFFLOAD_TSO4;
-		if (sg && xb_read_uint(z, v->xb.fe, "feature-gso-tcpv6", 0) == 1)
+		if (sg && xb_read_uint(z, fe, "feature-gso-tcpv6", 0) == 1)
 			f |= NET_OFFLOAD_TSO6;
 	}
-	for (unsigned i = 0; i < v->nr_queues; i++)
+	for (unsigned i = 0; i < v->b.nr_queues; i++)
 		v->qs[i].q.rings.rx_sg = sg;
 	used = v->ep->ops->set_offloads(v->ep, f);
 	if (used < 0)
@@ -323,15 +222,16 @@ static void set_offloads(struct dom0 *z, struct vif *v)
 
 static void prepare_queue(struct vif *v, struct vif_q *q)
 {
-	vif_rings_init(&q->q.rings, q->rings[0], q->rings[1]);
+	q->q = (struct vif_queue){ 0 };
+	vif_rings_init(&q->q.rings, q->rq.ring[0], q->rq.ring[1]);
 	/* rate=, as netback gives it: each queue the whole of it. */
 	vif_credit_set(&q->q.rings.credit, v->spec.rate_bytes_per_s, v->spec.rate_interval_us);
-	q->q.grants = (struct dev_grants){ grant_get, grant_put, v->dom };
+	q->q.grants = ring_q_grants(&q->rq);
 	q->q.ep = v->ep;
 	q->q.queues = v->queue_list;
-	q->q.nr_queues = v->nr_queues;
-	q->q.index = q->index;
-	q->q.t.kick_fd = q->kick_fd;
+	q->q.nr_queues = v->b.nr_queues;
+	q->q.index = q->rq.index;
+	q->q.t.kick_fd = q->rq.kick_fd;
 	q->q.notify = queue_notify;
 	q->q.broken = queue_broken;
 	q->q.log = queue_log;
@@ -339,115 +239,69 @@ static void prepare_queue(struct vif *v, struct vif_q *q)
 }
 
 /* Queue 0 last: it hands frames to the others' inboxes from its start. */
-static void connect_finish(struct dom0 *z, struct vif *v)
+static void start_serving(struct dom0 *z, struct backend_dev *b)
 {
-	struct vif_q *q0 = &v->qs[0];
+	struct vif *v = (struct vif *)b;
+	const struct ring_q *q0 = &v->qs[0].rq;
 
-	for (unsigned i = 0; i < v->nr_queues; i++)
+	for (unsigned i = 0; i < b->nr_queues; i++)
 		prepare_queue(v, &v->qs[i]);
 	set_offloads(z, v);
-	for (unsigned i = v->nr_queues; i-- > 0;) {
+	for (unsigned i = b->nr_queues; i-- > 0;) {
 		if (vif_queue_start(&v->qs[i].q)) {
-			fail(z, v, "cannot start queue %u's thread: %s", i, strerror(errno));
+			backend_fail(z, b, "cannot start queue %u's thread: %s", i, strerror(errno));
 			return;
 		}
 	}
-	xb_set_state(z, &v->xb, XenbusStateConnected);
-	if (nr_channels(q0) == 1)
+	backend_connected(z, b);
+	if (q0->nr_ports == 1)
 		vlog(v, "connected, mac %s, %u queue(s), event channel %u (queue 0)", v->mac,
-		     v->nr_queues, q0->ports[0]);
+		     b->nr_queues, q0->port[0]);
 	else
 		vlog(v, "connected, mac %s, %u queue(s), split event channels %u and %u "
-		     "(queue 0)", v->mac, v->nr_queues, q0->ports[0], q0->ports[1]);
+		     "(queue 0)", v->mac, b->nr_queues, q0->port[0], q0->port[1]);
 }
 
-static bool binds_pending(const struct vif *v)
+static void destroy(struct backend_dev *b)
 {
-	for (unsigned i = 0; i < v->nr_queues; i++)
-		if (v->qs[i].bind_pending[0] || v->qs[i].bind_pending[1])
-			return true;
-	return false;
-}
+	struct vif *v = (struct vif *)b;
 
-void dom0_vif_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,
-			 int status)
-{
-	unsigned i = (cookie - VIF_COOKIE) / 2, c = (cookie - VIF_COOKIE) % 2;
-
-	if (cookie < VIF_COOKIE || i >= VIF_MAX_QUEUES)
-		return;
-	for (struct vif *v = z->vifs; v; v = v->next) {
-		struct vif_q *q = &v->qs[i];
-
-		if (v->dom != d || i >= v->nr_queues || !q->bind_pending[c] || q->ports[c] != port)
-			continue;
-		q->bind_pending[c] = false;
-		if (status) {
-			fail(z, v, "cannot bind event channel %u: it is not a port the frontend "
-			     "left unbound for Dom0 (Xen error %d)", port, status);
-			return;
-		}
-		q->bound[c] = true;
-		if (!binds_pending(v))
-			connect_finish(z, v);
-		return;
-	}
-}
-
-/* --- the handshake -------------------------------------------------------------- */
-
-static void free_vif(struct vif *v)
-{
-	struct vif **pp;
-
-	disconnect(v);
-	xb_unregister(v->z, &v->xb);
-	for (pp = &v->z->vifs; *pp && *pp != v; pp = &(*pp)->next)
-		;
-	if (*pp)
-		*pp = v->next;
 	if (v->ep)
 		v->ep->ops->destroy(v->ep);
-	free(v);
 }
 
-static void remove_device(struct dom0 *z, struct vif *v)
+/* xl network-list: "idx be mac handle state evtch tx-ref rx-ref be-path", queue
+ * 0's channel and rings, as xl shows for a multi-queue vif. */
+static void list_row(const struct backend_dev *b, struct ctl_msg *rep)
 {
-	vlog(v, "removed");
-	dom0_xs_rm(z, v->xb.fe);
-	dom0_xs_rm(z, v->xb.be);
-	free_vif(v);
+	const struct vif *v = (const struct vif *)b;
+	const struct ring_q *q = &v->qs[0].rq;
+
+	ctl_msg_addf(rep, "%u 0 %s %u %d %d %d %d %s", b->devid, v->mac, b->devid, b->state,
+		     q->bound[0] ? (int)q->port[0] : -1, q->ring[0] ? (int)q->refs[0][0] : -1,
+		     q->ring[1] ? (int)q->refs[1][0] : -1, b->be);
 }
 
-static void hs_connect(struct dom0 *z, struct xb_dev *x)
+static void add_stats(const struct backend_dev *b, void *sum)
 {
-	struct vif *v = (struct vif *)x;
+	const struct vif *v = (const struct vif *)b;
 
-	if (!v->nr_queues)
-		connect_begin(z, v);
+	for (unsigned i = 0; i < b->nr_queues; i++)
+		vif_stats_read(&v->qs[i].q.rings, sum);
 }
 
-static void hs_disconnect(struct xb_dev *x)
-{
-	disconnect((struct vif *)x);
-}
-
-static void hs_remove(struct dom0 *z, struct xb_dev *x)
-{
-	remove_device(z, (struct vif *)x);
-}
-
-static const struct xb_dev_ops vif_handshake = { hs_connect, hs_disconnect, hs_remove };
-
+static const struct backend_kind vif_kind = {
+	"vif", write_nodes, probe, connect_rings, start_serving, stop_serving, destroy, list_row,
+	add_stats,
+};
 
 /* --- attach, detach, list ------------------------------------------------------ */
 
-static struct vif *find(struct dom0 *z, uint32_t domid, uint32_t devid)
+/* The host interface (or "user"), also in the log's name for the vif. */
+static void name_interface(struct vif *v, const char *ifname)
 {
-	for (struct vif *v = z->vifs; v; v = v->next)
-		if (v->domid == domid && v->devid == devid)
-			return v;
-	return NULL;
+	snprintf(v->ifname, sizeof(v->ifname), "%s", ifname);
+	snprintf(v->b.what, sizeof(v->b.what), "vif %u (%s)", v->b.devid, v->ifname);
 }
 
 static void log_from_queue(void *arg, const char *msg)
@@ -469,7 +323,7 @@ static int plug_in_user(struct vif *v, char *err, size_t errlen)
 		return -1;
 	}
 	v->user_net = true;
-	snprintf(v->ifname, sizeof(v->ifname), "user");
+	name_interface(v, "user");
 	v->ep = slirp_endpoint(&c, err, errlen);
 	if (!v->ep)
 		return -1;
@@ -510,11 +364,16 @@ static int plug_in(struct vif *v, char *err, size_t errlen)
 		return -1;
 	}
 	if (v->spec.script[0] && strcmp(v->spec.script, "vif-bridge"))
-		return tap_run_script(v->spec.script, v->ifname, v->spec.bridge, v->xb.be, err,
+		return tap_run_script(v->spec.script, v->ifname, v->spec.bridge, v->b.be, err,
 				      errlen);
 	if (v->spec.bridge[0])
 		return tap_join_bridge(v->ifname, v->spec.bridge, err, errlen);
 	return 0;
+}
+
+static struct vif *find(struct dom0 *z, uint32_t domid, uint32_t devid)
+{
+	return (struct vif *)backend_find(z, &vif_kind, domid, devid);
 }
 
 int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
@@ -522,6 +381,7 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 {
 	struct vif *v;
 	uint32_t devid = vs->devid < 0 ? 0 : (uint32_t)vs->devid;
+	char ifname[16];
 
 	while (vs->devid < 0 && find(z, d->domid, devid))
 		devid++;
@@ -539,9 +399,12 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	v->z = z, v->dom = d, v->domid = d->domid, v->devid = devid, v->spec = *vs;
+	v->spec = *vs;
+	v->b.domid = d->domid;
+	v->b.devid = devid;
 	for (unsigned i = 0; i < VIF_MAX_QUEUES; i++) {
-		v->qs[i] = (struct vif_q){ .v = v, .index = i, .kick_fd = -1, .link_fd = -1 };
+		ring_q_init(&v->qs[i].rq, &v->b, i);
+		v->b.queue[i] = &v->qs[i].rq;
 		v->queue_list[i] = &v->qs[i].q;
 	}
 	snprintf(v->hostname, sizeof(v->hostname), "%s", d->name);
@@ -549,27 +412,19 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 		vif_random_mac(v->spec.mac);
 	vif_format_mac(v->spec.mac, v->mac);
 	if (vs->vifname[0])
-		snprintf(v->ifname, sizeof(v->ifname), "%.15s", vs->vifname);
+		snprintf(ifname, sizeof(ifname), "%.15s", vs->vifname);
 	else
-		snprintf(v->ifname, sizeof(v->ifname), "vif%u.%u", v->domid, devid);
-	snprintf(v->xb.fe, sizeof(v->xb.fe), "/local/domain/%u/device/vif/%u", v->domid, devid);
-	snprintf(v->xb.be, sizeof(v->xb.be), "/local/domain/0/backend/vif/%u/%u", v->domid, devid);
-	v->xb.ops = &vif_handshake;
+		snprintf(ifname, sizeof(ifname), "vif%u.%u", d->domid, devid);
+	name_interface(v, ifname);
+	snprintf(v->b.be, sizeof(v->b.be), "/local/domain/0/backend/vif/%u/%u", d->domid, devid);
 	if (plug_in(v, err, errlen)) {
-		free_vif(v);
+		destroy(&v->b);
+		free(v);
 		return -1;
 	}
-	v->next = z->vifs;
-	z->vifs = v;
-	xb_register(z, &v->xb);
-	if (write_device_nodes(z, v)) {
-		snprintf(err, errlen, "vif %u: cannot write its xenstore nodes", devid);
-		remove_device(z, v);
+	if (backend_add(z, d, &vif_kind, devid, &v->b, err, errlen))
 		return -1;
-	}
-	probe(z, v);
 	vlog(v, "mac %s%s%s", v->mac, v->spec.bridge[0] ? ", bridge " : "", v->spec.bridge);
-	xsd_flush(z->xs);
 	return 0;
 }
 
@@ -583,9 +438,10 @@ static struct vif *lookup(struct dom0 *z, uint32_t domid, const char *which)
 		return find(z, domid, (uint32_t)id);
 	if (vif_parse_mac(which, mac))
 		return NULL;
-	for (struct vif *v = z->vifs; v; v = v->next)
-		if (v->domid == domid && !memcmp(v->spec.mac, mac, 6))
-			return v;
+	for (struct backend_dev *b = z->devs; b; b = b->next)
+		if (b->kind == &vif_kind && b->domid == domid &&
+		    !memcmp(((struct vif *)b)->spec.mac, mac, 6))
+			return (struct vif *)b;
 	return NULL;
 }
 
@@ -598,73 +454,38 @@ int dom0_vif_detach(struct dom0 *z, struct domain *d, const char *which, bool fo
 		snprintf(err, errlen, "domain %u has no vif %s", d->domid, which);
 		return -1;
 	}
-	xb_detach(z, &v->xb, force);
-	xsd_flush(z->xs);
+	backend_detach(z, &v->b, force);
 	return 0;
 }
 
 void dom0_vif_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep)
 {
-	for (struct vif *v = z->vifs; v; v = v->next) {
-		if (v->dom != d)
-			continue;
-		const struct vif_q *q = &v->qs[0];
-
-		/* Queue 0's channel and rings, as xl shows for a multi-queue vif. */
-		ctl_msg_addf(rep, "%u 0 %s %u %d %d %d %d %s", v->devid, v->mac, v->devid, v->xb.state,
-			     q->bound[0] ? (int)q->ports[0] : -1, q->rings[0] ? (int)q->refs[0] : -1,
-			     q->rings[1] ? (int)q->refs[1] : -1, v->xb.be);
-	}
+	backend_list(z, &vif_kind, d, rep);
 }
 
-void dom0_vif_domain_gone(struct dom0 *z, struct domain *d)
-{
-	char path[96];
-	struct vif *v, *next;
-	bool any = false;
+struct each_vif {
+	void (*fn)(void *arg, uint32_t devid, const char *mac, const struct vif_spec *vs);
+	void *arg;
+};
 
-	for (v = z->vifs; v; v = next) {
-		next = v->next;
-		if (v->dom == d) {
-			free_vif(v);
-			any = true;
-		}
-	}
-	if (any) {
-		snprintf(path, sizeof(path), "/local/domain/0/backend/vif/%u", d->domid);
-		dom0_xs_rm(z, path);
-	}
+static void each_vif(void *arg, const struct backend_dev *b)
+{
+	struct each_vif *e = arg;
+	const struct vif *v = (const struct vif *)b;
+
+	e->fn(e->arg, b->devid, v->mac, &v->spec);
 }
 
 void dom0_vif_each(struct dom0 *z, const struct domain *d,
 		   void (*fn)(void *arg, uint32_t devid, const char *mac,
 			      const struct vif_spec *vs), void *arg)
 {
-	/* In devid order (the list has the newest first); a domain has a few. */
-	for (int64_t last = -1;;) {
-		const struct vif *next = NULL;
+	struct each_vif e = { fn, arg };
 
-		for (const struct vif *v = z->vifs; v; v = v->next)
-			if (v->domid == d->domid && (int64_t)v->devid > last &&
-			    (!next || v->devid < next->devid))
-				next = v;
-		if (!next)
-			return;
-		fn(arg, next->devid, next->mac, &next->spec);
-		last = next->devid;
-	}
+	backend_each(z, &vif_kind, d, each_vif, &e);
 }
 
 unsigned dom0_vif_stats(struct dom0 *z, const struct domain *d, struct vif_stats *sum)
 {
-	unsigned n = 0;
-
-	for (const struct vif *v = z->vifs; v; v = v->next) {
-		if (v->domid != d->domid)
-			continue;
-		n++;
-		for (unsigned i = 0; i < v->nr_queues; i++)
-			vif_stats_read(&v->qs[i].q.rings, sum);
-	}
-	return n;
+	return backend_stats(z, &vif_kind, d, sum);
 }

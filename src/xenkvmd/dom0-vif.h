@@ -22,7 +22,6 @@ int dom0_vif_detach(struct dom0 *z, struct domain *d, const char *which, bool fo
 		    char *err, size_t errlen);
 /* xl network-list rows: "idx be mac handle state evtch tx-ref rx-ref be-path". */
 void dom0_vif_list(struct dom0 *z, struct domain *d, struct ctl_msg *rep);
-void dom0_vif_domain_gone(struct dom0 *z, struct domain *d);
 /* Calls fn for each vif the domain has now (its devid, the mac in use). */
 void dom0_vif_each(struct dom0 *z, const struct domain *d,
 		   void (*fn)(void *arg, uint32_t devid, const char *mac,
@@ -31,7 +30,5 @@ struct vif_stats;
 /* Adds the domain's vifs' counts to *sum (xentop's); how many vifs it has. */
 unsigned dom0_vif_stats(struct dom0 *z, const struct domain *d, struct vif_stats *sum);
 
-void dom0_vif_bind_reply(struct dom0 *z, struct domain *d, uint32_t port, uint32_t cookie,
-			 int status);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "src/common/rundir.h"
+#include "src/xenkvmd/backend.h"
 #include "src/xenkvmd/dom0-xenbus.h"
 #include "src/xenkvmd/dom0-xenstore.h"
 #include "src/xenstored/xs-server.h"
@@ -39,7 +40,7 @@ int dom0_xs_start(struct dom0 *z)
 	z->xs = xsd_create();
 	if (!z->xs)
 		return -1;
-	z->xs->changed = xb_path_changed;	/* the backends watch their frontends */
+	z->xs->changed = backend_path_changed;	/* the backends watch their frontends */
 	z->xs->changed_arg = z;
 	dom0_path(z, path, sizeof(path), "xenstored.sock");
 	if (xsd_listen(z->xs, path)) {

@@ -22,9 +22,7 @@ struct dom0 {
 	int sig_fd;
 	bool quit;
 	struct xsd *xs;		/* the embedded xenstored */
-	struct vbd *vbds;	/* block backends of every domain (dom0-vbd.c) */
-	struct vif *vifs;	/* network backends (dom0-vif.c) */
-	struct xb_dev *xbdevs;	/* both kinds, for the xenbus handshake (dom0-xenbus.c) */
+	struct backend_dev *devs;	/* every backend's devices (backend.c) */
 	struct dom0_idc *idc;	/* channels and grant claims between DomUs (dom0-idc.c) */
 	/* The request being handled: its client, and whether its handler took
 	 * the answer over (xl create answers once the domain is built). */

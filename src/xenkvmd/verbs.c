@@ -47,6 +47,7 @@ static const struct {
 	{ "network-attach", verb_network_attach },
 	{ "network-detach", verb_network_detach },
 	{ "network-list", verb_network_list },
+	{ "channel-list", verb_channel_list },
 };
 
 void dom0_handle(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)

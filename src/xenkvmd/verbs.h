@@ -29,5 +29,8 @@ verb_fn verb_dump_core;
 /* Devices (dom0-devices.c). */
 verb_fn verb_block_attach, verb_block_detach, verb_block_list,
 	verb_network_attach, verb_network_detach, verb_network_list;
+/* Secondary consoles: rows "devid state evtch ring-ref name connection path-or-tty"
+ * (dom0-console.c). */
+verb_fn verb_channel_list;
 
 #endif

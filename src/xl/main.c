@@ -37,6 +37,7 @@ static const struct verb verbs[] = {
 	{ "network-attach", xl_cmd_network_attach, "<Domain> <vif-spec-component(s)>...  Create a new virtual network device" },
 	{ "network-detach", xl_cmd_network_detach, "<Domain> <DevId|mac>  Destroy a domain's virtual network device" },
 	{ "network-list", xl_cmd_network_list, "<Domain(s)>  List virtual network interfaces for a domain" },
+	{ "channel-list", xl_cmd_channel_list, "<Domain(s)>  List virtual channel devices for a domain" },
 	{ "sched-credit", xl_cmd_sched_credit, "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s] [-p CPUPOOL]  Get/set credit scheduler parameters (the domain VMM's CPU weight and cap)" },
 	{ "sched-credit2", xl_cmd_sched_credit2, "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s] [-p CPUPOOL]  Get/set credit2 scheduler parameters (the same weight and cap)" },
 	{ "dump-core", xl_cmd_dump_core, "<Domain> <filename>  Core dump a domain (Xen's ELF core; the domain is paused meanwhile)" },

@@ -1,8 +1,10 @@
 /* xl console: follow a domain's console log; Ctrl-] detaches. */
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -133,12 +135,50 @@ int xl_console_attach(const char *log_path, const char *domain)
 }
 
 /*
- * xl's -t and -n: the PV console, number 0, is the one console a domain
- * has here (no emulated serial port), so anything else is refused.
+ * A secondary console's pty, both ways, until Ctrl-] or until its backend
+ * goes (the pty hangs up).
  */
-static int console_options(int argc, char **argv)
+static int attach_pty(const char *tty)
+{
+	int fd = open(tty, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	char buf[4096];
+
+	if (fd < 0) {
+		fprintf(stderr, "xl console: cannot open %s: %s\n", tty, strerror(errno));
+		return 1;
+	}
+	raw_stdin();
+	for (;;) {
+		struct pollfd p[2] = { { 0, POLLIN, 0 }, { fd, POLLIN, 0 } };
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			n = read(fd, buf, sizeof(buf));
+			if (n <= 0 || write(1, buf, (size_t)n) != n)
+				break;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			n = read(0, buf, sizeof(buf));
+			if (n <= 0 || memchr(buf, CTRL_RBRACKET, (size_t)n) ||
+			    write(fd, buf, (size_t)n) != n)
+				break;
+		}
+	}
+	restore_stdin();
+	close(fd);
+	return 0;
+}
+
+/*
+ * xl's -t and -n: console 0 is the PV console (there is no emulated serial
+ * port); 1, 2... are the domain's channels (their number in *n).
+ */
+static int console_options(int argc, char **argv, unsigned *n)
 {
 	int c;
+	char *end;
 
 	optind = 1;
 	while ((c = getopt(argc, argv, "t:n:")) != -1) {
@@ -150,10 +190,13 @@ static int console_options(int argc, char **argv)
 			fprintf(stderr, "xl console: xenkvm domains have no serial console; "
 				"the pv console is their only one\n");
 			return -1;
-		} else if (c == 'n' && strcmp(optarg, "0")) {
-			fprintf(stderr, "xl console: a domain has one console here (number 0), "
-				"not \"%s\"\n", optarg);
-			return -1;
+		} else if (c == 'n') {
+			*n = (unsigned)strtoul(optarg, &end, 10);
+			if (!*optarg || *end || *n > 64) {
+				fprintf(stderr, "xl console: console number \"%s\" is not 0..64\n",
+					optarg);
+				return -1;
+			}
 		} else if (c != 't' && c != 'n') {
 			return -1;
 		}
@@ -164,13 +207,16 @@ static int console_options(int argc, char **argv)
 int xl_cmd_console(int argc, char **argv)
 {
 	struct ctl_msg rep;
-	char *f[F_COUNT];
+	char *f[F_COUNT], tty[128];
+	unsigned n = 0;
 	int rc;
 
-	if (argc < 2 || console_options(argc, argv)) {
+	if (argc < 2 || console_options(argc, argv, &n)) {
 		fprintf(stderr, "usage: xl console [-t <pv|serial>] [-n <number>] <Domain>\n");
 		return 2;
 	}
+	if (n > 0)
+		return xl_console_tty(argv[argc - 1], n, tty, sizeof(tty)) ? 1 : attach_pty(tty);
 	if (xl_call(&rep, "list", argv[argc - 1], NULL))
 		return rep.n ? xl_report(&rep, "console") : 1;
 	if (rep.n < 2 || xl_split(rep.field[1], f, F_COUNT) != F_COUNT || !f[F_CONSOLE][0]) {

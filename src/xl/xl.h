@@ -36,6 +36,9 @@ int xl_cmd_shutdown(int argc, char **argv);
 int xl_cmd_reboot(int argc, char **argv);
 int xl_cmd_info(int argc, char **argv);
 int xl_cmd_dmesg(int argc, char **argv);
+int xl_cmd_channel_list(int argc, char **argv);
+/* The pty of a domain's console n (a channel= with connection=pty); 0, or 1 after saying why. */
+int xl_console_tty(const char *domain, unsigned n, char *tty, size_t size);
 int xl_cmd_console(int argc, char **argv);
 int xl_cmd_block_attach(int argc, char **argv);
 int xl_cmd_block_detach(int argc, char **argv);

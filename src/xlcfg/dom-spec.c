@@ -115,6 +115,24 @@ static int boot_loader(const struct xlcfg *cfg, const struct domain_config *dc,
 		    errlen);
 }
 
+static int get_channels(const struct xlcfg *cfg, const struct domain_config *dc,
+			struct dom_spec *spec, char *err, size_t errlen)
+{
+	_Static_assert(DOM_SPEC_MAX_CHANNELS == DOMAIN_CONFIG_MAX_CHANNELS, "one limit");
+	for (unsigned i = 0; i < dc->nr_channels; i++) {
+		char why[200];
+
+		if (channel_spec_parse(dc->channel[i], &spec->channels[i], why, sizeof(why)))
+			return bad(cfg, "channel", err, errlen, "%s", why);
+		for (unsigned j = 0; j < i; j++)
+			if (!strcmp(spec->channels[j].name, spec->channels[i].name))
+				return bad(cfg, "channel", err, errlen, "two channels named %s",
+					   spec->channels[i].name);
+	}
+	spec->nr_channels = dc->nr_channels;
+	return 0;
+}
+
 static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 		   struct dom_spec *spec, char *err, size_t errlen)
 {
@@ -137,6 +155,8 @@ static int distill(const struct xlcfg *cfg, const struct domain_config *dc,
 			   dc->nr_vifs, DOM_SPEC_MAX_VIFS);
 	for (unsigned i = 0; i < dc->nr_vifs; i++)
 		spec->vifs[i] = dc->vifs[i];
+	if (get_channels(cfg, dc, spec, err, errlen))
+		return -1;
 	_Static_assert(DOM_MAX_VCPUS == DOMAIN_CONFIG_MAX_VCPUS, "one vCPU limit");
 	for (unsigned i = 0; i < DOM_MAX_VCPUS; i++) {
 		const char *c = dc->cpus_each ? (i < dc->nr_cpus ? dc->cpus[i] : NULL)

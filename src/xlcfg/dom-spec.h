@@ -2,6 +2,7 @@
 #ifndef XENKVM_DOM_SPEC_H
 #define XENKVM_DOM_SPEC_H
 
+#include "src/xlcfg/channel-spec.h"
 #include "src/xlcfg/disk-spec.h"
 #include "src/common/dom-names.h"
 #include "src/xlcfg/vif-spec.h"
@@ -10,6 +11,7 @@
 #define DOM_SPEC_MAX_MODULES 4
 #define DOM_SPEC_MAX_DISKS 16
 #define DOM_SPEC_MAX_VIFS 8
+#define DOM_SPEC_MAX_CHANNELS 8
 
 struct dom_spec {
 	char name[DOM_NAME_MAX];
@@ -39,6 +41,8 @@ struct dom_spec {
 	struct disk_spec disks[DOM_SPEC_MAX_DISKS];
 	unsigned nr_vifs;		/* validated vif= entries */
 	struct vif_spec vifs[DOM_SPEC_MAX_VIFS];
+	unsigned nr_channels;		/* channel= entries: consoles 1, 2, ... */
+	struct channel_spec channels[DOM_SPEC_MAX_CHANNELS];
 	char warnings[2048];		/* "file:line: warning: ...\n" each */
 };
 

@@ -23,12 +23,12 @@ static const char *const handled[] = {
 	"name", "uuid", "type", "builder", "memory", "maxmem", "vcpus", "maxvcpus",
 	"kernel", "ramdisk", "cmdline", "root", "extra", "bootloader",
 	"bootloader_args", "on_poweroff", "on_reboot", "on_crash", "on_watchdog",
-	"disk", "vif", "serial", "cpus", "cpuid",
+	"disk", "vif", "serial", "channel", "cpus", "cpuid",
 };
 
 /* xl settings xenkvm knows of but does not act on (yet). */
 static const char *const ignored[] = {
-	"acpi", "altp2m", "apic", "bios", "boot", "cap", "channel", "claim_mode",
+	"acpi", "altp2m", "apic", "bios", "boot", "cap", "claim_mode",
 	"cpu_weight", "cpus_soft", "device_model_args", "device_model_override",
 	"device_model_version", "driver_domain", "dtdev", "e820_host", "firmware",
 	"gfx_passthru", "hap", "iomem", "ioports", "irqs", "keymap", "localtime",
@@ -334,6 +334,12 @@ static int get_serial(struct reader *r)
 			   DOMAIN_CONFIG_MAX_SERIALS);
 }
 
+static int get_channels(struct reader *r)
+{
+	return get_strings(r, "channel", r->dc->channel, &r->dc->nr_channels,
+			   DOMAIN_CONFIG_MAX_CHANNELS);
+}
+
 /* Checked for form here; against the host's CPUs where the domain starts. */
 static int get_cpus(struct reader *r)
 {
@@ -548,7 +554,7 @@ static int read_all(struct reader *r)
 	    get_action(r, "on_reboot", &dc->on_reboot) ||
 	    get_action(r, "on_crash", &dc->on_crash) ||
 	    get_action(r, "on_watchdog", &dc->on_watchdog) ||
-	    get_serial(r) || get_cpus(r) || get_cpuid(r) || get_devices(r) || check_boot(r))
+	    get_serial(r) || get_channels(r) || get_cpus(r) || get_cpuid(r) || get_devices(r) || check_boot(r))
 		return -1;
 	warn_unhandled(r);
 	return 0;
@@ -590,6 +596,7 @@ void domain_config_free(struct domain_config *dc)
 	free(dc->disks);
 	free(dc->vifs);
 	free_strings(dc->serial, dc->nr_serials);
+	free_strings(dc->channel, dc->nr_channels);
 	free_strings(dc->cpus, dc->nr_cpus);
 	if (dc->warnings)
 		free_strings(dc->warnings, dc->nr_warnings);

@@ -17,6 +17,7 @@
 /* Xen's legacy shared_info holds 32 vcpu_info slots; the VMM uses those. */
 #define DOMAIN_CONFIG_MAX_VCPUS 32
 #define DOMAIN_CONFIG_MAX_SERIALS 4
+#define DOMAIN_CONFIG_MAX_CHANNELS 8
 #define DOMAIN_CONFIG_NAME_MAX 63
 
 enum domain_type { DOMAIN_PV, DOMAIN_PVH, DOMAIN_HVM };
@@ -53,6 +54,8 @@ struct domain_config {
 	unsigned nr_vifs;
 	char *serial[DOMAIN_CONFIG_MAX_SERIALS];
 	unsigned nr_serials;
+	char *channel[DOMAIN_CONFIG_MAX_CHANNELS];	/* channel= entries, unparsed */
+	unsigned nr_channels;
 	/*
 	 * cpus=: host CPUs (cpumap.h notation) the vCPUs may run on; a string is
 	 * for every vCPU (nr_cpus 1, cpus_each false), a list is vCPU i's in entry i.

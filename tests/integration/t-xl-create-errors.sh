@@ -32,6 +32,18 @@ printf 'name = "nodisk"\ntype = "pv"\n%s\nkernel = "%s"\ndisk = [ "%s,raw,xvda,r
 	"$base" "$dir/notakernel" "$dir/missing.img" > "$dir/nodisk.cfg"
 refused nodisk "disk xvda: cannot open $dir/missing.img: No such file or directory"
 
+printf 'name = "badchan"\ntype = "pv"\n%s\nkernel = "%s"\nchannel = [ "name=a,connection=serial" ]\n' \
+	"$base" "$dir/notakernel" > "$dir/badchan.cfg"
+refused badchan "badchan.cfg:6: channel connection=serial: expected pty or socket"
+printf 'name = "chandir"\ntype = "pv"\n%s\nkernel = "%s"\nchannel = [ "name=a,connection=socket,path=%s/no/such.sock" ]\n' \
+	"$base" "$dir/notakernel" "$dir" > "$dir/chandir.cfg"
+refused chandir "channel a: cannot listen on $dir/no/such.sock: No such file or directory"
+
+printf 'name = "chanbusy"\ntype = "pv"\n%s\nkernel = "%s"\nchannel = [ "name=b,connection=socket,path=%s/xenstored.sock" ]\n' \
+	"$base" "$dir/notakernel" "$dir" > "$dir/chanbusy.cfg"
+refused chanbusy "channel b: $dir/xenstored.sock is in use by another program"
+[ -S "$dir/xenstored.sock" ] || fail "a channel= on xenstored's socket removed it"
+
 printf 'name = "badcpuid"\ntype = "pv"\n%s\nkernel = "%s"\ncpuid = "host,avx2=0,nosuch=1"\n' \
 	"$base" "$dir/notakernel" > "$dir/badcpuid.cfg"
 refused badcpuid "badcpuid.cfg:6: cpuid: unknown feature 'nosuch'"
