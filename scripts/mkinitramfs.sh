@@ -137,7 +137,10 @@ if grep -q 'xenkvm.test=channel' /proc/cmdline; then
 		# One descriptor throughout: hvc resets a tty's modes at its last close.
 		exec 4<> /dev/hvc$n
 		stty raw -echo <&4
-		echo "hello from hvc$n" >&4
+		timeout 60 sh -c "echo 'hello from hvc$n' >&4" ||
+			echo "xenkvm-init: hvc$n: the write did not finish in 60 s;" \
+				"states: $(cat /sys/bus/xen/devices/console-*/state 2>/dev/null | tr '\n' ' ')" \
+				"irqs: $(grep -i 'xen-dyn\|hvc' /proc/interrupts | tr -s ' ' | tr '\n' '|')"
 		read -r line <&4
 		exec 4<&-
 		echo "xenkvm-init: hvc$n got: $line"

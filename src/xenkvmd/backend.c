@@ -175,12 +175,24 @@ void backend_detach(struct dom0 *z, struct backend_dev *b, bool force)
 	xsd_flush(z->xs);
 }
 
+struct list_rows {
+	const struct backend_kind *k;
+	struct ctl_msg *rep;
+};
+
+static void list_row(void *arg, const struct backend_dev *b)
+{
+	struct list_rows *l = arg;
+
+	l->k->list_row(b, l->rep);
+}
+
 void backend_list(struct dom0 *z, const struct backend_kind *k, struct domain *d,
 		  struct ctl_msg *rep)
 {
-	for (struct backend_dev *b = z->devs; b; b = b->next)
-		if (b->kind == k && b->dom == d)
-			k->list_row(b, rep);
+	struct list_rows l = { k, rep };
+
+	backend_each(z, k, d, list_row, &l);
 }
 
 void backend_each(struct dom0 *z, const struct backend_kind *k, const struct domain *d,

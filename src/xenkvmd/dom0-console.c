@@ -93,6 +93,7 @@ static void drop_client(struct cons *c)
 		return;
 	close(c->host_fd);
 	c->host_fd = -1;
+	backend_log(&c->b, "its socket's client left");
 }
 
 /* --- the ring --------------------------------------------------------------------- */
@@ -166,6 +167,7 @@ static void accept_client(struct cons *c)
 		return;
 	}
 	c->host_fd = fd;
+	backend_log(&c->b, "a client connected to its socket");
 }
 
 static void wait_for_work(struct cons *c, const struct xencons_interface *r)

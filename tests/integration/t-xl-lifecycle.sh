@@ -160,7 +160,8 @@ grep -q "fake guest: type something" "$dir/console.out" || fail "no console outp
 grep -q "echo: hello there" "$dir/console.out" ||
 	fail "the typed line did not come back: $(cat "$dir/console.out")"
 refused "a serial console" "no serial console" "$XL" console -t serial talker
-refused "console 1" "one console here (number 0)" "$XL" console -n 1 talker
+refused "console 1 (no channel=)" "domain talker has no console 1" "$XL" console -n 1 talker
+refused "console 99" "console number \"99\" is not 0..64" "$XL" console -n 99 talker
 refused "a console type of none" "must be pv or serial" "$XL" console -t vga talker
 refused "two domains" "usage: xl console" "$XL" console talker talker
 "$XL" destroy talker || fail "xl destroy talker"
