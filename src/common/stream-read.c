@@ -553,15 +553,15 @@ static int check_p2m_frames(struct stream_reader *r, const struct stream_record 
 	if (h->start_pfn > h->end_pfn)
 		return rec_fail(r, rec, "start pfn 0x%x is past end pfn 0x%x", h->start_pfn,
 				h->end_pfn);
-	if (h->end_pfn > r->limits.max_pfn)
-		return rec_fail(r, rec, "end pfn 0x%x is past the last pfn 0x%llx", h->end_pfn,
-				(ull)r->limits.max_pfn);
 	n = h->end_pfn / per_frame - h->start_pfn / per_frame + 1;
 	want = sizeof(*h) + n * 8;
 	if (rec->length != want)
 		return rec_fail(r, rec, "length %u, but pfns 0x%x-0x%x take %llu p2m frames, "
 				"%llu bytes", rec->length, h->start_pfn, h->end_pfn, (ull)n,
 				(ull)want);
+	if (h->end_pfn > r->limits.max_pfn)
+		return rec_fail(r, rec, "end pfn 0x%x is past the last pfn 0x%llx", h->end_pfn,
+				(ull)r->limits.max_pfn);
 	frames = (const uint64_t *)(rec->body + sizeof(*h));
 	for (uint64_t i = 0; i < n; i++)
 		if (frames[i] > r->limits.max_pfn)
