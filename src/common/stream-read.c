@@ -210,9 +210,12 @@ static int read_exact(struct stream_reader *r, void *dst, size_t len, const char
 		errno = err;
 		return -1;
 	}
-	if (got < len)
-		return fail_at(r, at, "truncated: the input ends %zu bytes into %s of %zu bytes",
-			       got, what, len);
+	if (got < len) {
+		snprintf(r->err, sizeof(r->err), "truncated: the input ends at byte %llu, %zu of "
+			 "the %zu bytes of %s", (ull)(at + got), got, len, what);
+		errno = EINVAL;
+		return -1;
+	}
 	return 0;
 }
 

@@ -522,12 +522,14 @@ Test(stream, truncated_anywhere)
 {
 	size_t len;
 	uint8_t *buf = sample_bytes(SAMPLE_PV, STREAM_XL, &len);
+	char want[128];
 
 	/* Every cut in the headers and the first records, then one per page or so. */
 	for (size_t cut = 0; cut < len; cut += cut < 2048 ? 1 : 4093)
 		refused(buf, cut, STREAM_XL, "truncated");
-	refused(buf, len - 1, STREAM_XL, "truncated: the input ends 7 bytes into the header of "
-					 "libxl record 1 of 8 bytes");
+	snprintf(want, sizeof(want), "truncated: the input ends at byte %zu, 7 of the 8 bytes of "
+		 "the header of libxl record 1", len - 1);
+	refused(buf, len - 1, STREAM_XL, want);
 	free(buf);
 }
 
