@@ -57,7 +57,7 @@ void stream_limits_default(struct stream_limits *lim, uint64_t max_pfn, uint32_t
 	lim->max_vcpus = max_vcpus;
 	lim->max_body = STREAM_BODY_MAX;
 	lim->max_pages = STREAM_PAGES_MAX;
-	lim->max_config = 1u << 20;
+	lim->max_config = STREAM_CONFIG_MAX;
 }
 
 static void init(struct stream_reader *r, const struct stream_limits *lim,

@@ -39,8 +39,8 @@ struct stream_limits {
 	uint32_t max_config;	/* longest config in an xl header */
 };
 
-/* Defaults: STREAM_BODY_MAX, STREAM_PAGES_MAX, 1 MiB of config; the domain's
- * max_pfn and max_vcpus are the caller's. */
+/* Defaults: STREAM_BODY_MAX, STREAM_PAGES_MAX, STREAM_CONFIG_MAX; the
+ * domain's max_pfn and max_vcpus are the caller's. */
 void stream_limits_default(struct stream_limits *lim, uint64_t max_pfn, uint32_t max_vcpus);
 
 /* One record, checked. Valid during the callback only. */

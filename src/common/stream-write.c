@@ -126,7 +126,7 @@ int stream_write_xl_header(struct stream_writer *w, const char *config_json)
 		{ &h, sizeof(h) }, { &len_word, sizeof(len_word) }, { (void *)config_json, config_len },
 	};
 
-	if (config_len > STREAM_BODY_MAX)
+	if (config_len > STREAM_CONFIG_MAX)
 		return invalid();
 	if (w->broken) {
 		errno = w->broken;

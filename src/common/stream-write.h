@@ -25,6 +25,7 @@
 /* What we write, stream-read.c must read back: its default limits. */
 #define STREAM_BODY_MAX  (16u << 20)	/* any record but PAGE_DATA */
 #define STREAM_PAGES_MAX 4096u		/* pfns in one PAGE_DATA (Xen sends 1024) */
+#define STREAM_CONFIG_MAX (1u << 20)	/* the config in an xl header, its NUL counted */
 /* The longest body of all: a PAGE_DATA of STREAM_PAGES_MAX pages. */
 #define STREAM_PAGE_DATA_MAX \
 	(sizeof(struct xen_sr_page_data_header) + STREAM_PAGES_MAX * (8u + XEN_PAGE_SIZE))
