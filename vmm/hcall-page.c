@@ -1,7 +1,8 @@
 /*
  * Door 1: the hypercall page. The guest writes the page's address to the MSR
  * our CPUID leaf names; we fill it with stubs that trap by port I/O, and each
- * trap dispatches one hypercall with the arguments in the registers.
+ * trap dispatches one hypercall with the arguments in the registers. (With
+ * door 2 the same MSR gets VMCALL/VMMCALL stubs instead: door2.c.)
  */
 #include <stdio.h>
 #include <string.h>
@@ -99,7 +100,10 @@ bool vmm_handle_wrmsr(struct vmm_vcpu *vc)
 		run->msr.error = 1;
 		return true;
 	}
-	vmm_write_hypercall_page(page);
+	if (vc->vm->door == VMM_DOOR_IN_KERNEL)
+		door2_write_hypercall_page(vc->vm, page);
+	else
+		vmm_write_hypercall_page(page);
 	/* Xen latches the shared_info layout from the guest's mode here. */
 	xk_latch_shinfo_layout(d, !guest_in_64bit_mode(&run->s.regs.sregs));
 	run->msr.error = 0;
@@ -125,23 +129,29 @@ static void capture_state(struct xk_vcpu *v, const struct kvm_sregs *s)
 	v->paging.efer = s->efer;
 }
 
+long vmm_hypercall(struct vmm_vcpu *vc, uint32_t nr, const uint64_t a[6])
+{
+	long rc;
+
+	capture_state(vc->xv, &vc->run->s.regs.sregs);
+	rc = xk_hypercall(vc->xv, nr, a);
+	if (vc->vm->opt.pv)
+		pvrt_after_hypercall(vc->vm, nr);
+	return rc;
+}
+
 void vmm_handle_hcall_port(struct vmm_vcpu *vc)
 {
 	struct kvm_regs *r = &vc->run->s.regs.regs;
-	struct xk_vcpu *v = vc->xv;
-	uint32_t nr = (uint32_t)r->rax;
 	uint64_t a[6];
 
-	capture_state(v, &vc->run->s.regs.sregs);
-	if (v->compat) {
+	if (!guest_in_64bit_mode(&vc->run->s.regs.sregs)) {
 		a[0] = r->rbx; a[1] = r->rcx; a[2] = r->rdx;
 		a[3] = r->rsi; a[4] = r->rdi; a[5] = r->rbp;
 	} else {
 		a[0] = r->rdi; a[1] = r->rsi; a[2] = r->rdx;
 		a[3] = r->r10; a[4] = r->r8; a[5] = r->r9;
 	}
-	r->rax = (uint64_t)xk_hypercall(v, nr, a);
+	r->rax = (uint64_t)vmm_hypercall(vc, (uint32_t)r->rax, a);
 	vc->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-	if (vc->vm->opt.pv)
-		pvrt_after_hypercall(vc->vm, nr);
 }

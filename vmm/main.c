@@ -23,7 +23,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: xenkvm-vmm [--memory MiB] [--maxmem MiB] [--vcpus N] [--cmdline STR] "
 		   "[--module FILE]... [--console-log FILE] [--console-input FIFO]\n"
 		   "                  [--hv-log FILE]\n"
-		   "                  [--domid N] [--type pv|pvh] [--uuid UUID]\n"
+		   "                  [--domid N] [--type pv|pvh] [--uuid UUID] [--door auto|1|2]\n"
 		   "                  [--cpuid LEAF[,SUB]:REG=BITS]... KERNEL\n"
 		   "       xenkvm-vmm --probe\n");
 }
@@ -79,6 +79,7 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 		{ "type", required_argument, NULL, 't' },
 		{ "uuid", required_argument, NULL, 'u' },
 		{ "cpuid", required_argument, NULL, 'C' },
+		{ "door", required_argument, NULL, 'D' },
 		{ "probe", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -145,6 +146,19 @@ static int parse_args(int argc, char **argv, struct vmm_options *o)
 				return -1;
 			}
 			o->modules[o->nr_modules++] = optarg;
+			break;
+		case 'D':
+			if (!strcmp(optarg, "auto"))
+				o->door = VMM_DOOR_AUTO;
+			else if (!strcmp(optarg, "1"))
+				o->door = VMM_DOOR_PAGE;
+			else if (!strcmp(optarg, "2"))
+				o->door = VMM_DOOR_IN_KERNEL;
+			else {
+				fprintf(stderr, "xenkvm-vmm: --door must be auto, 1 or 2, not '%s'\n",
+					optarg);
+				return -1;
+			}
 			break;
 		case 'p': exit(vmm_probe());
 		case 'h': usage(stdout); exit(0);
@@ -268,6 +282,37 @@ static int boot_vcpu0(struct vmm *vm)
 	return vmm_start_vcpu(vc);
 }
 
+/*
+ * PV guests come through the runtime. A PVH guest gets door 2 where KVM
+ * catches Xen hypercall instructions (the only door for guests that call
+ * them directly), door 1 otherwise; --door 1 or 2 insists.
+ */
+static int choose_door(struct vmm *vm)
+{
+	bool in_kernel = !vm->opt.pv && door2_available(vm);
+
+	if (vm->opt.pv) {
+		if (vm->opt.door != VMM_DOOR_AUTO) {
+			fprintf(stderr, "xenkvm-vmm: --door is for PVH guests; a PV guest's "
+				"hypercalls come through the PV runtime\n");
+			return -1;
+		}
+		vm->door = VMM_DOOR_PV_RUNTIME;
+		return 0;
+	}
+	if (vm->opt.door == VMM_DOOR_IN_KERNEL && !in_kernel) {
+		fprintf(stderr, "xenkvm-vmm: --door 2: this host's KVM has no in-kernel Xen "
+			"support with a hypercall intercept (KVM_CAP_XEN_HVM)\n");
+		return -1;
+	}
+	vm->door = vm->opt.door == VMM_DOOR_AUTO ? (in_kernel ? VMM_DOOR_IN_KERNEL : VMM_DOOR_PAGE)
+						 : vm->opt.door;
+	if (vm->door == VMM_DOOR_IN_KERNEL && door2_enable(vm))
+		return -1;
+	xk_log(&vm->dom, "hypercalls through door %s", vmm_door_name(vm->door));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct vmm vm;
@@ -284,7 +329,7 @@ int main(int argc, char **argv)
 	if (vmm_open_hv_log(&vm))
 		return 1;
 	if (kvm_open_vm(&vm) || vmm_alloc_memory(&vm) || setup_domain(&vm) ||
-	    vmm_setup_msr_exits(&vm))
+	    vmm_setup_msr_exits(&vm) || choose_door(&vm))
 		return 1;
 	for (unsigned i = 0; i < vm.opt.vcpus; i++) {
 		if (kvm_create_vcpu(&vm, i))

@@ -49,6 +49,10 @@ int vmm_probe(void)
 		"yes, without hypercall intercept") : "no");
 	printf("guest PVH/HVM via the hypercall page: %s\n", door1 ? "yes" :
 	       "no (needs SYNC_REGS and X86_USER_SPACE_MSR)");
+	printf("door a PVH guest uses here: %s\n",
+	       xen > 0 && (xen & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL) ?
+	       "2 (VMCALL/VMMCALL through KVM's Xen support; --door 1 for the hypercall page)" :
+	       door1 ? "1 (the hypercall page)" : "none");
 	printf("guest using VMCALL/VMMCALL directly (Linux without hypercall page, "
 	       "Xen pv-shim 4.17.5+): %s\n",
 	       xen > 0 && (xen & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL) ? "yes" :

@@ -139,6 +139,9 @@ static bool handle_exit(struct vmm_vcpu *vc)
 	case KVM_EXIT_IRQ_WINDOW_OPEN:
 	case KVM_EXIT_INTR:
 		return true;
+	case KVM_EXIT_XEN:
+		door2_handle_exit(vc);
+		return true;
 	case KVM_EXIT_X86_WRMSR:
 		if (!vmm_handle_wrmsr(vc))
 			run->msr.error = 1;

@@ -14,6 +14,14 @@
 #define VMM_MAX_MODULES 4
 #define VMM_MAX_DOORBELLS 64
 
+/* How a guest's hypercalls reach us (docs/design.md, "Hypercall doors"). */
+enum vmm_door {
+	VMM_DOOR_AUTO,		/* --door auto: the best this host offers the guest type */
+	VMM_DOOR_PAGE,		/* 1: the hypercall page's port I/O stubs */
+	VMM_DOOR_IN_KERNEL,	/* 2: VMCALL/VMMCALL, caught by KVM's Xen support */
+	VMM_DOOR_PV_RUNTIME,	/* 3: a PV guest's syscalls, through the PV runtime */
+};
+
 struct vmm_options {
 	uint64_t memory_mb;	/* RAM the domain starts with */
 	uint64_t maxmem_mb;	/* RAM it may grow to (PV: its balloon); 0: memory_mb */
@@ -28,6 +36,7 @@ struct vmm_options {
 	const char *hv_log;	/* --hv-log: the hypervisor's log (xl dmesg); stderr if none */
 	int dom0_fd;		/* --dom0-fd: link to xenkvmd, or -1 */
 	bool pv;		/* --type pv: 64-bit PV kernel under the PV runtime */
+	enum vmm_door door;	/* --door: auto, 1 or 2 (PVH guests) */
 	uint8_t handle[16];	/* --uuid */
 	struct cpuid_rules cpuid_rules;	/* --cpuid, xl.cfg cpuid= as Xend-style rules */
 };
@@ -63,6 +72,8 @@ struct vmm_link_waiter {
 
 struct vmm {
 	struct vmm_options opt;
+	enum vmm_door door;	/* the one in use (main.c's choose_door) */
+	bool vmmcall;		/* door 2 stubs: AMD's VMMCALL, else Intel's VMCALL */
 	int kvm_fd, vm_fd;
 	int run_size;
 	uint8_t *ram;
@@ -136,8 +147,17 @@ int vmm_setup_msr_exits(struct vmm *vm);
 bool vmm_handle_wrmsr(struct vmm_vcpu *vc);
 bool vmm_handle_rdmsr(struct vmm_vcpu *vc);
 void vmm_handle_hcall_port(struct vmm_vcpu *vc);
+/* One hypercall from vCPU vc, whichever door it came through: its result. */
+long vmm_hypercall(struct vmm_vcpu *vc, uint32_t nr, const uint64_t a[6]);
 void vmm_write_hypercall_page(uint8_t *page);
 void vmm_write_pv_hypercall_page(uint8_t *page);
+
+/* door2.c: KVM's in-kernel Xen support catches VMCALL/VMMCALL. */
+bool door2_available(struct vmm *vm);
+int door2_enable(struct vmm *vm);
+void door2_write_hypercall_page(const struct vmm *vm, uint8_t *page);
+void door2_handle_exit(struct vmm_vcpu *vc);
+const char *vmm_door_name(enum vmm_door door);
 
 /* vcpu.c */
 int vmm_start_vcpu(struct vmm_vcpu *vc);
