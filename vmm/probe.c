@@ -25,6 +25,18 @@ static const struct cap caps[] = {
 	{ KVM_CAP_XEN_HVM, "XEN_HVM" },
 };
 
+int vmm_pvh_door(void)
+{
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	long xen;
+
+	if (kvm < 0)
+		return 0;
+	xen = ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_XEN_HVM);
+	close(kvm);
+	return xen > 0 && (xen & KVM_XEN_HVM_CONFIG_INTERCEPT_HCALL) ? 2 : 1;
+}
+
 int vmm_probe(void)
 {
 	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);

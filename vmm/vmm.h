@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <linux/kvm.h>
 #include "src/common/link-proto.h"
+#include "vmm/probe.h"
 #include "xen-abi/cpu-policy.h"
 #include "xen-abi/domain.h"
 
@@ -231,7 +232,6 @@ void vmm_hv_console_out(struct xk_domain *d, const char *buf, size_t len);
 int vmm_console_input_start(struct vmm *vm, const char *path);
 
 /* probe.c */
-int vmm_probe(void);
 
 static inline struct vmm *vmm_of(struct xk_domain *d)
 {

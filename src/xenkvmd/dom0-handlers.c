@@ -17,6 +17,7 @@
 #include "src/xenkvmd/dom0-xenstore.h"
 #include "src/xenkvmd/proc-stat.h"
 #include "vmm/host-cpuid.h"
+#include "vmm/probe.h"
 
 void ctl_reply_error(struct ctl_msg *rep, const char *err, const char *fmt, ...)
 {
@@ -335,6 +336,17 @@ out:
 	free(pol);
 }
 
+/* How each guest type's hypercalls reach xenkvm on this host (docs/design.md). */
+static void add_doors(struct ctl_msg *rep)
+{
+	static const char *const pvh[] = {
+		"none (no /dev/kvm)", "1 (hypercall page)",
+		"2 (VMCALL/VMMCALL through KVM's Xen support)",
+	};
+
+	ctl_msg_addf(rep, "hypercall_doors\tpv: 3 (PV runtime), pvh: %s", pvh[vmm_pvh_door()]);
+}
+
 void verb_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 {
 	struct utsname u;
@@ -365,6 +377,7 @@ void verb_info(struct dom0 *z, const struct ctl_msg *req, struct ctl_msg *rep)
 	ctl_msg_addf(rep, "xen_version\t4.17.0-xenkvm");
 	ctl_msg_addf(rep, "xen_caps\txen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64");
 	ctl_msg_addf(rep, "xen_scheduler\tkvm");
+	add_doors(rep);
 	ctl_msg_addf(rep, "xen_pagesize\t4096");
 	ctl_msg_addf(rep, "xen_commandline\t");
 	ctl_msg_addf(rep, "xenkvmd_rundir\t%s", z->rundir);

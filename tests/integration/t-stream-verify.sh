@@ -3,16 +3,16 @@
 # writes a 64-bit PV domain (typed page tables, a p2m frame, two vCPUs) and a
 # PVH one (an HVM stream), each as a libxc stream, a libxl stream and an xl
 # save file; Xen 4.17's verify-stream-v2 (Debian's xen-utils-4.17, fetched by
-# scripts/fetch-xen-migration.sh) must pass all six, and our reader too. Then
+# scripts/fetch-xen-utils.sh) must pass all six, and our reader too. Then
 # corrupted copies: each refused by our reader with its message, and by Xen's
 # checker too where it can tell (it knows no domain and no record order).
 BUILD=${BUILD:-build}
 command -v python3 > /dev/null || { echo "skipped: no python3 to run verify-stream-v2"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 [ -x "$BUILD/stream-sample" ] || fail "no $BUILD/stream-sample (make $BUILD/stream-sample)"
-paths=$(sh scripts/fetch-xen-migration.sh) || fail "cannot fetch verify-stream-v2 (xen-utils-4.17)"
-verify=$(echo "$paths" | sed -n 1p)
-pylib=$(echo "$paths" | sed -n 2p)
+xen=$(sh scripts/fetch-xen-utils.sh) || fail "cannot fetch verify-stream-v2 (xen-utils-4.17)"
+verify=$xen/usr/lib/xen-4.17/bin/verify-stream-v2
+pylib=$xen/usr/lib/xen-4.17/lib/python
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 

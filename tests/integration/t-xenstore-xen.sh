@@ -5,7 +5,8 @@
 # keep seeing what it first read after a write outside it, and must then
 # fail its commit with EAGAIN. Every test 20 times, then random ones for 5 s.
 BUILD=${BUILD:-build}
-prog=$(sh scripts/fetch-xen-tests.sh) || { echo "FAIL: cannot fetch xen-utils-4.17"; exit 1; }
+xen=$(sh scripts/fetch-xen-utils.sh) || { echo "FAIL: cannot fetch xen-utils-4.17"; exit 1; }
+prog=$xen/usr/lib/xen-4.17/bin/test-xenstore
 dir=$(mktemp -d)
 pid=
 cleanup() {

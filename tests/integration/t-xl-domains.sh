@@ -26,6 +26,13 @@ grep -q '^Domain-0  *0 ' "$dir/list" || fail "Domain-0 missing"
 for n in one two three; do
 	grep -q "^$n  *[0-9][0-9]*  *16  *2  *r-----" "$dir/list" || fail "$n not running"
 done
+# The hypercall door a PVH domain gets: the one --probe and xl info name.
+door=$("$BUILD/xenkvm-vmm" --probe | sed -n 's/^door a PVH guest uses here: \([12]\).*/\1/p')
+[ -n "$door" ] || fail "xenkvm-vmm --probe names no door for PVH guests"
+"$XL" info | grep -q "^hypercall_doors *: pv: 3 (PV runtime), pvh: $door " ||
+	fail "xl info: $("$XL" info | grep hypercall_doors), --probe: door $door"
+grep -q "hypercalls through door $door " "$dir/vmm/1.log" ||
+	fail "domain one's VMM does not use door $door: $(grep door "$dir/vmm/1.log")"
 [ "$("$XL" domid two)" = 2 ] || fail "xl domid two"
 [ "$("$XL" domname 3)" = three ] || fail "xl domname 3"
 # The toolstack's nodes, read with Debian's own xenstore clients.

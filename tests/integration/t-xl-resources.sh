@@ -108,6 +108,8 @@ refused "xl dmesg -x" "usage: xl dmesg" "$XL" dmesg -x
 grep -qx "nr_cpus *: $(nproc)" "$dir/info" || fail "xl info nr_cpus: $(cat "$dir/info")"
 grep -qx "xen_version *: 4.17.0-xenkvm" "$dir/info" || fail "xl info xen_version"
 grep -q "^xen_caps *: xen-3.0-x86_64 " "$dir/info" || fail "xl info xen_caps"
+grep -Eq "^hypercall_doors *: pv: 3 \(PV runtime\), pvh: (none|1|2) " "$dir/info" ||
+	fail "xl info hypercall_doors: $(grep hypercall_doors "$dir/info")"
 grep -q "^threads_per_core *: [1-9]" "$dir/info" || fail "xl info threads_per_core"
 # xl top: what the VMM says the guest holds, its maximum and vCPUs online.
 "$XL" top -b -i 2 -d 0.2 > "$dir/top" || fail "xl top -b -i 2"
