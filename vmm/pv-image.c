@@ -130,8 +130,12 @@ static int load_elf(const uint8_t *buf, size_t len, struct pv_image *img, char *
 	return 0;
 }
 
-/* A bzImage's protected-mode payload, uncompressed into *out. */
-static int bzimage_payload(const uint8_t *buf, size_t len, uint8_t **out, size_t *out_len,
+bool is_bzimage(const uint8_t *buf, size_t len)
+{
+	return len >= 0x250 && !memcmp(buf + 0x202, "HdrS", 4);
+}
+
+int bzimage_payload(const uint8_t *buf, size_t len, uint8_t **out, size_t *out_len,
 			   char *err, size_t errlen)
 {
 	uint32_t off, plen, setup = buf[0x1f1] ? buf[0x1f1] : 4;
@@ -170,7 +174,7 @@ int pv_image_from_buffer(const uint8_t *buf, size_t len, struct pv_image *img, c
 	int rc;
 
 	memset(img, 0, sizeof(*img));
-	if (len < 0x250 || memcmp(buf + 0x202, "HdrS", 4))
+	if (!is_bzimage(buf, len))
 		return load_elf(buf, len, img, err, errlen);
 	if (bzimage_payload(buf, len, &elf, &elf_len, err, errlen))
 		return -1;

@@ -25,5 +25,11 @@ int pv_image_load(const char *path, struct pv_image *img, char *err, size_t errl
 int pv_image_from_buffer(const uint8_t *buf, size_t len, struct pv_image *img, char *err,
 			 size_t errlen);
 void pv_image_free(struct pv_image *img);
+/* Linux's bzImage (boot protocol header "HdrS")? */
+bool is_bzimage(const uint8_t *buf, size_t len);
+/* A bzImage's protected-mode payload (the kernel's ELF), uncompressed into
+ * *out (malloc'd); 0, or -1 with err. */
+int bzimage_payload(const uint8_t *buf, size_t len, uint8_t **out, size_t *out_len,
+		    char *err, size_t errlen);
 
 #endif

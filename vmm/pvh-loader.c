@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "vmm/pv-image.h"
 #include "vmm/vmm.h"
 #include "xen-abi/abi-hvm.h"
 
@@ -266,6 +267,23 @@ static void flat_protected_mode(struct kvm_regs *regs, struct kvm_sregs *s,
 	regs->rflags = 2;
 }
 
+/* A bzImage (Linux as distributions ship it) in *buf becomes its ELF. */
+static int unpack_bzimage(uint8_t **buf, size_t *len, const char *path)
+{
+	uint8_t *elf;
+	size_t elf_len;
+	char err[200];
+
+	if (bzimage_payload(*buf, *len, &elf, &elf_len, err, sizeof(err))) {
+		fprintf(stderr, "xenkvm-vmm: %s: %s\n", path, err);
+		return -1;
+	}
+	free(*buf);
+	*buf = elf;
+	*len = elf_len;
+	return 0;
+}
+
 int pvh_load(struct vmm *vm, struct kvm_regs *regs, struct kvm_sregs *sregs)
 {
 	/* The top two pages are the console and xenstore rings (reserved). */
@@ -279,6 +297,8 @@ int pvh_load(struct vmm *vm, struct kvm_regs *regs, struct kvm_sregs *sregs)
 
 	if (!buf)
 		return -1;
+	if (is_bzimage(buf, len) && unpack_bzimage(&buf, &len, vm->opt.kernel))
+		goto out;
 	if (elf_open(&e, buf, len, vm->opt.kernel) ||
 	    load_segments(vm, &e, &end, &entry, &have_entry, vm->opt.kernel))
 		goto out;

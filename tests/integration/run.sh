@@ -46,6 +46,7 @@ rig_run() {
 	# The rig has no network: fetch what the guests need here first.
 	sh scripts/fetch-assets.sh > /dev/null 2>&1
 	sh scripts/fetch-user-progs.sh > /dev/null 2>&1
+	sh scripts/fetch-linux-pvh.sh > /dev/null 2>&1
 	sh scripts/mkpvgrub.sh "$BUILD/rig-pvgrub.elf" > /dev/null 2>&1
 	rm -rf "$out" && mkdir -p "$out"
 	sh scripts/svm-rig.sh -k -m 4096 -t 2400 -o "$out" \
