@@ -16,12 +16,12 @@
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
+#include "devices/cons-ring.h"
 #include "devices/dev-thread.h"
 #include "src/xenkvmd/backend.h"
 #include "src/xenkvmd/dom0-console.h"
 #include "src/xenkvmd/dom0-xenbus.h"
 #include "src/xenkvmd/verbs.h"
-#include "xen-abi/abi-console.h"
 
 struct cons {
 	struct backend_dev b;		/* first: the skeleton sees only this */
@@ -101,58 +101,44 @@ static void drop_client(struct cons *c)
 /* Guest to host: as much of out[] as the host end takes now. */
 static int to_host(struct cons *c, struct xencons_interface *r)
 {
-	uint32_t cons = r->out_cons;
-	uint32_t prod = __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE);
-	bool moved = false;
+	char buf[XENCONS_OUT_SIZE];
+	ssize_t n = cons_ring_out_peek(r, buf, sizeof(buf)), w;
 
-	if (prod - cons > XENCONS_OUT_SIZE)
+	if (n < 0)
 		return -1;
-	while (c->host_fd >= 0 && prod != cons) {
-		uint32_t at = cons % XENCONS_OUT_SIZE;
-		uint32_t n = prod - cons < XENCONS_OUT_SIZE - at ? prod - cons
-								: XENCONS_OUT_SIZE - at;
-		ssize_t w = write(c->host_fd, r->out + at, n);
-
-		if (w <= 0) {
-			if (w < 0 && errno != EAGAIN && errno != EINTR)
-				drop_client(c);
-			break;
-		}
-		cons += (uint32_t)w;
-		c->to_host += (unsigned long long)w;
-		moved = true;
-	}
-	if (moved) {
-		__atomic_store_n(&r->out_cons, cons, __ATOMIC_RELEASE);
-		ring_q_raise(&c->rq, 0);
-	}
+	if (c->host_fd < 0 || n == 0)
+		return 0;
+	w = write(c->host_fd, buf, (size_t)n);
+	if (w < 0 && errno != EAGAIN && errno != EINTR)
+		drop_client(c);
+	if (w <= 0)
+		return 0;
+	cons_ring_out_take(r, (size_t)w);
+	c->to_host += (unsigned long long)w;
+	ring_q_raise(&c->rq, 0);
 	return 0;
 }
 
 /* Host to guest: what the host end has, as far as in[] has room. */
 static int to_guest(struct cons *c, struct xencons_interface *r)
 {
-	uint32_t prod = r->in_prod;
-	uint32_t cons = __atomic_load_n(&r->in_cons, __ATOMIC_ACQUIRE);
 	char buf[XENCONS_IN_SIZE];
-	ssize_t n;
+	ssize_t room = cons_ring_in_room(r), n;
 
-	if (prod - cons > XENCONS_IN_SIZE)
+	if (room < 0)
 		return -1;
-	if (c->host_fd < 0 || prod - cons == XENCONS_IN_SIZE)
+	if (c->host_fd < 0 || room == 0)
 		return 0;
-	n = read(c->host_fd, buf, XENCONS_IN_SIZE - (prod - cons));
+	n = read(c->host_fd, buf, (size_t)room);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		drop_client(c);
 		return 0;
 	}
-	for (ssize_t i = 0; i < n; i++)
-		r->in[prod++ % XENCONS_IN_SIZE] = buf[i];
-	if (n > 0) {
-		__atomic_store_n(&r->in_prod, prod, __ATOMIC_RELEASE);
-		c->to_guest += (unsigned long long)n;
-		ring_q_raise(&c->rq, 0);
-	}
+	if (n < 0)
+		return 0;
+	cons_ring_in_put(r, buf, (size_t)n);
+	c->to_guest += (unsigned long long)n;
+	ring_q_raise(&c->rq, 0);
 	return 0;
 }
 
