@@ -3,8 +3,8 @@
 # its hypercalls with VMCALL/VMMCALL and no hypercall page, so it runs only
 # where KVM catches them (door 2: hosts with KVM's in-kernel Xen support, as
 # the SVM rig's kernel has): it reaches /init on hvc0 and sees Xen and its
-# xenstore nodes. Not yet: its second vCPU does not come online, and xl
-# shutdown does not reach it (so it is destroyed).
+# xenstore nodes. Not yet: its second vCPU does not come online (no LAPIC
+# for PVH), and it cannot power itself off (no ACPI), so it is destroyed.
 . tests/integration/xl-test-env.sh
 fail() { echo "FAIL: $*"; tail -n 40 "$dir/console/1.log"; tail -n 10 "$dir/vmm/1.log"; "$XL" dmesg | tail -n 20; exit 1; }
 "$BUILD/xenkvm-vmm" --probe | grep -q '^door a PVH guest uses here: 2' || {
