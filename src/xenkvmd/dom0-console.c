@@ -163,7 +163,8 @@ static void wait_for_work(struct cons *c, const struct xencons_interface *r)
 	uint64_t count;
 
 	if (c->host_fd >= 0) {
-		bool out_waiting = __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE) != r->out_cons;
+		char byte;
+		bool out_waiting = cons_ring_out_peek(r, &byte, 1) > 0;
 
 		p[n++] = (struct pollfd){ c->host_fd, (short)(POLLIN | (out_waiting ? POLLOUT : 0)),
 					  0 };

@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,20 +32,6 @@ struct vif {
 };
 
 static const struct backend_kind vif_kind;
-
-static void vlog(const struct vif *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void vlog(const struct vif *v, const char *fmt, ...)
-{
-	char msg[300];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	backend_log(&v->b, "%s", msg);
-}
 
 static int write_nodes(struct dom0 *z, struct backend_dev *b)
 {
@@ -214,10 +199,12 @@ static void set_offloads(struct dom0 *z, struct vif *v)
 		v->qs[i].q.rings.rx_sg = sg;
 	used = v->ep->ops->set_offloads(v->ep, f);
 	if (used < 0)
-		vlog(v, "cannot set the host's offloads %#x: %s", f, strerror(errno));
+		backend_log(&v->b, "cannot set the host's offloads %#x: %s", f, strerror(errno));
 	else
-		vlog(v, "offloads from the host:%s%s%s", used & NET_OFFLOAD_CSUM ? " csum" : " none",
-		     used & NET_OFFLOAD_TSO4 ? " tso4" : "", used & NET_OFFLOAD_TSO6 ? " tso6" : "");
+		backend_log(&v->b, "offloads from the host:%s%s%s",
+			    used & NET_OFFLOAD_CSUM ? " csum" : " none",
+			    used & NET_OFFLOAD_TSO4 ? " tso4" : "",
+			    used & NET_OFFLOAD_TSO6 ? " tso6" : "");
 }
 
 static void prepare_queue(struct vif *v, struct vif_q *q)
@@ -255,11 +242,11 @@ static void start_serving(struct dom0 *z, struct backend_dev *b)
 	}
 	backend_connected(z, b);
 	if (q0->nr_ports == 1)
-		vlog(v, "connected, mac %s, %u queue(s), event channel %u (queue 0)", v->mac,
-		     b->nr_queues, q0->port[0]);
+		backend_log(b, "connected, mac %s, %u queue(s), event channel %u (queue 0)",
+			    v->mac, b->nr_queues, q0->port[0]);
 	else
-		vlog(v, "connected, mac %s, %u queue(s), split event channels %u and %u "
-		     "(queue 0)", v->mac, b->nr_queues, q0->port[0], q0->port[1]);
+		backend_log(b, "connected, mac %s, %u queue(s), split event channels %u and %u "
+			    "(queue 0)", v->mac, b->nr_queues, q0->port[0], q0->port[1]);
 }
 
 static void destroy(struct backend_dev *b)
@@ -308,7 +295,7 @@ static void log_from_queue(void *arg, const char *msg)
 {
 	struct vif *v = arg;
 
-	vlog(v, "%s", msg);
+	backend_log(&v->b, "%s", msg);
 }
 
 static int plug_in_user(struct vif *v, char *err, size_t errlen)
@@ -328,7 +315,7 @@ static int plug_in_user(struct vif *v, char *err, size_t errlen)
 	if (!v->ep)
 		return -1;
 	slirp_describe(&c, what, sizeof(what));
-	vlog(v, "%s", what);
+	backend_log(&v->b, "%s", what);
 	return 0;
 }
 
@@ -348,7 +335,8 @@ static int plug_in(struct vif *v, char *err, size_t errlen)
 		return plug_in_user(v, err, errlen);
 	fd = tap_create(v->ifname, err, errlen);
 	if (fd < 0 && user_net_instead(v, errno)) {
-		vlog(v, "%s; no bridge= or script=, so user-mode networking instead", err);
+		backend_log(&v->b, "%s; no bridge= or script=, so user-mode networking instead",
+			    err);
 		return plug_in_user(v, err, errlen);
 	}
 	if (fd < 0)
@@ -424,7 +412,8 @@ int dom0_vif_attach(struct dom0 *z, struct domain *d, const struct vif_spec *vs,
 	}
 	if (backend_add(z, d, &vif_kind, devid, &v->b, err, errlen))
 		return -1;
-	vlog(v, "mac %s%s%s", v->mac, v->spec.bridge[0] ? ", bridge " : "", v->spec.bridge);
+	backend_log(&v->b, "mac %s%s%s", v->mac, v->spec.bridge[0] ? ", bridge " : "",
+		    v->spec.bridge);
 	return 0;
 }
 
